@@ -1,0 +1,185 @@
+package dev.rehearsal;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.postgresql.Driver;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Where a PostgreSQL database lives and how to log in to it: the host(s), port(s), database name, the connection
+ * properties of the JDBC URL, and the credentials.
+ *
+ * <p>A location can be pointed at another database on the same server ({@link #withDatabase(String)}), which is how
+ * branches are reached. Its {@link #toString()} and {@link #redactedUrl()} never contain the password.
+ *
+ * <pre>{@code
+ * DatabaseLocation target = DatabaseLocation.of("jdbc:postgresql://db:5432/shop?sslmode=require", "app", secret);
+ * DataSource branch = target.withDatabase("rehearsal_shop_20261123_x1y2z3").dataSource("rehearsal");
+ * }</pre>
+ */
+public final class DatabaseLocation {
+    private static final String PREFIX = "jdbc:postgresql:";
+    /** URL parameters that are credentials: never part of a rendered URL. */
+    private static final Set<String> SECRET_PARAMETERS = Set.of("password", "sslpassword");
+    private static final Set<String> LOCATION_KEYS = Set.of("PGHOST", "PGPORT", "PGDBNAME", "user");
+
+    private final String hosts;
+    private final String ports;
+    private final String database;
+    private final Map<String, String> parameters;
+    private final String user;
+    private final String password;
+
+    private DatabaseLocation(String hosts, String ports, String database, Map<String, String> parameters,
+                             String user, String password) {
+        this.hosts = hosts;
+        this.ports = ports;
+        this.database = database;
+        this.parameters = Map.copyOf(parameters);
+        this.user = user;
+        this.password = password;
+    }
+
+    /**
+     * Parses a PostgreSQL JDBC URL. User and password given here win over {@code user=}/{@code password=} in the URL.
+     *
+     * @param jdbcUrl  {@code jdbc:postgresql://host[:port][,host2[:port2]]/database[?param=value...]}
+     * @param user     the role to log in as; may be null when the URL carries it
+     * @param password may be null when the URL carries it or the server does not ask for one
+     * @throws ConfigurationException when the URL is not a PostgreSQL JDBC URL or names no database
+     */
+    public static DatabaseLocation of(String jdbcUrl, String user, String password) {
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            throw new ConfigurationException("The target JDBC URL is missing: give one like "
+                    + "jdbc:postgresql://localhost:5432/mydb");
+        }
+        if (!jdbcUrl.startsWith(PREFIX)) {
+            throw new ConfigurationException("'" + redact(jdbcUrl) + "' is not a PostgreSQL JDBC URL: Rehearsal works "
+                    + "on PostgreSQL only; give a URL like jdbc:postgresql://localhost:5432/mydb");
+        }
+        Properties parsed = Driver.parseURL(jdbcUrl, new Properties());
+        if (parsed == null) {
+            throw new ConfigurationException("The JDBC URL '" + redact(jdbcUrl) + "' could not be parsed: check its "
+                    + "form, jdbc:postgresql://host:port/database?param=value");
+        }
+        String database = parsed.getProperty("PGDBNAME");
+        if (database == null || database.isEmpty()) {
+            throw new ConfigurationException("The JDBC URL '" + redact(jdbcUrl) + "' names no database: add it after "
+                    + "the host, e.g. jdbc:postgresql://localhost:5432/mydb");
+        }
+        Map<String, String> parameters = new TreeMap<>();
+        for (String key : parsed.stringPropertyNames()) {
+            if (!LOCATION_KEYS.contains(key) && !SECRET_PARAMETERS.contains(key)) {
+                parameters.put(key, parsed.getProperty(key));
+            }
+        }
+        String effectiveUser = user != null ? user : parsed.getProperty("user");
+        String effectivePassword = password != null ? password : parsed.getProperty("password");
+        return new DatabaseLocation(parsed.getProperty("PGHOST"), parsed.getProperty("PGPORT"), database,
+                parameters, effectiveUser, effectivePassword);
+    }
+
+    /** The same server, credentials and connection properties, another database. */
+    public DatabaseLocation withDatabase(String otherDatabase) {
+        Objects.requireNonNull(otherDatabase, "database");
+        return new DatabaseLocation(hosts, ports, otherDatabase, parameters, user, password);
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The host list as given in the URL, e.g. {@code db1,db2}. */
+    public String hosts() {
+        return hosts;
+    }
+
+    /** True when a password is known (its value is never exposed in text). */
+    public boolean hasPassword() {
+        return password != null && !password.isEmpty();
+    }
+
+    /** The JDBC URL without user and password: safe for logs, exceptions and reports. */
+    public String redactedUrl() {
+        StringBuilder url = new StringBuilder(PREFIX).append("//");
+        String[] hostList = hosts.split(",");
+        String[] portList = ports.split(",");
+        for (int i = 0; i < hostList.length; i++) {
+            if (i > 0) {
+                url.append(',');
+            }
+            url.append(hostList[i]);
+            if (i < portList.length && !portList[i].isEmpty()) {
+                url.append(':').append(portList[i]);
+            }
+        }
+        url.append('/').append(encode(database));
+        String separator = "?";
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            url.append(separator).append(encode(parameter.getKey())).append('=').append(encode(parameter.getValue()));
+            separator = "&";
+        }
+        return url.toString();
+    }
+
+    /**
+     * An unpooled DataSource for this location. Every connection carries {@code application_name}, so that
+     * Rehearsal's own sessions are recognisable in {@code pg_stat_activity}.
+     */
+    public DataSource dataSource(String applicationName) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(redactedUrl());
+        if (user != null) {
+            dataSource.setUser(user);
+        }
+        if (password != null) {
+            dataSource.setPassword(password);
+        }
+        dataSource.setApplicationName(applicationName);
+        return dataSource;
+    }
+
+    /**
+     * Removes credentials from any text that may hold a JDBC URL ({@code password=...} parameters and
+     * {@code user:password@} userinfo), for messages about input that could not be parsed.
+     */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.replaceAll("(?i)((?:ssl)?password=)[^&;\\s]*", "$1***")
+                .replaceAll("//([^/@\\s:]+):[^/@\\s]*@", "//$1:***@");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DatabaseLocation that
+                && hosts.equals(that.hosts) && ports.equals(that.ports) && database.equals(that.database)
+                && parameters.equals(that.parameters) && Objects.equals(user, that.user)
+                && Objects.equals(password, that.password);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(hosts, ports, database, parameters, user);
+    }
+
+    @Override
+    public String toString() {
+        return redactedUrl() + (user != null ? " (user " + user + ")" : "");
+    }
+}

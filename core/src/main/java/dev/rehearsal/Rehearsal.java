@@ -1,0 +1,217 @@
+package dev.rehearsal;
+
+import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.TemplateBranchProvider;
+import dev.rehearsal.check.Check;
+import dev.rehearsal.engine.MigrationEngine;
+import dev.rehearsal.internal.DataSourceIntrospection;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Rehearses pending migrations on a branch of the target database, checks the evidence, then promotes them to the
+ * target or discards the branch. Configure once, run as often as needed; a {@code Rehearsal} is immutable and
+ * thread-safe.
+ *
+ * <pre>{@code
+ * Outcome outcome = Rehearsal.configure()
+ *         .target("jdbc:postgresql://db:5432/shop", "app", password)
+ *         .engine(FlywayEngine.of(Flyway.configure().locations("classpath:db/migration")))
+ *         .reportTo(Path.of("target/rehearsal/report.json"))
+ *         .load()
+ *         .run()        // rehearse, then promote if nothing blocks
+ *         .orThrow();   // fail start-up unless the target is migrated
+ * }</pre>
+ *
+ * <p>What a run does: reads the migrations pending on the target (none: done, no branch); makes a branch of the
+ * target; applies the pending migrations to the branch, tracing every statement; runs the checks; drops the branch
+ * (or keeps it, on failure, when asked); and, for {@link #run()} when nothing failed or blocked, applies exactly the
+ * same migrations to the target. The target is changed only by that last step.
+ */
+public final class Rehearsal {
+    /** The longest a failed branch may be kept. */
+    public static final Duration MAX_KEEP = Duration.ofDays(30);
+
+    private final DatabaseLocation target;
+    private final MigrationEngine engine;
+    private final BranchProvider branchProvider;
+    private final List<Check> checks;
+    private final Duration keepFailedBranch;
+    private final Duration branchExpiry;
+    private final Path report;
+
+    private Rehearsal(Builder builder) {
+        this.target = builder.target;
+        this.engine = builder.engine;
+        this.branchProvider = builder.branchProvider;
+        this.checks = List.copyOf(builder.checks);
+        this.keepFailedBranch = builder.keepFailedBranch;
+        this.branchExpiry = builder.branchExpiry;
+        this.report = builder.report;
+    }
+
+    /** Starts a configuration. */
+    public static Builder configure() {
+        return new Builder();
+    }
+
+    /**
+     * Rehearses the pending migrations and, when they pass, applies them to the target.
+     *
+     * @return the outcome; failures of the migrations themselves are verdicts, not exceptions
+     * @throws BranchException   when no branch could be made (e.g. the target is in use); nothing changed
+     * @throws DatabaseException when the target cannot be reached
+     */
+    public Outcome run() {
+        return new Run(this, true).execute();
+    }
+
+    /** Rehearses the pending migrations on a branch and discards it; never changes the target. */
+    public Outcome rehearse() {
+        return new Run(this, false).execute();
+    }
+
+    DatabaseLocation target() {
+        return target;
+    }
+
+    MigrationEngine engine() {
+        return engine;
+    }
+
+    BranchProvider branchProvider() {
+        return branchProvider;
+    }
+
+    List<Check> checks() {
+        return checks;
+    }
+
+    Duration keepFailedBranch() {
+        return keepFailedBranch;
+    }
+
+    Duration branchExpiry() {
+        return branchExpiry;
+    }
+
+    Path report() {
+        return report;
+    }
+
+    /** A mutable, single-use configuration; every setter checks its argument at once. */
+    public static final class Builder {
+        private DatabaseLocation target;
+        private MigrationEngine engine;
+        private BranchProvider branchProvider = TemplateBranchProvider.create();
+        private final List<Check> checks = new ArrayList<>();
+        private Duration keepFailedBranch;
+        private Duration branchExpiry = Duration.ofHours(6);
+        private Path report;
+
+        private Builder() {
+        }
+
+        /**
+         * The database to migrate, by URL. Rehearsal reaches branches on the same server with the same
+         * credentials.
+         */
+        public Builder target(String jdbcUrl, String user, String password) {
+            this.target = DatabaseLocation.of(jdbcUrl, user, password);
+            return this;
+        }
+
+        /** The database to migrate. */
+        public Builder target(DatabaseLocation location) {
+            this.target = Objects.requireNonNull(location, "location");
+            return this;
+        }
+
+        /**
+         * The database to migrate, as the application's DataSource (HikariCP, pgjdbc, Spring, Flyway's own...).
+         * Rehearsal reads its URL and credentials and opens its own, unpooled connections; it does not take
+         * connections from the DataSource, so a pool that has not started stays unstarted.
+         */
+        public Builder target(DataSource dataSource) {
+            Objects.requireNonNull(dataSource, "dataSource");
+            this.target = DataSourceIntrospection.locationOf(dataSource);
+            return this;
+        }
+
+        /** The migration tool, e.g. {@code FlywayEngine.of(flywayConfiguration)}. */
+        public Builder engine(MigrationEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /** How branches are made. Default: {@link TemplateBranchProvider#create()}. */
+        public Builder branchProvider(BranchProvider provider) {
+            this.branchProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** Adds a check run on the migrated branch. */
+        public Builder check(Check check) {
+            this.checks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Adds checks run on the migrated branch. */
+        public Builder checks(Collection<? extends Check> checks) {
+            checks.forEach(this::check);
+            return this;
+        }
+
+        /**
+         * Keeps the branch of a failed or blocked rehearsal for this long, for debugging, instead of dropping it.
+         * The outcome gives its name and URL. At most {@link #MAX_KEEP}. Default: failed branches are dropped.
+         */
+        public Builder keepFailedBranch(Duration keepFor) {
+            Objects.requireNonNull(keepFor, "keepFor");
+            if (keepFor.isNegative() || keepFor.isZero() || keepFor.compareTo(MAX_KEEP) > 0) {
+                throw new ConfigurationException("keepFailedBranch(" + keepFor + ") is out of range: give a "
+                        + "duration between 1 second and " + MAX_KEEP.toDays() + " days, e.g. Duration.ofHours(8)");
+            }
+            this.keepFailedBranch = keepFor;
+            return this;
+        }
+
+        /**
+         * How long a branch may be left before it counts as an orphan (for instance after the JVM was killed).
+         * Branches are dropped at the end of every run; this only bounds how long a leftover lives. Default 6 h.
+         */
+        public Builder branchExpiry(Duration expiry) {
+            Objects.requireNonNull(expiry, "expiry");
+            if (expiry.isNegative() || expiry.isZero() || expiry.compareTo(MAX_KEEP) > 0) {
+                throw new ConfigurationException("branchExpiry(" + expiry + ") is out of range: give a duration "
+                        + "between 1 second and " + MAX_KEEP.toDays() + " days");
+            }
+            this.branchExpiry = expiry;
+            return this;
+        }
+
+        /** Writes the JSON report of every run to this file (directories are created). Default: no file. */
+        public Builder reportTo(Path file) {
+            this.report = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** Checks the configuration and returns the immutable runner. */
+        public Rehearsal load() {
+            if (target == null) {
+                throw new ConfigurationException("No target configured: call target(jdbcUrl, user, password) or "
+                        + "target(dataSource) with the database to migrate");
+            }
+            if (engine == null) {
+                throw new ConfigurationException("No migration engine configured: call engine(...), e.g. "
+                        + "engine(FlywayEngine.of(flywayConfiguration)) from rehearsal-flyway");
+            }
+            return new Rehearsal(this);
+        }
+    }
+}

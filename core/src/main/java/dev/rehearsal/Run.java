@@ -1,0 +1,288 @@
+package dev.rehearsal;
+
+import dev.rehearsal.MigrationStatus.State;
+import dev.rehearsal.branch.Branch;
+import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.check.Check;
+import dev.rehearsal.check.CheckContext;
+import dev.rehearsal.check.Finding;
+import dev.rehearsal.engine.ApplyResult;
+import dev.rehearsal.engine.EngineFailure;
+import dev.rehearsal.engine.Migration;
+import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.internal.Sql;
+import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.trace.StatementTrace;
+import dev.rehearsal.trace.TracingDataSource;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One execution of a {@link Rehearsal}: branch, migrate, check, discard, promote. Single-threaded, single-use. */
+final class Run {
+    private static final Logger LOG = LoggerFactory.getLogger(Rehearsal.class);
+
+    private final Rehearsal config;
+    private final boolean promote;
+    private final Instant startedAt = Instant.now();
+    private final long start = System.nanoTime();
+    private final Map<String, Migration> pending = new LinkedHashMap<>();
+    private final Map<String, State> onBranch = new LinkedHashMap<>();
+    private final Map<String, State> onTarget = new LinkedHashMap<>();
+    private final List<Finding> findings = new ArrayList<>();
+    private List<StatementTrace> statements = List.of();
+    private List<String> appliedOnBranch = List.of();
+    private BranchSummary branchSummary;
+    private MigrationFailure failure;
+    private long planMillis;
+    private long branchMillis;
+    private long migrateMillis;
+    private long checkMillis;
+    private long discardMillis;
+    private long promoteMillis;
+
+    Run(Rehearsal config, boolean promote) {
+        this.config = config;
+        this.promote = promote;
+    }
+
+    Outcome execute() {
+        DatabaseLocation target = config.target();
+        DataSource targetDataSource = target.dataSource(Sql.APPLICATION_NAME);
+        requireReachable(target);
+
+        long phase = System.nanoTime();
+        MigrationPlan plan = config.engine().plan(targetDataSource);
+        planMillis = millisSince(phase);
+        plan.migrations().forEach(m -> {
+            pending.put(m.id(), m);
+            onBranch.put(m.id(), State.NOT_RUN);
+            onTarget.put(m.id(), State.NOT_RUN);
+        });
+        if (plan.isEmpty()) {
+            LOG.info("Nothing pending on {}: no branch made", target);
+            return finish(Verdict.NOTHING_PENDING);
+        }
+        LOG.info("Rehearsing {} pending migration(s) on a branch of {}", plan.size(), target);
+
+        Verdict verdict = rehearseOnBranch(target, plan);
+        if (verdict == Verdict.PASSED && promote) {
+            verdict = promote(targetDataSource, plan);
+        }
+        return finish(verdict);
+    }
+
+    private Verdict rehearseOnBranch(DatabaseLocation target, MigrationPlan plan) {
+        long phase = System.nanoTime();
+        Branch branch = config.branchProvider().create(new BranchRequest(target, config.branchExpiry(),
+                "rehearsal"));
+        branchMillis = millisSince(phase);
+        LOG.info("Branch {} created ({}, {} ms)", branch.name(), branch.copyMethod(), branch.creationMillis());
+        Thread dropOnShutdown = new Thread(branch::close, "rehearsal-drop-" + branch.name());
+        Runtime.getRuntime().addShutdownHook(dropOnShutdown);
+        Verdict verdict = null;
+        Throwable primary = null;
+        try {
+            verdict = migrateAndCheck(branch, plan);
+            return verdict;
+        } catch (RuntimeException | Error e) {
+            primary = e;
+            throw e;
+        } finally {
+            boolean failed = verdict == null || !verdict.isSuccess();
+            discard(branch, failed, primary);
+            removeHook(dropOnShutdown);
+        }
+    }
+
+    private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
+        TracingDataSource traced = new TracingDataSource(branch.dataSource());
+        long phase = System.nanoTime();
+        ApplyResult result;
+        try {
+            result = config.engine().apply(traced, plan, traced);
+        } finally {
+            migrateMillis = millisSince(phase);
+            statements = traced.statements();
+        }
+        record(onBranch, result);
+        appliedOnBranch = result.applied().stream().map(Migration::id).toList();
+        if (!result.succeeded()) {
+            failure = failureOf("branch", result.failure(), statements);
+            LOG.warn("Rehearsal failed: {}", failure.summary());
+            return Verdict.FAILED_ON_BRANCH;
+        }
+        phase = System.nanoTime();
+        CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements);
+        for (Check check : config.checks()) {
+            findings.addAll(evaluate(check, context));
+        }
+        checkMillis = millisSince(phase);
+        return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
+    }
+
+    private static List<Finding> evaluate(Check check, CheckContext context) {
+        try {
+            List<Finding> found = check.evaluate(context);
+            return found == null ? List.of() : found;
+        } catch (Exception e) {
+            // An unverified migration must not be promoted: a broken check blocks.
+            LOG.warn("Check '{}' failed to run", check.name(), e);
+            return List.of(Finding.blocking("check-error", "check '" + check.name() + "' could not run: " + e));
+        }
+    }
+
+    private void discard(Branch branch, boolean failed, Throwable primary) {
+        long phase = System.nanoTime();
+        boolean keep = failed && config.keepFailedBranch() != null;
+        try {
+            if (keep) {
+                branch.keepUntil(Instant.now().plus(config.keepFailedBranch()));
+                LOG.warn("Branch {} KEPT for debugging until {}: {}", branch.name(), branch.metadata().expires(),
+                        branch.location());
+            }
+            branch.close();
+        } catch (RuntimeException e) {
+            if (primary != null) {
+                primary.addSuppressed(e);
+            } else {
+                throw e;
+            }
+        } finally {
+            discardMillis = millisSince(phase);
+            branchSummary = new BranchSummary(config.branchProvider().name(), branch.name(),
+                    branch.location().redactedUrl(), branch.copyMethod(), branch.creationMillis(), branch.isKept(),
+                    branch.metadata().expires());
+        }
+    }
+
+    private Verdict promote(DataSource target, MigrationPlan rehearsed) {
+        long phase = System.nanoTime();
+        try {
+            MigrationPlan now = config.engine().plan(target);
+            if (!now.equals(rehearsed)) {
+                findings.add(Finding.blocking("target-changed", "the migrations pending on the target changed "
+                        + "during the rehearsal (rehearsed " + rehearsed.ids() + ", now pending " + now.ids()
+                        + "); nothing was promoted. Run again to rehearse the current state"));
+                return Verdict.BLOCKED;
+            }
+            LOG.info("Rehearsal passed; applying {} migration(s) to the target", rehearsed.size());
+            ApplyResult result = config.engine().apply(target, rehearsed, MigrationObserver.NONE);
+            record(onTarget, result);
+            if (!result.succeeded()) {
+                failure = failureOf("target", result.failure(), List.of());
+                LOG.error("Promotion failed: {}", failure.summary());
+                return Verdict.PROMOTION_FAILED;
+            }
+            List<String> appliedOnTarget = result.applied().stream().map(Migration::id).toList();
+            if (!appliedOnTarget.equals(appliedOnBranch)) {
+                failure = new MigrationFailure("target", null, null, null, null, null, "the target applied "
+                        + appliedOnTarget + " but the branch applied " + appliedOnBranch
+                        + ": the target differs from what was rehearsed", null, null);
+                LOG.error("Promotion differs from the rehearsal: {}", failure.summary());
+                return Verdict.PROMOTION_FAILED;
+            }
+            return Verdict.PROMOTED;
+        } finally {
+            promoteMillis = millisSince(phase);
+        }
+    }
+
+    private void record(Map<String, State> states, ApplyResult result) {
+        for (Migration applied : result.applied()) {
+            states.put(applied.id(), State.APPLIED);
+        }
+        EngineFailure engineFailure = result.failure();
+        if (engineFailure != null && engineFailure.migration() != null) {
+            states.put(engineFailure.migration().id(), State.FAILED);
+        }
+    }
+
+    /**
+     * The failure in the server's words. The failing statement comes from the trace when there is one (that works
+     * for Java migrations too), otherwise from the engine.
+     */
+    static MigrationFailure failureOf(String database, EngineFailure engineFailure, List<StatementTrace> trace) {
+        Migration migration = engineFailure.migration();
+        StatementTrace failed = null;
+        for (StatementTrace statement : trace) {
+            if (statement.failed() && (migration == null || migration.id().equals(statement.migration()))) {
+                failed = statement;
+            }
+        }
+        SQLException sqlException = findCause(engineFailure.cause(), SQLException.class);
+        ServerErrorMessage server = sqlException instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        String statement = failed != null ? failed.sql() : engineFailure.statement();
+        String sqlState = failed != null ? failed.sqlState()
+                : sqlException != null ? sqlException.getSQLState() : null;
+        String message = server != null ? server.getMessage()
+                : failed != null ? failed.error()
+                : sqlException != null ? sqlException.getMessage() : engineFailure.message();
+        return new MigrationFailure(database, migration == null ? null : migration.id(),
+                migration == null ? null : migration.description(), statement, engineFailure.line(), sqlState,
+                message, server == null ? null : server.getDetail(), server == null ? null : server.getHint());
+    }
+
+    private static <T extends Throwable> T findCause(Throwable throwable, Class<T> type) {
+        for (Throwable t = throwable; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private Outcome finish(Verdict verdict) {
+        List<MigrationStatus> migrations = pending.values().stream()
+                .map(m -> new MigrationStatus(m.id(), m.description(), m.script(), onBranch.get(m.id()),
+                        onTarget.get(m.id())))
+                .toList();
+        Outcome outcome = new Outcome(verdict, config.target().redactedUrl(), config.engine().name(), migrations,
+                branchSummary, failure, findings, statements, startedAt,
+                new Timings(planMillis, branchMillis, migrateMillis, checkMillis, discardMillis, promoteMillis,
+                        millisSince(start)));
+        if (config.report() != null) {
+            JsonReport.write(outcome, config.report());
+        }
+        String summary = ConsoleSummary.render(outcome);
+        if (verdict.isSuccess()) {
+            LOG.info("{}", summary);
+        } else {
+            LOG.warn("{}", summary);
+        }
+        return outcome;
+    }
+
+    private static void requireReachable(DatabaseLocation target) {
+        try {
+            Sql.connect(target, "the target database").close();
+        } catch (SQLException e) {
+            throw new DatabaseException("Cannot use the target database " + target + ": " + Sql.describe(e), e);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or will run; close() is idempotent
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.rehearsal.branch;
+
+import dev.rehearsal.DatabaseLocation;
+import java.time.Instant;
+import javax.sql.DataSource;
+
+/**
+ * A connectable copy of a parent database. Closing a branch discards it, unless {@link #keepUntil(Instant) kept}.
+ *
+ * <pre>{@code
+ * try (Branch branch = provider.create(request)) {
+ *     engine.apply(branch.dataSource(), plan, observer);
+ * } // dropped here
+ * }</pre>
+ */
+public interface Branch extends AutoCloseable {
+    /** The branch's database name. */
+    String name();
+
+    /** How to connect to it (same credentials as the parent). */
+    DatabaseLocation location();
+
+    /** An unpooled DataSource for the branch; Rehearsal's sessions are named {@code rehearsal}. */
+    default DataSource dataSource() {
+        return location().dataSource("rehearsal");
+    }
+
+    BranchMetadata metadata();
+
+    /** How the copy was made, e.g. {@code "FILE_COPY (file_copy_method=clone)"}. */
+    String copyMethod();
+
+    /** How long creating it took, in milliseconds. */
+    long creationMillis();
+
+    /**
+     * Keeps the branch when it is closed, for debugging; it may be reaped after {@code expires}.
+     * Updates the branch's recorded expiry.
+     */
+    void keepUntil(Instant expires);
+
+    /** True when {@link #close()} will leave the branch in place. */
+    boolean isKept();
+
+    /** Discards the branch unless it is kept. Safe to call more than once. */
+    @Override
+    void close();
+}

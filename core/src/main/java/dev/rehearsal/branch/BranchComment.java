@@ -1,0 +1,44 @@
+package dev.rehearsal.branch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.Optional;
+
+/**
+ * A branch's {@link BranchMetadata} as the JSON of its {@code COMMENT ON DATABASE}. The {@code "rehearsal"} marker is
+ * what tells Rehearsal's branches from other databases that happen to share the prefix.
+ */
+final class BranchComment {
+    static final String MARKER = "rehearsal-branch";
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private BranchComment() {
+    }
+
+    record Stored(String marker, int version, BranchMetadata branch) {
+    }
+
+    static String toJson(BranchMetadata metadata) {
+        try {
+            return JSON.writeValueAsString(new Stored(MARKER, 1, metadata));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write branch metadata", e);
+        }
+    }
+
+    /** The metadata in a database comment, or empty when the comment is not one of ours. */
+    static Optional<BranchMetadata> parse(String comment) {
+        if (comment == null || !comment.contains(MARKER)) {
+            return Optional.empty();
+        }
+        try {
+            Stored stored = JSON.readValue(comment, Stored.class);
+            return MARKER.equals(stored.marker()) ? Optional.ofNullable(stored.branch()) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+}

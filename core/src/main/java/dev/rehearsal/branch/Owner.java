@@ -1,0 +1,23 @@
+package dev.rehearsal.branch;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Who creates a branch: {@code user@host} of this JVM, recorded in the branch's metadata. */
+final class Owner {
+    private Owner() {
+    }
+
+    static String current() {
+        String user = System.getProperty("user.name", "unknown");
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "unknown-host";
+            }
+        }
+        return user + "@" + host;
+    }
+}

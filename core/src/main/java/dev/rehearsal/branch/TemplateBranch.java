@@ -1,0 +1,79 @@
+package dev.rehearsal.branch;
+
+import dev.rehearsal.DatabaseLocation;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A database made by {@link TemplateBranchProvider}; dropped on close unless kept. */
+final class TemplateBranch implements Branch {
+    private final TemplateBranchProvider provider;
+    private final String name;
+    private final DatabaseLocation location;
+    private final DatabaseLocation maintenance;
+    private final String copyMethod;
+    private final long creationMillis;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile BranchMetadata metadata;
+    private volatile boolean kept;
+
+    TemplateBranch(TemplateBranchProvider provider, String name, DatabaseLocation location,
+                   DatabaseLocation maintenance, BranchMetadata metadata, String copyMethod, long creationMillis) {
+        this.provider = provider;
+        this.name = name;
+        this.location = location;
+        this.maintenance = maintenance;
+        this.metadata = metadata;
+        this.copyMethod = copyMethod;
+        this.creationMillis = creationMillis;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DatabaseLocation location() {
+        return location;
+    }
+
+    @Override
+    public BranchMetadata metadata() {
+        return metadata;
+    }
+
+    @Override
+    public String copyMethod() {
+        return copyMethod;
+    }
+
+    @Override
+    public long creationMillis() {
+        return creationMillis;
+    }
+
+    @Override
+    public void keepUntil(Instant expires) {
+        BranchMetadata updated = metadata.withExpires(expires);
+        provider.comment(maintenance, name, updated);
+        metadata = updated;
+        kept = true;
+    }
+
+    @Override
+    public boolean isKept() {
+        return kept;
+    }
+
+    @Override
+    public void close() {
+        if (!kept && closed.compareAndSet(false, true)) {
+            provider.drop(maintenance, name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "branch " + name + " of " + metadata.parent();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.rehearsal.branch;
+
+import dev.rehearsal.BranchException;
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.internal.Sql;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Branches a database on its own server with {@code CREATE DATABASE branch TEMPLATE parent STRATEGY FILE_COPY}.
+ *
+ * <p>On PostgreSQL 18 it sets {@code file_copy_method = clone} for the copy, which makes it copy-on-write (near
+ * O(1) in time and space) on file systems with reflinks (XFS, Btrfs) and an efficient in-kernel copy elsewhere.
+ * Before 15, where {@code STRATEGY} does not exist, the copy is the server's only (file) method.
+ *
+ * <p>PostgreSQL copies a database only while no one else is connected to it: when someone is, this provider fails
+ * with a {@link TargetInUseException} that lists them — it never terminates anyone. Its own connections go to a
+ * maintenance database ({@code postgres} by default) on the same server, with the parent's credentials; the role
+ * needs {@code CREATEDB} and must own the parent (or be a superuser).
+ *
+ * <p>Branch names are {@code <prefix><parent>_<utc timestamp>_<random>}, e.g.
+ * {@code rehearsal_shop_20261123T215301_k3f9qa}, so that leftovers are recognisable; each branch records its
+ * {@link BranchMetadata} as a JSON {@code COMMENT ON DATABASE}.
+ *
+ * <pre>{@code
+ * BranchProvider provider = TemplateBranchProvider.builder().prefix("ci_rehearsal_").build();
+ * }</pre>
+ */
+public final class TemplateBranchProvider implements BranchProvider {
+    /** The default branch name prefix. */
+    public static final String DEFAULT_PREFIX = "rehearsal_";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,23}");
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int MAX_IDENTIFIER_BYTES = 63;
+    /** SQLSTATE object_in_use: "source database ... is being accessed by other users". */
+    private static final String OBJECT_IN_USE = "55006";
+
+    private final String prefix;
+    private final String maintenanceDatabase;
+    private final boolean clone;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    private TemplateBranchProvider(Builder builder) {
+        this.prefix = builder.prefix;
+        this.maintenanceDatabase = builder.maintenanceDatabase;
+        this.clone = builder.clone;
+        this.clock = builder.clock;
+    }
+
+    /** A provider with the defaults: prefix {@value #DEFAULT_PREFIX}, maintenance database {@code postgres}, clone. */
+    public static TemplateBranchProvider create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The name prefix every branch of this provider carries. */
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public String name() {
+        return "template";
+    }
+
+    @Override
+    public Branch create(BranchRequest request) {
+        DatabaseLocation parent = request.parent();
+        Instant created = clock.instant();
+        BranchMetadata metadata = new BranchMetadata(parent.database(), created,
+                created.plus(request.expiresAfter()), Owner.current(), request.purpose());
+        String name = branchName(parent.database(), created);
+        DatabaseLocation maintenance = parent.withDatabase(maintenanceDatabase);
+        long start = System.nanoTime();
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
+                + "' (set another with TemplateBranchProvider.builder().maintenanceDatabase(...))")) {
+            int serverVersion = Sql.serverVersion(connection);
+            requireExists(connection, parent);
+            List<SessionInfo> sessions = otherSessions(connection, parent.database());
+            if (!sessions.isEmpty()) {
+                throw new TargetInUseException(parent.database(), sessions, null);
+            }
+            String copyMethod = copy(connection, serverVersion, name, parent.database());
+            try {
+                Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
+            } catch (SQLException | RuntimeException e) {
+                dropQuietly(connection, name, e);
+                throw e;
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copyMethod, millis);
+            return new TemplateBranch(this, name, parent.withDatabase(name), maintenance, metadata, copyMethod, millis);
+        } catch (SQLException e) {
+            throw new BranchException("Could not branch database '" + parent.database() + "' on "
+                    + maintenance.withDatabase(parent.database()) + ": " + Sql.describe(e), e);
+        }
+    }
+
+    private String copy(Connection connection, int serverVersion, String name, String parent) throws SQLException {
+        String copyMethod;
+        if (serverVersion >= 180000 && clone) {
+            Sql.execute(connection, "SET file_copy_method = clone");
+            copyMethod = "FILE_COPY (file_copy_method=clone)";
+        } else if (serverVersion >= 150000) {
+            copyMethod = "FILE_COPY";
+        } else {
+            copyMethod = "file copy (PostgreSQL " + serverVersion / 10000 + ")";
+        }
+        String strategy = serverVersion >= 150000 ? " STRATEGY FILE_COPY" : "";
+        try {
+            Sql.execute(connection, "CREATE DATABASE %I TEMPLATE %I" + strategy, name, parent);
+        } catch (PSQLException e) {
+            if (OBJECT_IN_USE.equals(e.getSQLState())) {
+                // Someone connected between our look and the copy: list whoever is there now.
+                String detail = e.getServerErrorMessage() == null ? null : e.getServerErrorMessage().getDetail();
+                throw new TargetInUseException(parent, otherSessions(connection, parent), detail);
+            }
+            throw e;
+        }
+        return copyMethod;
+    }
+
+    private static void requireExists(Connection connection, DatabaseLocation parent) throws SQLException {
+        try (PreparedStatement statement =
+                     connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            statement.setString(1, parent.database());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new BranchException("Database '" + parent.database() + "' does not exist on "
+                            + parent.withDatabase(parent.database()).redactedUrl() + ": check the database name in "
+                            + "the target URL");
+                }
+            }
+        }
+    }
+
+    /** Sessions connected to {@code database} other than this one; autovacuum workers are excluded (PostgreSQL
+     * stops them itself for the copy). */
+    static List<SessionInfo> otherSessions(Connection connection, String database) throws SQLException {
+        List<SessionInfo> sessions = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pid, usename, application_name, host(client_addr), backend_start, state "
+                        + "FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid() "
+                        + "AND backend_type IS DISTINCT FROM 'autovacuum worker' ORDER BY backend_start, pid")) {
+            statement.setString(1, database);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Timestamp since = rows.getTimestamp(5);
+                    sessions.add(new SessionInfo(rows.getInt(1), rows.getString(2), rows.getString(3),
+                            rows.getString(4), since == null ? null : since.toInstant(), rows.getString(6)));
+                }
+            }
+        }
+        return sessions;
+    }
+
+    void drop(DatabaseLocation maintenance, String name) {
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '"
+                + maintenance.database() + "'")) {
+            // FORCE ends sessions on the branch only: they are Rehearsal's own, or a kept branch's debugger.
+            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
+        } catch (SQLException e) {
+            throw new BranchException("Could not drop branch '" + name + "': " + Sql.describe(e)
+                    + ". Drop it by hand: DROP DATABASE \"" + name + "\" WITH (FORCE);", e);
+        }
+    }
+
+    void comment(DatabaseLocation maintenance, String name, BranchMetadata metadata) {
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '"
+                + maintenance.database() + "'")) {
+            Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
+        } catch (SQLException e) {
+            throw new BranchException("Could not record the expiry of branch '" + name + "': " + Sql.describe(e), e);
+        }
+    }
+
+    private static void dropQuietly(Connection connection, String name, Exception primary) {
+        try {
+            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
+        } catch (SQLException | RuntimeException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    String branchName(String parent, Instant created) {
+        String stem = parent.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        StringBuilder suffix = new StringBuilder("_").append(STAMP.format(created)).append('_');
+        for (int i = 0; i < 6; i++) {
+            suffix.append(RANDOM_ALPHABET.charAt(random.nextInt(RANDOM_ALPHABET.length())));
+        }
+        int room = MAX_IDENTIFIER_BYTES - prefix.length() - suffix.length();
+        if (stem.length() > room) {
+            stem = stem.substring(0, room);
+        }
+        return prefix + stem + suffix;
+    }
+
+    /** Configures a {@link TemplateBranchProvider}; every setter checks its argument at once. */
+    public static final class Builder {
+        private String prefix = DEFAULT_PREFIX;
+        private String maintenanceDatabase = "postgres";
+        private boolean clone = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * The prefix of every branch name, by which leftovers are recognised: lower-case letters, digits and
+         * underscores, starting with a letter, at most 24 characters. Default {@value #DEFAULT_PREFIX}.
+         */
+        public Builder prefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!PREFIX.matcher(prefix).matches()) {
+                throw new dev.rehearsal.ConfigurationException("Branch prefix '" + prefix + "' is not allowed: use "
+                        + "1 to 24 lower-case letters, digits and underscores, starting with a letter "
+                        + "(e.g. 'rehearsal_')");
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** The database to connect to for CREATE/DROP DATABASE. Default {@code postgres}. */
+        public Builder maintenanceDatabase(String database) {
+            Objects.requireNonNull(database, "database");
+            if (database.isBlank()) {
+                throw new dev.rehearsal.ConfigurationException("The maintenance database name is blank: give the "
+                        + "name of a database the role may connect to, e.g. 'postgres'");
+            }
+            this.maintenanceDatabase = database;
+            return this;
+        }
+
+        /** Whether to ask PostgreSQL 18+ for {@code file_copy_method = clone}. Default true. */
+        public Builder clone(boolean clone) {
+            this.clone = clone;
+            return this;
+        }
+
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public TemplateBranchProvider build() {
+            return new TemplateBranchProvider(this);
+        }
+    }
+}

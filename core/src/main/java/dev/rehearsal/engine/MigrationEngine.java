@@ -1,0 +1,27 @@
+package dev.rehearsal.engine;
+
+import javax.sql.DataSource;
+
+/**
+ * A migration tool, seen from Rehearsal: what is pending, and applying it to a database. Implementations live in
+ * the adapters ({@code rehearsal-flyway}); core depends on no tool.
+ *
+ * <p>An engine is used twice per run with the same plan: first on the branch, then (on promotion) on the target.
+ * It must apply exactly the plan's migrations, in its order, and nothing else, using only connections from the
+ * DataSource it is given — that is how every statement is traced.
+ */
+public interface MigrationEngine {
+    /** Tool and version, e.g. {@code "Flyway 13.12.0"}. */
+    String name();
+
+    /** The migrations pending on this database. Reads only; never changes the database. */
+    MigrationPlan plan(DataSource database);
+
+    /**
+     * Applies {@code plan} to {@code database}. A failing migration is returned as {@link ApplyResult#failure()},
+     * not thrown.
+     *
+     * @param observer told when each migration starts and ends
+     */
+    ApplyResult apply(DataSource database, MigrationPlan plan, MigrationObserver observer);
+}

@@ -1,0 +1,89 @@
+package dev.rehearsal.internal;
+
+import dev.rehearsal.DatabaseException;
+import dev.rehearsal.DatabaseLocation;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** JDBC plumbing shared by core's packages. Not API. */
+public final class Sql {
+    /** The {@code application_name} of every session Rehearsal opens. */
+    public static final String APPLICATION_NAME = "rehearsal";
+
+    private Sql() {
+    }
+
+    /**
+     * Opens a connection, turning the usual failures into a message that names the database (never the password)
+     * and the fix.
+     *
+     * @param what what is being connected to, for the message (e.g. "the target")
+     */
+    public static Connection connect(DatabaseLocation location, String what) {
+        try {
+            return location.dataSource(APPLICATION_NAME).getConnection();
+        } catch (SQLException e) {
+            throw new DatabaseException("Cannot connect to " + what + " at " + location + ": " + describe(e)
+                    + hint(e, location), e);
+        }
+    }
+
+    private static String hint(SQLException e, DatabaseLocation location) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return switch (state) {
+            case "28P01", "28000" -> ". Check the user and password" + (location.hasPassword() ? ""
+                    : " (no password was given)");
+            case "3D000" -> ". Check the database name, or create the database first";
+            case "08001", "08004", "08006" -> ". Check that the server is running and that host and port are right";
+            default -> "";
+        };
+    }
+
+    /**
+     * Executes a statement built server-side with {@code format()}, so that identifiers ({@code %I}) and literals
+     * ({@code %L}) are quoted by PostgreSQL itself. Without arguments, the template is executed as it is.
+     */
+    public static void execute(Connection connection, String template, String... arguments) throws SQLException {
+        String sql = arguments.length == 0 ? template : format(connection, template, arguments);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** {@code format(template, arguments...)} evaluated by the server. */
+    public static String format(Connection connection, String template, String... arguments) throws SQLException {
+        StringBuilder call = new StringBuilder("SELECT format(?");
+        for (int i = 0; i < arguments.length; i++) {
+            call.append(", ?::text");
+        }
+        call.append(')');
+        try (PreparedStatement statement = connection.prepareStatement(call.toString())) {
+            statement.setString(1, template);
+            for (int i = 0; i < arguments.length; i++) {
+                statement.setString(i + 2, arguments[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+
+    /** {@code server_version_num}, e.g. 180001. */
+    public static int serverVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SHOW server_version_num")) {
+            rows.next();
+            return Integer.parseInt(rows.getString(1));
+        }
+    }
+
+    /** "message [SQLSTATE 23505]" — the server's own words and its code. */
+    public static String describe(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getSQLState() == null ? message : message + " [SQLSTATE " + e.getSQLState() + "]";
+    }
+}

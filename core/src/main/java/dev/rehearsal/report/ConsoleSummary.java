@@ -1,0 +1,70 @@
+package dev.rehearsal.report;
+
+import dev.rehearsal.BranchSummary;
+import dev.rehearsal.MigrationFailure;
+import dev.rehearsal.MigrationStatus;
+import dev.rehearsal.Outcome;
+import dev.rehearsal.Timings;
+import dev.rehearsal.check.Finding;
+import java.util.Locale;
+
+/** The outcome in one screen of plain text, for logs and terminals. */
+public final class ConsoleSummary {
+    private static final int MAX_STATEMENT = 300;
+
+    private ConsoleSummary() {
+    }
+
+    public static String render(Outcome outcome) {
+        StringBuilder text = new StringBuilder();
+        text.append("Rehearsal of ").append(outcome.target()).append(" with ").append(outcome.engine())
+                .append(": ").append(outcome.verdict()).append('\n');
+        BranchSummary branch = outcome.branch();
+        if (branch != null) {
+            text.append("  branch   ").append(branch.name()).append(" (").append(branch.copyMethod()).append(", ")
+                    .append(branch.creationMillis()).append(" ms) ");
+            text.append(branch.kept() ? "KEPT until " + branch.expiresAt() + " at " + branch.url() : "dropped")
+                    .append('\n');
+        }
+        if (outcome.migrations().isEmpty()) {
+            text.append("  nothing pending\n");
+        }
+        for (MigrationStatus migration : outcome.migrations()) {
+            text.append(String.format(Locale.ROOT, "  %-8s %-40s branch: %-8s target: %s%n", migration.id(),
+                    abbreviate(migration.description(), 40), migration.branch(), migration.target()));
+        }
+        MigrationFailure failure = outcome.failure();
+        if (failure != null) {
+            text.append("  FAILED   ").append(failure.summary()).append('\n');
+            if (failure.statement() != null) {
+                text.append("           statement").append(failure.line() == null ? "" : " at line " + failure.line())
+                        .append(": ").append(abbreviate(failure.statement().strip(), MAX_STATEMENT)).append('\n');
+            }
+            if (failure.hint() != null) {
+                text.append("           hint: ").append(failure.hint()).append('\n');
+            }
+        }
+        for (Finding finding : outcome.findings()) {
+            text.append("  ").append(String.format(Locale.ROOT, "%-8s", finding.severity())).append(' ')
+                    .append('[').append(finding.kind()).append("] ")
+                    .append(finding.migration() == null ? "" : finding.migration() + ": ")
+                    .append(finding.message()).append('\n');
+            if (finding.remedy() != null) {
+                text.append("           safer: ").append(finding.remedy()).append('\n');
+            }
+        }
+        Timings timings = outcome.timings();
+        text.append(String.format(Locale.ROOT, "  took %d ms (branch %d, migrate %d, checks %d, discard %d, "
+                        + "promote %d)", timings.totalMillis(), timings.branchMillis(), timings.migrateMillis(),
+                timings.checkMillis(), timings.discardMillis(), timings.promoteMillis()));
+        return text.toString();
+    }
+
+    private static String abbreviate(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        String single = text.replaceAll("\\s+", " ");
+        return single.length() <= max ? single : single.substring(0, max - 1) + "…";
+    }
+}

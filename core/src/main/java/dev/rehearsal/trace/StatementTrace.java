@@ -1,0 +1,24 @@
+package dev.rehearsal.trace;
+
+import java.time.Instant;
+
+/**
+ * One statement executed on the branch, as recorded at the JDBC layer.
+ *
+ * @param sequence       its position among all statements of the run, from 1
+ * @param migration      the id of the migration it belongs to, or null for the engine's own bookkeeping
+ * @param sql            the SQL text as sent to the driver
+ * @param startedAt      when it was sent
+ * @param durationMicros how long the driver call took, in microseconds
+ * @param rowsAffected   rows inserted, updated or deleted, or null when the statement returns rows or none apply
+ * @param inTransaction  false when it ran in auto-commit mode (outside an explicit transaction, e.g.
+ *                       {@code CREATE INDEX CONCURRENTLY})
+ * @param sqlState       the SQLSTATE when it failed, otherwise null
+ * @param error          the server's message when it failed, otherwise null
+ */
+public record StatementTrace(int sequence, String migration, String sql, Instant startedAt, long durationMicros,
+                             Long rowsAffected, boolean inTransaction, String sqlState, String error) {
+    public boolean failed() {
+        return sqlState != null || error != null;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.rehearsal.testing;
+
+import dev.rehearsal.DatabaseLocation;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * The embedded PostgreSQL (18 by default, from Maven Central) shared by every test of a JVM, started on first use
+ * and stopped when the JVM exits. Tests isolate themselves by creating their own databases.
+ */
+public final class TestPostgres {
+    private static TestPostgres shared;
+
+    private final EmbeddedPostgres postgres;
+    private final AtomicInteger counter = new AtomicInteger();
+
+    private TestPostgres(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /** The JVM's server, started on first call (~4 s). */
+    public static synchronized TestPostgres shared() {
+        if (shared == null) {
+            try {
+                shared = new TestPostgres(EmbeddedPostgres.builder()
+                        // durability is irrelevant for throwaway test data, speed is not
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("full_page_writes", "off")
+                        .setServerConfig("max_connections", "200")
+                        .start());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot start the embedded PostgreSQL", e);
+            }
+        }
+        return shared;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /**
+     * The URL of a database on this server, for the superuser {@code postgres} (trust authentication). The name is
+     * URL-encoded, so any database name works.
+     */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    public DatabaseLocation location(String database) {
+        return DatabaseLocation.of(jdbcUrl(database), "postgres", null);
+    }
+
+    public DataSource dataSource(String database) {
+        return location(database).dataSource("test");
+    }
+
+    /** Creates a new, empty database with a unique name starting with {@code t_<stem>_}. */
+    public String createDatabase(String stem) {
+        String name = ("t_" + stem.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_") + "_"
+                + ProcessHandle.current().pid() + "_" + counter.incrementAndGet());
+        if (name.length() > 60) {
+            name = "t_" + ProcessHandle.current().pid() + "_" + counter.incrementAndGet();
+        }
+        execute("postgres", "CREATE DATABASE \"" + name + "\"");
+        return name;
+    }
+
+    /**
+     * Creates a new, empty database whose name is {@code name} verbatim (quotes, spaces, semicolons and case kept)
+     * followed by a unique suffix.
+     */
+    public String createDatabaseVerbatim(String name) {
+        String unique = name + " " + ProcessHandle.current().pid() + "_" + counter.incrementAndGet();
+        execute("postgres", "CREATE DATABASE " + quoteIdentifier(unique));
+        return unique;
+    }
+
+    /** Creates a login role with {@code CREATEDB} and this password; the name gets a unique suffix. */
+    public String createRole(String stem, String password) {
+        String role = "r_" + stem.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_") + "_"
+                + ProcessHandle.current().pid() + "_" + counter.incrementAndGet();
+        execute("postgres", "CREATE ROLE " + role + " LOGIN CREATEDB PASSWORD '" + password.replace("'", "''") + "'");
+        return role;
+    }
+
+    public void dropRole(String role) {
+        execute("postgres", "DROP ROLE IF EXISTS " + quoteIdentifier(role));
+    }
+
+    /** Every database on the server, by name. */
+    public List<String> databases() {
+        return query("postgres", "SELECT datname FROM pg_database ORDER BY 1");
+    }
+
+    /**
+     * Opens a session on {@code database} that identifies itself as {@code applicationName} in
+     * {@code pg_stat_activity}, as an application's connection pool would. The caller closes it.
+     */
+    public Connection openSession(String database, String applicationName) {
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("ApplicationName", applicationName);
+        try {
+            return new org.postgresql.Driver().connect(jdbcUrl(database), properties);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot connect to " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True while the backend process {@code pid} is connected. */
+    public boolean isConnected(int pid) {
+        return !query("postgres", "SELECT 1 FROM pg_stat_activity WHERE pid = ?", pid).isEmpty();
+    }
+
+    public static String quoteIdentifier(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    public void dropDatabase(String database) {
+        execute("postgres", "DROP DATABASE IF EXISTS " + quoteIdentifier(database) + " WITH (FORCE)");
+    }
+
+    /** Runs statements one by one in auto-commit mode. */
+    public void execute(String database, String... statements) {
+        try (Connection connection = dataSource(database).getConnection();
+             Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed on " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows of a query, each row's columns joined by '|'; null shown as {@code <null>}. */
+    public List<String> query(String database, String sql, Object... parameters) {
+        try (Connection connection = dataSource(database).getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            List<String> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                ResultSetMetaData meta = result.getMetaData();
+                while (result.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int c = 1; c <= meta.getColumnCount(); c++) {
+                        if (c > 1) {
+                            row.append('|');
+                        }
+                        String value = result.getString(c);
+                        row.append(value == null ? "<null>" : value);
+                    }
+                    rows.add(row.toString());
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed on " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Names of all databases on the server starting with {@code prefix}. */
+    public List<String> databasesStartingWith(String prefix) {
+        return query("postgres", "SELECT datname FROM pg_database WHERE starts_with(datname, ?) ORDER BY 1", prefix);
+    }
+
+    /** Databases Rehearsal's template provider made from {@code parent} (by their recorded metadata). */
+    public List<String> branchesOf(String parent) {
+        return query("postgres", "SELECT datname FROM (SELECT d.datname, shobj_description(d.oid, 'pg_database') "
+                + "AS comment FROM pg_database d) c WHERE c.comment LIKE '{\"marker\":\"rehearsal-branch\"%' "
+                + "AND c.comment::jsonb #>> '{branch,parent}' = ? ORDER BY 1", parent);
+    }
+
+    /**
+     * A canonical text of the database's schema (relations, columns, constraints, indexes, views, functions,
+     * triggers, types, sequences) and of the content of every table (row count and digest). Two databases with the
+     * same text have the same schema and data; a test compares the texts to show any difference.
+     */
+    public String describe(String database) {
+        return CatalogText.describe(this, database);
+    }
+}

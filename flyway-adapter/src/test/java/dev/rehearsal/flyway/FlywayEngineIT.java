@@ -1,0 +1,206 @@
+package dev.rehearsal.flyway;
+
+import static dev.rehearsal.flyway.Shop.POSTGRES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rehearsal.MigrationStatus.State;
+import dev.rehearsal.Outcome;
+import dev.rehearsal.Rehearsal;
+import dev.rehearsal.Verdict;
+import dev.rehearsal.engine.ApplyResult;
+import dev.rehearsal.engine.Migration;
+import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationPlan;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+import org.junit.jupiter.api.Test;
+
+/** The user's own Flyway configuration is honoured on the branch and on the target. */
+class FlywayEngineIT {
+
+    private static Outcome run(String target, FluentConfiguration flyway) {
+        return Rehearsal.configure().target(POSTGRES.location(target)).engine(FlywayEngine.of(flyway)).load().run();
+    }
+
+    @Test
+    void runsCreateIndexConcurrentlyOutsideATransactionWithoutHanging() {
+        String target = Shop.production("concurrently");
+        FluentConfiguration flyway = Shop.flyway(target, "db/base", "db/concurrent");
+
+        Outcome outcome = run(target, flyway);
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(POSTGRES.query(target, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                + "'customers_name_idx'::regclass")).containsExactly("t");
+        assertThat(outcome.statements()).anySatisfy(s -> {
+            assertThat(s.sql()).contains("CREATE INDEX CONCURRENTLY");
+            assertThat(s.inTransaction()).isFalse();
+            assertThat(s.migration()).isEqualTo("3");
+        });
+        assertThat(flyway.getConfigurationExtension(PostgreSQLConfigurationExtension.class).isTransactionalLock())
+                .as("the user's configuration object is not changed").isTrue();
+    }
+
+    @Test
+    void replacesTheUsersPlaceholders() {
+        String target = Shop.production("placeholders");
+
+        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/placeholders")
+                .placeholders(Map.of("audit_table", "customer_audit", "default_note", "created by V3")));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(POSTGRES.query(target, "SELECT column_default FROM information_schema.columns "
+                + "WHERE table_name = 'customer_audit' AND column_name = 'note'"))
+                .containsExactly("'created by V3'::text");
+    }
+
+    @Test
+    void rehearsesAndTracesJavaMigrations() {
+        String target = Shop.production("java");
+        long upperCase = Long.parseLong(POSTGRES.query(target,
+                "SELECT count(*) FROM customers WHERE email <> lower(email)").get(0));
+
+        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/javamigrations"));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(outcome.migrations()).singleElement().satisfies(m -> {
+            assertThat(m.script()).contains("V3__Normalise_emails");
+            assertThat(m.target()).isEqualTo(State.APPLIED);
+        });
+        assertThat(outcome.statements()).anySatisfy(s -> {
+            assertThat(s.migration()).isEqualTo("3");
+            assertThat(s.sql()).startsWith("UPDATE customers SET email = lower(email)");
+            assertThat(s.rowsAffected()).isEqualTo(upperCase).isPositive();
+        });
+        assertThat(POSTGRES.query(target, "SELECT count(*) FROM customers WHERE email <> lower(email)"))
+                .containsExactly("0");
+    }
+
+    @Test
+    void appliesAnOutOfOrderMigrationAsFlywayWould() {
+        String target = Shop.production("outoforder");
+        Shop.flyway(target, "db/base", "db/safe").load().migrate();
+        String reference = Shop.twin(target);
+        Shop.flyway(reference, "db/base", "db/safe", "db/outoforder").outOfOrder(true).load().migrate();
+
+        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/safe", "db/outoforder").outOfOrder(true));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(outcome.migrations()).extracting(m -> m.id()).containsExactly("3.5");
+        assertThat(Shop.history(target)).isEqualTo(Shop.history(reference));
+    }
+
+    @Test
+    void baselinesAnExistingSchemaAsFlywayWould() {
+        String target = POSTGRES.createDatabase("baseline");
+        POSTGRES.execute(target, "CREATE TABLE customers (id bigserial PRIMARY KEY, email text, name text NOT NULL, "
+                + "created_at timestamptz NOT NULL DEFAULT now())", "INSERT INTO customers (name) VALUES ('legacy')");
+        String reference = Shop.twin(target);
+        Shop.flyway(reference, "db/base", "db/safe").baselineOnMigrate(true).baselineVersion("2").load().migrate();
+
+        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/safe").baselineOnMigrate(true)
+                .baselineVersion("2"));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(Shop.history(target)).isEqualTo(Shop.history(reference));
+        assertThat(Shop.history(target)).extracting(row -> row.split("\\|")[1]).containsExactly("2", "3", "4");
+        assertThat(POSTGRES.query(target, "SELECT count(*) FROM orders")).containsExactly("0");
+    }
+
+    @Test
+    void runsTheUsersCallbacksOnTheBranchAndOnTheTarget() {
+        String target = Shop.production("callbacks");
+        AtomicInteger javaCallbackRuns = new AtomicInteger();
+        Callback counting = new Callback() {
+            @Override
+            public boolean supports(Event event, Context context) {
+                return event == Event.AFTER_MIGRATE;
+            }
+
+            @Override
+            public boolean canHandleInTransaction(Event event, Context context) {
+                return true;
+            }
+
+            @Override
+            public void handle(Event event, Context context) {
+                javaCallbackRuns.incrementAndGet();
+            }
+
+            @Override
+            public String getCallbackName() {
+                return "counting";
+            }
+        };
+
+        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/safe", "db/callbacks").callbacks(counting));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(javaCallbackRuns).as("once on the branch, once on the target").hasValue(2);
+        assertThat(POSTGRES.query(target, "SELECT count(*) FROM migrate_log")).containsExactly("1");
+        assertThat(outcome.statements()).anySatisfy(s -> assertThat(s.sql()).contains("INSERT INTO migrate_log"));
+    }
+
+    @Test
+    void appliesNothingBeyondTheLastVersionOfThePlan() {
+        String target = Shop.production("cap");
+        FlywayEngine engine = FlywayEngine.of(Shop.flyway(target, "db/base", "db/safe"));
+        MigrationPlan pending = engine.plan(POSTGRES.dataSource(target));
+        assertThat(pending.ids()).containsExactly("3", "4");
+
+        ApplyResult result = engine.apply(POSTGRES.dataSource(target),
+                MigrationPlan.of(List.of(pending.migrations().get(0))), MigrationObserver.NONE);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.applied()).extracting(Migration::id).containsExactly("3");
+        assertThat(engine.plan(POSTGRES.dataSource(target)).ids()).containsExactly("4");
+    }
+
+    @Test
+    void reportsAPromotionThatFailsOnTheTargetWithTheServersWords() {
+        String target = Shop.production("targetonly");
+
+        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/targetonly"));
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTION_FAILED);
+        assertThat(outcome.migrations()).singleElement().satisfies(m -> {
+            assertThat(m.branch()).isEqualTo(State.APPLIED);
+            assertThat(m.target()).isEqualTo(State.FAILED);
+        });
+        assertThat(outcome.failure().database()).isEqualTo("target");
+        assertThat(outcome.failure().sqlState()).isEqualTo("P0001");
+        assertThat(outcome.failure().message()).contains("refuses to run on " + target);
+        assertThat(Shop.history(target)).hasSize(2);
+        assertThat(POSTGRES.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void refusesToPromoteWhenTheTargetsPendingMigrationsChangedDuringTheRehearsal() {
+        String target = Shop.production("changed");
+        String afterConcurrentDeploy;
+
+        Outcome outcome = Rehearsal.configure().target(POSTGRES.location(target))
+                .engine(FlywayEngine.of(Shop.flyway(target, "db/base", "db/safe")))
+                // another deployment migrates the target to V3 while the rehearsal is checking
+                .check(context -> {
+                    Shop.flyway(target, "db/base", "db/safe").target("3").load().migrate();
+                    return List.of();
+                })
+                .load().run();
+        afterConcurrentDeploy = POSTGRES.describe(target);
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.BLOCKED);
+        assertThat(outcome.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo("target-changed");
+            assertThat(f.message()).contains("[3, 4]").contains("[4]");
+        });
+        assertThat(Shop.history(target)).hasSize(3);
+        assertThat(POSTGRES.describe(target)).isEqualTo(afterConcurrentDeploy);
+    }
+}

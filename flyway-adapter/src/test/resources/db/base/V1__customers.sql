@@ -1,0 +1,6 @@
+CREATE TABLE customers (
+    id         bigserial PRIMARY KEY,
+    email      text,
+    name       text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,1 @@
+ALTER TABLE customers ADD COLUMN late_column text;

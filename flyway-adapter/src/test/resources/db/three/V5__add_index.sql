@@ -1,0 +1,1 @@
+CREATE INDEX customers_country_idx ON customers (country);
