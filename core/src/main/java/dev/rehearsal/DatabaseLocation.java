@@ -2,6 +2,7 @@ package dev.rehearsal;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -41,7 +43,8 @@ public final class DatabaseLocation {
         this.hosts = hosts;
         this.ports = ports;
         this.database = database;
-        this.parameters = Map.copyOf(parameters);
+        // Sorted, so that the rendered URL is the same in every run (Map.copyOf iterates in a per-JVM random order)
+        this.parameters = Collections.unmodifiableMap(new TreeMap<>(parameters));
         this.user = user;
         this.password = password;
     }
@@ -75,7 +78,7 @@ public final class DatabaseLocation {
         }
         Map<String, String> parameters = new TreeMap<>();
         for (String key : parsed.stringPropertyNames()) {
-            if (!LOCATION_KEYS.contains(key) && !SECRET_PARAMETERS.contains(key)) {
+            if (!LOCATION_KEYS.contains(key) && !SECRET_PARAMETERS.contains(key) && !isDefault(key, parsed)) {
                 parameters.put(key, parsed.getProperty(key));
             }
         }
@@ -83,6 +86,15 @@ public final class DatabaseLocation {
         String effectivePassword = password != null ? password : parsed.getProperty("password");
         return new DatabaseLocation(parsed.getProperty("PGHOST"), parsed.getProperty("PGPORT"), database,
                 parameters, effectiveUser, effectivePassword);
+    }
+
+    /**
+     * True for a parameter that only restates pgjdbc's default. pgjdbc's own DataSources list every property in
+     * their URL once configured (70-odd, e.g. {@code ApplicationName=PostgreSQL JDBC Driver}); they change nothing.
+     */
+    private static boolean isDefault(String key, Properties parsed) {
+        PGProperty property = PGProperty.forName(key);
+        return property != null && Objects.equals(property.getDefaultValue(), parsed.getProperty(key));
     }
 
     /** The same server, credentials and connection properties, another database. */
@@ -157,8 +169,9 @@ public final class DatabaseLocation {
         if (text == null) {
             return null;
         }
-        return text.replaceAll("(?i)((?:ssl)?password=)[^&;\\s]*", "$1***")
-                .replaceAll("//([^/@\\s:]+):[^/@\\s]*@", "//$1:***@");
+        // Greedy up to the last '@' of the authority, and to the next '&' or blank: a password may contain '@' or ';'
+        return text.replaceAll("(?i)((?:ssl)?password=)[^&\\s]*", "$1***")
+                .replaceAll("//([^/@\\s:]+):[^/\\s]*@", "//$1:***@");
     }
 
     private static String encode(String value) {

@@ -119,7 +119,7 @@ final class Run {
         appliedOnBranch = result.applied().stream().map(Migration::id).toList();
         if (!result.succeeded()) {
             failure = failureOf("branch", result.failure(), statements);
-            LOG.warn("Rehearsal failed: {}", failure.summary());
+            LOG.debug("Rehearsal failed: {}", failure.summary());
             return Verdict.FAILED_ON_BRANCH;
         }
         phase = System.nanoTime();
@@ -181,7 +181,7 @@ final class Run {
             record(onTarget, result);
             if (!result.succeeded()) {
                 failure = failureOf("target", result.failure(), List.of());
-                LOG.error("Promotion failed: {}", failure.summary());
+                LOG.debug("Promotion failed: {}", failure.summary());
                 return Verdict.PROMOTION_FAILED;
             }
             List<String> appliedOnTarget = result.applied().stream().map(Migration::id).toList();
@@ -189,7 +189,7 @@ final class Run {
                 failure = new MigrationFailure("target", null, null, null, null, null, "the target applied "
                         + appliedOnTarget + " but the branch applied " + appliedOnBranch
                         + ": the target differs from what was rehearsed", null, null);
-                LOG.error("Promotion differs from the rehearsal: {}", failure.summary());
+                LOG.debug("Promotion differs from the rehearsal: {}", failure.summary());
                 return Verdict.PROMOTION_FAILED;
             }
             return Verdict.PROMOTED;
@@ -260,6 +260,8 @@ final class Run {
         String summary = ConsoleSummary.render(outcome);
         if (verdict.isSuccess()) {
             LOG.info("{}", summary);
+        } else if (verdict == Verdict.PROMOTION_FAILED) {
+            LOG.error("{}", summary);
         } else {
             LOG.warn("{}", summary);
         }

@@ -38,7 +38,8 @@ public final class ConsoleSummary {
             text.append("  FAILED   ").append(failure.summary()).append('\n');
             if (failure.statement() != null) {
                 text.append("           statement").append(failure.line() == null ? "" : " at line " + failure.line())
-                        .append(": ").append(abbreviate(failure.statement().strip(), MAX_STATEMENT)).append('\n');
+                        .append(": ").append(abbreviate(withoutLeadingComments(failure.statement()), MAX_STATEMENT))
+                        .append('\n');
             }
             if (failure.hint() != null) {
                 text.append("           hint: ").append(failure.hint()).append('\n');
@@ -58,6 +59,19 @@ public final class ConsoleSummary {
                         + "promote %d)", timings.totalMillis(), timings.branchMillis(), timings.migrateMillis(),
                 timings.checkMillis(), timings.discardMillis(), timings.promoteMillis()));
         return text.toString();
+    }
+
+    /** The statement without the comment lines that precede it in its script: they are not what failed. */
+    static String withoutLeadingComments(String statement) {
+        String rest = statement.strip();
+        while (rest.startsWith("--")) {
+            int end = rest.indexOf('\n');
+            if (end < 0) {
+                return statement.strip();
+            }
+            rest = rest.substring(end + 1).strip();
+        }
+        return rest.isEmpty() ? statement.strip() : rest;
     }
 
     private static String abbreviate(String text, int max) {

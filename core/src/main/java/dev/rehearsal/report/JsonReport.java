@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The outcome as a JSON document: {@code {"reportVersion": 1, "verdict": ..., "migrations": [...], ...}}.
@@ -54,6 +55,7 @@ public final class JsonReport {
             Files.createDirectories(parent);
             Path temporary = Files.createTempFile(parent, ".rehearsal-report", ".json");
             Files.writeString(temporary, toJson(outcome));
+            makeReadable(temporary);
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException notAtomic) {
@@ -62,6 +64,13 @@ public final class JsonReport {
         } catch (IOException e) {
             throw new RehearsalException(ErrorCode.CONFIGURATION, "Cannot write the report to " + file + ": "
                     + e.getMessage() + ". Choose a writable location with reportTo(...)", new UncheckedIOException(e));
+        }
+    }
+
+    /** Temporary files are created owner-only; a report is for CI artifacts and colleagues to read (0644). */
+    private static void makeReadable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

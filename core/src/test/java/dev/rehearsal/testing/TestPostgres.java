@@ -43,6 +43,13 @@ public final class TestPostgres {
                         .setServerConfig("synchronous_commit", "off")
                         .setServerConfig("full_page_writes", "off")
                         .setServerConfig("max_connections", "200")
+                        // the server log, readable with serverLog(pid): one line a message, prefixed with the pid
+                        .setServerConfig("logging_collector", "on")
+                        .setServerConfig("log_destination", "stderr")
+                        .setServerConfig("log_directory", "log")
+                        .setServerConfig("log_filename", "postgresql.log")
+                        .setServerConfig("log_line_prefix", "@%p@")
+                        .setServerConfig("log_connections", "on")
                         .start());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start the embedded PostgreSQL", e);
@@ -127,6 +134,58 @@ public final class TestPostgres {
     /** True while the backend process {@code pid} is connected. */
     public boolean isConnected(int pid) {
         return !query("postgres", "SELECT 1 FROM pg_stat_activity WHERE pid = ?", pid).isEmpty();
+    }
+
+    /** From now on, the server logs every statement that new sessions on {@code database} run. */
+    public void logStatements(String database) {
+        execute("postgres", "ALTER DATABASE " + quoteIdentifier(database) + " SET log_statement = 'all'");
+    }
+
+    /**
+     * What the server logged for the session of backend {@code pid} (its statements when
+     * {@link #logStatements(String)} is on, its errors), one entry a message such as
+     * {@code "LOG:  execute <unnamed>: SELECT 1"}, up to and including the first entry that contains {@code last};
+     * connection messages are left out. Waits a little for it, since the server writes its log asynchronously.
+     */
+    public List<String> serverLog(int pid, String last) {
+        String prefix = "@" + pid + "@";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            List<String> entries = new ArrayList<>();
+            boolean current = false;
+            String log = query("postgres", "SELECT pg_read_file(pg_current_logfile())").get(0);
+            for (String line : log.split("\n")) {
+                if (line.startsWith("@")) {
+                    current = line.startsWith(prefix);
+                    if (current) {
+                        entries.add(line.substring(prefix.length()));
+                    }
+                } else if (current && !entries.isEmpty()) {
+                    entries.set(entries.size() - 1, entries.get(entries.size() - 1) + "\n" + line);
+                }
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).contains(last)) {
+                    // a pid may have been used before: keep this session's entries, without its connection lines
+                    int start = i;
+                    while (start > 0 && !entries.get(start - 1).startsWith("LOG:  connection received")) {
+                        start--;
+                    }
+                    return entries.subList(start, i + 1).stream()
+                            .filter(entry -> !entry.startsWith("LOG:  connection ")).toList();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The server logged no '" + last + "' for pid " + pid + ", only "
+                        + entries);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     public static String quoteIdentifier(String identifier) {

@@ -1,0 +1,138 @@
+package dev.rehearsal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rehearsal.engine.ApplyResult;
+import dev.rehearsal.engine.MigrationEngine;
+import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationPlan;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The configuration is checked before anything touches a database (none is reachable here). */
+class RehearsalTest {
+    private static final String UNREACHABLE = "jdbc:postgresql://db.invalid:5432/shop";
+    private static final MigrationEngine ENGINE = new MigrationEngine() {
+        @Override
+        public String name() {
+            return "unused";
+        }
+
+        @Override
+        public MigrationPlan plan(DataSource database) {
+            throw new AssertionError("not called");
+        }
+
+        @Override
+        public ApplyResult apply(DataSource database, MigrationPlan plan, MigrationObserver observer) {
+            throw new AssertionError("not called");
+        }
+    };
+
+    @Test
+    void loadWithoutATargetSaysHowToGiveOne() {
+        assertThatThrownBy(() -> Rehearsal.configure().engine(ENGINE).load())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("No target configured")
+                .hasMessageContaining("call target(jdbcUrl, user, password) or target(dataSource)");
+    }
+
+    @Test
+    void loadWithoutAnEngineSaysHowToGiveOne() {
+        assertThatThrownBy(() -> Rehearsal.configure().target(UNREACHABLE, "app", null).load())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("No migration engine configured")
+                .hasMessageContaining("call engine(...), e.g. engine(FlywayEngine.of(flywayConfiguration))");
+    }
+
+    @Test
+    void loadWithTargetAndEngineNeedsNoDatabase() {
+        assertThat(Rehearsal.configure().target(UNREACHABLE, "app", null).engine(ENGINE).load()).isNotNull();
+    }
+
+    @Test
+    void anInvalidTargetUrlIsRejectedWhenItIsGiven() {
+        assertThatThrownBy(() -> Rehearsal.configure().target("jdbc:mysql://db/shop", "app", null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Rehearsal works on PostgreSQL only");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT0S", "PT-1H", "P31D"})
+    void keepFailedBranchOutsideOneSecondToThirtyDaysIsRejected(String duration) {
+        assertThatThrownBy(() -> Rehearsal.configure().keepFailedBranch(Duration.parse(duration)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("is out of range: give a duration between 1 second and 30 days");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT0S", "PT-1H", "P31D"})
+    void branchExpiryOutsideOneSecondToThirtyDaysIsRejected(String duration) {
+        assertThatThrownBy(() -> Rehearsal.configure().branchExpiry(Duration.parse(duration)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("between 1 second and 30 days");
+    }
+
+    @Test
+    void aDataSourceThatExposesNoUrlIsRejectedWithTheAlternative() {
+        DataSource opaque = new OpaqueDataSource();
+
+        assertThatThrownBy(() -> Rehearsal.configure().target(opaque))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(OpaqueDataSource.class.getName())
+                .hasMessageContaining("use target(jdbcUrl, user, password) instead of target(dataSource)");
+    }
+
+    /** A DataSource without URL getters, like a JNDI proxy. */
+    private static final class OpaqueDataSource implements DataSource {
+        @Override
+        public Connection getConnection() {
+            throw new AssertionError("not called");
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) {
+            throw new AssertionError("not called");
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) {
+            throw new AssertionError("not called");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
+    }
+}

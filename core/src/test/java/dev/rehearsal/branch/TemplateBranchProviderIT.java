@@ -1,0 +1,206 @@
+package dev.rehearsal.branch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.BranchException;
+import dev.rehearsal.ErrorCode;
+import dev.rehearsal.testing.TestDatabases;
+import dev.rehearsal.testing.TestPostgres;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
+
+class TemplateBranchProviderIT {
+    private static final String[] SHOP = {
+            "CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL)",
+            "INSERT INTO customers SELECT i, 'c' || i || '@example.com' FROM generate_series(1, 500) i",
+            "CREATE INDEX customers_email ON customers (email)"};
+
+    @RegisterExtension
+    final TestDatabases databases = new TestDatabases();
+    private final TestPostgres postgres = databases.postgres();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void branchIsACopyOfTheParentDataIncluded() {
+        String parent = databases.create("copy", SHOP);
+        TemplateBranchProvider provider = TemplateBranchProvider.builder().prefix("it_copy_").build();
+
+        try (Branch branch = provider.create(request(parent))) {
+            assertThat(branch.name()).startsWith("it_copy_");
+            assertThat(branch.location().database()).isEqualTo(branch.name());
+            assertThat(postgres.describe(branch.name())).isEqualTo(postgres.describe(parent));
+            assertThat(postgres.query(branch.name(), "SELECT count(*), max(email) FROM customers"))
+                    .containsExactly("500|c9@example.com");
+            assertThat(branch.creationMillis()).isNotNegative();
+        }
+    }
+
+    @Test
+    void branchNamesAreUniqueEvenWithinTheSameSecondAndFitAnIdentifier() {
+        String parent = databases.createVerbatim("A rather long parent database name, well over forty");
+        Clock frozen = Clock.fixed(Instant.parse("2026-11-23T21:53:01Z"), ZoneOffset.UTC);
+        TemplateBranchProvider provider = TemplateBranchProvider.builder().prefix("it_unique_").clock(frozen).build();
+
+        try (Branch first = provider.create(request(parent)); Branch second = provider.create(request(parent))) {
+            assertThat(first.name()).isNotEqualTo(second.name());
+            for (Branch branch : new Branch[] {first, second}) {
+                assertThat(branch.name()).startsWith("it_unique_a_rather_long_parent")
+                        .contains("_20261123T215301_");
+                assertThat(branch.name().getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
+                assertThat(postgres.databasesStartingWith(branch.name())).containsExactly(branch.name());
+            }
+        }
+    }
+
+    @Test
+    void recordsParentCreatedExpiresAndOwnerAsJsonInTheDatabaseComment() throws Exception {
+        String parent = databases.create("metadata");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        try (Branch branch = TemplateBranchProvider.create().create(request(parent))) {
+            JsonNode comment = json.readTree(commentOf(branch.name()));
+
+            assertThat(comment.path("marker").asText()).isEqualTo("rehearsal-branch");
+            JsonNode recorded = comment.path("branch");
+            assertThat(recorded.path("parent").asText()).isEqualTo(parent);
+            assertThat(recorded.path("owner").asText()).contains("@");
+            assertThat(recorded.path("purpose").asText()).isEqualTo("test");
+            Instant created = Instant.parse(recorded.path("created").asText());
+            Instant expires = Instant.parse(recorded.path("expires").asText());
+            assertThat(created).isBetween(before.minusSeconds(1), Instant.now());
+            assertThat(Duration.between(created, expires)).isEqualTo(Duration.ofHours(2));
+            assertThat(branch.metadata()).isEqualTo(new BranchMetadata(parent, created, expires,
+                    recorded.path("owner").asText(), "test"));
+        }
+    }
+
+    @Test
+    void copiesWithFileCopyMethodCloneOnPostgres18() throws SQLException {
+        assumeThat(serverVersion()).as("file_copy_method exists from PostgreSQL 18").isGreaterThanOrEqualTo(180000);
+        String parent = databases.create("clone", SHOP);
+
+        try (Branch cloned = TemplateBranchProvider.create().create(request(parent));
+             Branch copied = TemplateBranchProvider.builder().clone(false).build().create(request(parent))) {
+            assertThat(cloned.copyMethod()).isEqualTo("FILE_COPY (file_copy_method=clone)");
+            assertThat(copied.copyMethod()).isEqualTo("FILE_COPY");
+            assertThat(postgres.describe(cloned.name())).isEqualTo(postgres.describe(parent));
+        }
+    }
+
+    @Test
+    void closeDropsTheBranchAndMayBeCalledAgain() {
+        String parent = databases.create("close", SHOP);
+        Branch branch = TemplateBranchProvider.create().create(request(parent));
+        assertThat(postgres.branchesOf(parent)).containsExactly(branch.name());
+
+        branch.close();
+        branch.close();
+
+        assertThat(postgres.branchesOf(parent)).isEmpty();
+        assertThat(postgres.databasesStartingWith(branch.name())).isEmpty();
+        assertThat(postgres.databases()).contains(parent);
+    }
+
+    @Test
+    void keepUntilKeepsTheBranchOnCloseAndRecordsTheNewExpiry() throws Exception {
+        String parent = databases.create("keep", SHOP);
+        Branch branch = TemplateBranchProvider.create().create(request(parent));
+        databases.dropAfterwards(branch.name());
+        Instant keepUntil = Instant.parse("2031-01-02T03:04:05Z");
+
+        branch.keepUntil(keepUntil);
+        branch.close();
+
+        assertThat(branch.isKept()).isTrue();
+        assertThat(postgres.branchesOf(parent)).containsExactly(branch.name());
+        assertThat(branch.metadata().expires()).isEqualTo(keepUntil);
+        JsonNode recorded = json.readTree(commentOf(branch.name())).path("branch");
+        assertThat(Instant.parse(recorded.path("expires").asText())).isEqualTo(keepUntil);
+        assertThat(recorded.path("parent").asText()).isEqualTo(parent);
+        assertThat(postgres.describe(branch.name())).isEqualTo(postgres.describe(parent));
+    }
+
+    @Test
+    void branchesAParentWhoseNameHasQuotesSpacesSemicolonsAndCapitals() {
+        String parent = databases.createVerbatim("Shop \"Prod\"; DROP", SHOP);
+
+        try (Branch branch = TemplateBranchProvider.create().create(request(parent))) {
+            assertThat(branch.name()).startsWith("rehearsal_shop_prod_drop_").matches("[a-z0-9_T]+");
+            assertThat(branch.metadata().parent()).isEqualTo(parent);
+            assertThat(postgres.branchesOf(parent)).containsExactly(branch.name());
+            assertThat(postgres.describe(branch.name())).isEqualTo(postgres.describe(parent));
+        }
+        assertThat(postgres.branchesOf(parent)).isEmpty();
+        assertThat(postgres.databases()).contains(parent);
+    }
+
+    @Test
+    void missingParentGivesABranchExceptionThatNamesIt() {
+        String missing = "t_no_such_database_" + ProcessHandle.current().pid();
+        TemplateBranchProvider provider = TemplateBranchProvider.builder().prefix("it_missing_").build();
+
+        assertThatThrownBy(() -> provider.create(request(missing)))
+                .isInstanceOf(BranchException.class)
+                .hasMessageContaining("'" + missing + "' does not exist")
+                .hasMessageContaining("check the database name")
+                .satisfies(e -> assertThat(((BranchException) e).code()).isEqualTo(ErrorCode.BRANCH));
+        assertThat(postgres.databasesStartingWith("it_missing_")).isEmpty();
+    }
+
+    @Test
+    void refusesToBranchWhileAnotherSessionIsConnectedAndNeverTerminatesIt() throws SQLException {
+        String parent = databases.create("in_use", SHOP);
+        Connection application = databases.session(parent, "orders-service");
+        int pid = application.unwrap(PGConnection.class).getBackendPID();
+        TemplateBranchProvider provider = TemplateBranchProvider.builder().prefix("it_in_use_").build();
+
+        assertThatThrownBy(() -> provider.create(request(parent)))
+                .isInstanceOfSatisfying(TargetInUseException.class, e -> {
+                    assertThat(e.getMessage()).contains("'" + parent + "'", "'orders-service'", "pid " + pid,
+                            "never terminates", "Close them");
+                    assertThat(e.sessions()).singleElement().satisfies(session -> {
+                        assertThat(session.applicationName()).isEqualTo("orders-service");
+                        assertThat(session.pid()).isEqualTo(pid);
+                        assertThat(session.user()).isEqualTo("postgres");
+                    });
+                    assertThat(e.code()).isEqualTo(ErrorCode.BRANCH);
+                });
+
+        assertThat(postgres.databasesStartingWith("it_in_use_")).isEmpty();
+        assertThat(postgres.branchesOf(parent)).isEmpty();
+        assertThat(postgres.isConnected(pid)).isTrue();
+        try (Statement statement = application.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM customers")) {
+            rows.next();
+            assertThat(rows.getInt(1)).isEqualTo(500);
+        }
+    }
+
+    private BranchRequest request(String parent) {
+        return new BranchRequest(postgres.location(parent), Duration.ofHours(2), "test");
+    }
+
+    private String commentOf(String database) {
+        return postgres.query("postgres", "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                + "WHERE datname = ?", database).get(0);
+    }
+
+    private int serverVersion() {
+        return Integer.parseInt(postgres.query("postgres", "SHOW server_version_num").get(0));
+    }
+}

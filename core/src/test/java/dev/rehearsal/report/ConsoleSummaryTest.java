@@ -1,0 +1,83 @@
+package dev.rehearsal.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ConsoleSummaryTest {
+    private static final String UNIQUE_EMAIL = "CREATE UNIQUE INDEX customers_email\n    ON customers (email)";
+
+    @Test
+    void startsWithTheVerdictLineAndListsEveryMigration() {
+        String summary = ConsoleSummary.render(SampleOutcomes.promoted());
+
+        assertThat(summary.lines()).containsExactly(
+                "Rehearsal of jdbc:postgresql://db:5432/shop with Flyway 13.12.0: PROMOTED",
+                "  branch   rehearsal_shop_20261123T215301_k3f9qa (FILE_COPY (file_copy_method=clone), 120 ms) dropped",
+                "  2        add orders                               branch: APPLIED  target: APPLIED",
+                "  took 530 ms (branch 120, migrate 300, checks 40, discard 60, promote 0)");
+    }
+
+    @Test
+    void saysNothingWasPendingAndMentionsNoBranch() {
+        String summary = ConsoleSummary.render(SampleOutcomes.nothingPending());
+
+        assertThat(summary.lines()).containsExactly(
+                "Rehearsal of jdbc:postgresql://db:5432/shop with Flyway 13.12.0: NOTHING_PENDING",
+                "  nothing pending",
+                "  took 9 ms (branch 0, migrate 0, checks 0, discard 0, promote 0)");
+    }
+
+    @Test
+    void showsTheFailureInTheServersWordsWithTheStatementItsLineAndTheHint() {
+        String summary = ConsoleSummary.render(SampleOutcomes.failedAndKept(UNIQUE_EMAIL));
+
+        assertThat(summary.lines()).contains(
+                "  FAILED   migration 3 (unique emails) failed on the branch: could not create unique index "
+                        + "\"customers_email\" [SQLSTATE 23505] — Key (email)=(a@example.com) is duplicated.",
+                "           statement at line 4: CREATE UNIQUE INDEX customers_email ON customers (email)",
+                "           hint: deduplicate the e-mails first",
+                "  3        unique emails                            branch: FAILED   target: NOT_RUN");
+    }
+
+    @Test
+    void saysWhereAKeptBranchIsAndUntilWhen() {
+        String summary = ConsoleSummary.render(SampleOutcomes.failedAndKept(UNIQUE_EMAIL));
+
+        assertThat(summary.lines()).contains("  branch   rehearsal_shop_20261123T215301_k3f9qa (FILE_COPY "
+                + "(file_copy_method=clone), 120 ms) KEPT until 2026-11-24T05:53:01Z at "
+                + "jdbc:postgresql://db:5432/rehearsal_shop_20261123T215301_k3f9qa");
+    }
+
+    @Test
+    void showsTheFailingStatementWithoutTheCommentsThatPrecedeIt() {
+        String statement = "-- One account per email.\n  -- Fails on production data.\nCREATE UNIQUE INDEX e ON c (lower(email))";
+
+        String statementLine = ConsoleSummary.render(SampleOutcomes.failedAndKept(statement)).lines()
+                .filter(line -> line.contains("statement at line")).findFirst().orElseThrow();
+
+        assertThat(statementLine).isEqualTo("           statement at line 4: CREATE UNIQUE INDEX e ON c (lower(email))");
+    }
+
+    @Test
+    void abbreviatesALongStatementToOneLine() {
+        String longStatement = "INSERT INTO audit VALUES\n" + "(1, 'x'),\n".repeat(100);
+
+        String statementLine = ConsoleSummary.render(SampleOutcomes.failedAndKept(longStatement)).lines()
+                .filter(line -> line.contains("statement at line")).findFirst().orElseThrow();
+
+        assertThat(statementLine).startsWith("           statement at line 4: INSERT INTO audit VALUES (1, 'x'), (1,")
+                .endsWith("…").hasSize("           statement at line 4: ".length() + 300);
+    }
+
+    @Test
+    void listsFindingsWithSeverityKindMigrationAndTheSaferWay() {
+        String summary = ConsoleSummary.render(SampleOutcomes.blocked());
+
+        assertThat(summary.lines()).contains(
+                "Rehearsal of jdbc:postgresql://db:5432/shop with Flyway 13.12.0: BLOCKED",
+                "  BLOCKING [table-rewrite] 4: rewrites orders (1000000 rows) under an ACCESS EXCLUSIVE lock",
+                "           safer: add a new column and backfill it in batches",
+                "  INFO     [slow-statement] took 2 s");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.rehearsal.report;
+
+import dev.rehearsal.BranchSummary;
+import dev.rehearsal.MigrationFailure;
+import dev.rehearsal.MigrationStatus;
+import dev.rehearsal.MigrationStatus.State;
+import dev.rehearsal.Outcome;
+import dev.rehearsal.Timings;
+import dev.rehearsal.Verdict;
+import dev.rehearsal.check.Finding;
+import dev.rehearsal.check.Severity;
+import dev.rehearsal.trace.StatementTrace;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Hand-built outcomes for the report tests: every part is known, so renderings can be compared exactly. */
+final class SampleOutcomes {
+    static final String TARGET = "jdbc:postgresql://db:5432/shop";
+    static final Instant STARTED = Instant.parse("2026-11-23T21:53:01Z");
+    static final Instant EXPIRES = Instant.parse("2026-11-24T05:53:01Z");
+    static final Timings TIMINGS = new Timings(5, 120, 300, 40, 60, 0, 530);
+    static final String BRANCH_NAME = "rehearsal_shop_20261123T215301_k3f9qa";
+
+    private SampleOutcomes() {
+    }
+
+    static Outcome promoted() {
+        return new Outcome(Verdict.PROMOTED, TARGET, "Flyway 13.12.0",
+                List.of(new MigrationStatus("2", "add orders", "V2__add_orders.sql", State.APPLIED, State.APPLIED)),
+                branch(false), null, List.of(),
+                List.of(new StatementTrace(1, "2", "CREATE TABLE orders (id int)", STARTED, 1200, 0L, true, null,
+                        null)),
+                STARTED, TIMINGS);
+    }
+
+    static Outcome nothingPending() {
+        return new Outcome(Verdict.NOTHING_PENDING, TARGET, "Flyway 13.12.0", List.of(), null, null, List.of(),
+                List.of(), STARTED, new Timings(5, 0, 0, 0, 0, 0, 9));
+    }
+
+    /** Failed on the branch; the branch was kept. */
+    static Outcome failedAndKept(String statement) {
+        return new Outcome(Verdict.FAILED_ON_BRANCH, TARGET, "Flyway 13.12.0",
+                List.of(new MigrationStatus("2", "add orders", "V2__add_orders.sql", State.APPLIED, State.NOT_RUN),
+                        new MigrationStatus("3", "unique emails", "V3__unique_emails.sql", State.FAILED,
+                                State.NOT_RUN)),
+                branch(true),
+                new MigrationFailure("branch", "3", "unique emails", statement, 4, "23505",
+                        "could not create unique index \"customers_email\"",
+                        "Key (email)=(a@example.com) is duplicated.", "deduplicate the e-mails first"),
+                List.of(),
+                List.of(new StatementTrace(1, "3", statement, STARTED, 800, null, true, "23505",
+                        "ERROR: could not create unique index")),
+                STARTED, TIMINGS);
+    }
+
+    static Outcome blocked() {
+        return new Outcome(Verdict.BLOCKED, TARGET, "Flyway 13.12.0",
+                List.of(new MigrationStatus("4", "add status", "V4__add_status.sql", State.APPLIED, State.NOT_RUN)),
+                branch(false), null,
+                List.of(new Finding("table-rewrite", Severity.BLOCKING, "4",
+                                "ALTER TABLE orders ALTER COLUMN id TYPE bigint",
+                                "rewrites orders (1000000 rows) under an ACCESS EXCLUSIVE lock",
+                                Map.of("rows", 1_000_000), "add a new column and backfill it in batches"),
+                        new Finding("slow-statement", Severity.INFO, null, null, "took 2 s", null, null)),
+                List.of(), STARTED, TIMINGS);
+    }
+
+    private static BranchSummary branch(boolean kept) {
+        return new BranchSummary("template", BRANCH_NAME, "jdbc:postgresql://db:5432/" + BRANCH_NAME,
+                "FILE_COPY (file_copy_method=clone)", 120, kept, EXPIRES);
+    }
+}
