@@ -83,7 +83,7 @@ class PasswordsNeverPrintedIT {
         assertThat(postgres.branchesOf(target)).hasSize(2).allSatisfy(branch -> assertThat(postgres.query("postgres",
                 "SELECT datdba::regrole::text FROM pg_database WHERE datname = ?", branch)).containsExactly(owner));
 
-        assertThat(log).contains("KEPT for debugging", "Rehearsal failed", "PROMOTED");
+        assertThat(log).contains("KEPT for debugging", "FAILED_ON_BRANCH", "PROMOTED");
         assertThat(rendered).hasSize(20);
         assertThat(rendered).allSatisfy(text -> assertThat(text).isNotBlank().doesNotContain(password));
         assertThat(log).doesNotContain(password);
