@@ -14,8 +14,10 @@ import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Sql;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.trace.KnownRelations;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.TracingDataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,14 +108,16 @@ final class Run {
     }
 
     private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
-        TracingDataSource traced = new TracingDataSource(branch.dataSource());
+        KnownRelations known = knownRelations(branch);
         long phase = System.nanoTime();
         ApplyResult result;
-        try {
-            result = config.engine().apply(traced, plan, traced);
-        } finally {
-            migrateMillis = millisSince(phase);
-            statements = traced.statements();
+        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known)) {
+            try {
+                result = config.engine().apply(traced, plan, traced);
+            } finally {
+                migrateMillis = millisSince(phase);
+                statements = traced.statements();
+            }
         }
         record(onBranch, result);
         appliedOnBranch = result.applied().stream().map(Migration::id).toList();
@@ -129,6 +133,15 @@ final class Run {
         }
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
+    }
+
+    private static KnownRelations knownRelations(Branch branch) {
+        try (Connection connection = branch.dataSource().getConnection()) {
+            return KnownRelations.read(connection);
+        } catch (SQLException e) {
+            throw new BranchException("Cannot read the relations of branch " + branch.name() + ": "
+                    + Sql.describe(e), e);
+        }
     }
 
     private static List<Finding> evaluate(Check check, CheckContext context) {

@@ -10,40 +10,86 @@ import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wraps a DataSource so that every statement executed through its connections is recorded as a
  * {@link StatementTrace}, whichever tool sends it (SQL scripts, Java migrations, the tool's bookkeeping).
  *
- * <p>Recording happens on the client side only: the wrapper sends no statement of its own, so the migration's
- * transactions, locks and outcome are exactly what they would be without it. It is also the
- * {@link MigrationObserver} that attributes statements to the migration running at the time.
+ * <p>With {@link KnownRelations} (the relations that existed before the migrations), it also records what each
+ * statement did: the table locks it acquired and how long they were held (until its transaction ended), the rows of
+ * existing tables it scanned, and the existing relations it rewrote. It reads them, after each statement that leaves
+ * a transaction open, with one query on the statement's own connection that calls only lock-free functions
+ * ({@code pg_lock_status()}, {@code pg_relation_filenode()}, {@code pg_stat_get_xact_tuples_returned()}): it touches
+ * no table, so it takes no lock and cannot change what the migration locks, waits for or does (the one visible
+ * trace is that {@code pg_stat_activity.query} of the session shows the probe, marked {@code rehearsal:probe}, as its
+ * last statement). Statements in
+ * auto-commit mode ({@code CONCURRENTLY}, {@code VACUUM}) are watched from a separate session instead, since their
+ * locks are gone when they return.
+ *
+ * <p>It is also the {@link MigrationObserver} that attributes statements to the migration running at the time.
  */
-public final class TracingDataSource implements DataSource, MigrationObserver {
+public final class TracingDataSource implements DataSource, MigrationObserver, AutoCloseable {
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(TracingDataSource.class);
     private static final Set<String> EXECUTE = Set.of("execute", "executeUpdate", "executeLargeUpdate",
             "executeQuery", "executeBatch", "executeLargeBatch");
+    /** Lock-free: function calls only, no relation is opened. The marker lets server logs tell probes apart. */
+    static final String PROBE = "/* rehearsal:probe */ SELECT l.relation::int8, l.mode, l.relation::regclass::text, "
+            + "pg_relation_filenode(l.relation)::int8, pg_stat_get_xact_tuples_returned(l.relation) "
+            + "FROM pg_lock_status() l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
+            + "AND l.relation >= 16384";
+    private static final String FILENODES = "/* rehearsal:probe */ SELECT o::int8, pg_relation_filenode(o)::int8 "
+            + "FROM unnest(string_to_array(?, ',')::oid[]) AS o";
 
     private final DataSource delegate;
-    private final List<StatementTrace> statements = new ArrayList<>();
+    private final KnownRelations known;
+    private final List<Entry> entries = new ArrayList<>();
+    private final Map<Long, Long> filenodes = new ConcurrentHashMap<>();
+    private final LockSampler sampler;
     private volatile String currentMigration;
 
+    /** Records statements only (SQL, duration, rows, errors), without lock, scan or rewrite evidence. */
     public TracingDataSource(DataSource delegate) {
+        this(delegate, null);
+    }
+
+    /**
+     * Records statements and their evidence.
+     *
+     * @param known the relations that existed before the migrations; null records statements only
+     */
+    public TracingDataSource(DataSource delegate, KnownRelations known) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.known = known;
+        this.sampler = known == null ? null : new LockSampler(delegate);
+        if (known != null) {
+            known.all().forEach(relation -> filenodes.put(relation.oid(), relation.filenode()));
+        }
     }
 
     /** Everything recorded so far, in execution order. */
-    public synchronized List<StatementTrace> statements() {
-        return List.copyOf(statements);
+    public List<StatementTrace> statements() {
+        long now = System.nanoTime();
+        synchronized (entries) {
+            return entries.stream().map(entry -> entry.toTrace(now)).toList();
+        }
     }
 
     @Override
@@ -56,11 +102,20 @@ public final class TracingDataSource implements DataSource, MigrationObserver {
         currentMigration = null;
     }
 
-    private synchronized void record(String sql, Instant startedAt, long nanos, Long rows, boolean inTransaction,
-                                     SQLException failure) {
-        statements.add(new StatementTrace(statements.size() + 1, currentMigration, sql, startedAt, nanos / 1000,
-                rows, inTransaction, failure == null ? null : failure.getSQLState(),
-                failure == null ? null : failure.getMessage()));
+    /** Closes the lock sampler's session. */
+    @Override
+    public void close() {
+        if (sampler != null) {
+            sampler.close();
+        }
+    }
+
+    private Entry begin(String sql, boolean inTransaction) {
+        synchronized (entries) {
+            Entry entry = new Entry(entries.size() + 1, currentMigration, sql, inTransaction);
+            entries.add(entry);
+            return entry;
+        }
     }
 
     @Override
@@ -78,8 +133,68 @@ public final class TracingDataSource implements DataSource, MigrationObserver {
                 new Class<?>[] {Connection.class}, new ConnectionHandler(connection));
     }
 
+    /** A statement being or having been recorded; lock hold times are settled when its transaction ends. */
+    private static final class Entry {
+        final int sequence;
+        final String migration;
+        final String sql;
+        final boolean inTransaction;
+        final Instant startedAt = Instant.now();
+        final long startNanos = System.nanoTime();
+        long durationMicros;
+        Long rows;
+        String sqlState;
+        String error;
+        final List<HeldLock> locks = new ArrayList<>();
+        final List<TableScan> scans = new ArrayList<>();
+        final List<RelationRewrite> rewrites = new ArrayList<>();
+
+        Entry(int sequence, String migration, String sql, boolean inTransaction) {
+            this.sequence = sequence;
+            this.migration = migration;
+            this.sql = sql;
+            this.inTransaction = inTransaction;
+        }
+
+        synchronized StatementTrace toTrace(long now) {
+            List<LockTrace> lockTraces = locks.stream().map(lock -> lock.toTrace(now)).toList();
+            return new StatementTrace(sequence, migration, sql, startedAt, durationMicros, rows, inTransaction,
+                    sqlState, error, lockTraces, scans, rewrites);
+        }
+    }
+
+    /** A lock acquired by a statement, held until its transaction ends. */
+    private static final class HeldLock {
+        final long oid;
+        final String name;
+        final boolean existedBefore;
+        final LockMode mode;
+        final long acquiredNanos;
+        final boolean sampled;
+        volatile long releasedNanos = -1;
+
+        HeldLock(long oid, String name, boolean existedBefore, LockMode mode, long acquiredNanos, boolean sampled) {
+            this.oid = oid;
+            this.name = name;
+            this.existedBefore = existedBefore;
+            this.mode = mode;
+            this.acquiredNanos = acquiredNanos;
+            this.sampled = sampled;
+        }
+
+        LockTrace toTrace(long now) {
+            long end = releasedNanos < 0 ? now : releasedNanos;
+            return new LockTrace(oid, name, existedBefore, mode, (end - acquiredNanos) / 1_000_000, sampled);
+        }
+    }
+
     private final class ConnectionHandler implements InvocationHandler {
         private final Connection connection;
+        /** Locks of the open transaction, by "oid/mode". */
+        private final Map<String, HeldLock> held = new HashMap<>();
+        /** The transaction's tuples-returned counter per table at the last probe. */
+        private final Map<Long, Long> returned = new HashMap<>();
+        private PreparedStatement probe;
 
         ConnectionHandler(Connection connection) {
             this.connection = connection;
@@ -87,8 +202,12 @@ public final class TracingDataSource implements DataSource, MigrationObserver {
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            String name = method.getName();
+            if (name.equals("close")) {
+                closeProbe();
+            }
             Object result = invokeOn(connection, method, args);
-            switch (method.getName()) {
+            switch (name) {
                 case "createStatement":
                     return statement(Statement.class, (Statement) result, (Connection) proxy, null);
                 case "prepareStatement":
@@ -97,6 +216,19 @@ public final class TracingDataSource implements DataSource, MigrationObserver {
                 case "prepareCall":
                     return statement(CallableStatement.class, (Statement) result, (Connection) proxy,
                             (String) args[0]);
+                case "commit", "close":
+                    transactionEnded();
+                    return result;
+                case "rollback":
+                    if (args == null || args.length == 0) {
+                        transactionEnded();
+                    }
+                    return result;
+                case "setAutoCommit":
+                    if (Boolean.TRUE.equals(args[0])) {
+                        transactionEnded();
+                    }
+                    return result;
                 default:
                     return result;
             }
@@ -104,20 +236,159 @@ public final class TracingDataSource implements DataSource, MigrationObserver {
 
         private Object statement(Class<?> type, Statement statement, Connection proxy, String preparedSql) {
             return Proxy.newProxyInstance(TracingDataSource.class.getClassLoader(), new Class<?>[] {type},
-                    new StatementHandler(statement, connection, proxy, preparedSql));
+                    new StatementHandler(this, statement, proxy, preparedSql));
+        }
+
+        boolean autoCommit() throws SQLException {
+            return connection.getAutoCommit();
+        }
+
+        /** Starts watching this backend's locks while an auto-commit statement of a migration runs. */
+        LockSampler.Run startSampling(Entry entry) {
+            if (sampler == null || entry.inTransaction || entry.migration == null) {
+                return null;
+            }
+            try {
+                return sampler.start(connection.unwrap(PGConnection.class).getBackendPID());
+            } catch (SQLException e) {
+                return null;
+            }
+        }
+
+        /** Reads the statement's evidence; never lets a probe problem reach the migration. */
+        void after(Entry entry, LockSampler.Run sampling, boolean failed) {
+            if (known == null) {
+                return;
+            }
+            try {
+                if (sampling != null) {
+                    recordSampled(entry, sampling.stop());
+                }
+                TransactionState state = connection.unwrap(BaseConnection.class).getTransactionState();
+                if (state == TransactionState.OPEN && !failed) {
+                    probeTransaction(entry);
+                } else if (state == TransactionState.IDLE) {
+                    if (!failed && !entry.inTransaction && entry.migration != null) {
+                        probeFilenodes(entry);
+                    }
+                    transactionEnded();
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Could not read the evidence of statement {}", entry.sequence, e);
+            }
+        }
+
+        private void probeTransaction(Entry entry) throws SQLException {
+            if (probe == null) {
+                probe = connection.prepareStatement(PROBE);
+            }
+            Map<Long, Long> returnedNow = new HashMap<>();
+            try (ResultSet rows = probe.executeQuery()) {
+                while (rows.next()) {
+                    long oid = rows.getLong(1);
+                    String mode = rows.getString(2);
+                    String name = known.get(oid).map(KnownRelations.Relation::name).orElse(rows.getString(3));
+                    if (!held.containsKey(oid + "/" + mode)) {
+                        HeldLock lock = new HeldLock(oid, name, known.get(oid).isPresent(),
+                                LockMode.fromPgName(mode), entry.startNanos, false);
+                        held.put(oid + "/" + mode, lock);
+                        synchronized (entry) {
+                            entry.locks.add(lock);
+                        }
+                    }
+                    long filenode = rows.getLong(4);
+                    returnedNow.put(oid, rows.getLong(5));
+                    checkRewrite(entry, oid, filenode);
+                }
+            }
+            for (Map.Entry<Long, Long> counter : returnedNow.entrySet()) {
+                long oid = counter.getKey();
+                long delta = counter.getValue() - returned.getOrDefault(oid, 0L);
+                known.get(oid).filter(relation -> relation.kind().endsWith("table") && delta > 0)
+                        .ifPresent(relation -> {
+                            synchronized (entry) {
+                                entry.scans.add(new TableScan(oid, relation.name(), delta));
+                            }
+                        });
+                returned.put(oid, counter.getValue());
+            }
+        }
+
+        /** After an auto-commit statement: did it rewrite anything? (Its locks are gone.) */
+        private void probeFilenodes(Entry entry) throws SQLException {
+            StringBuilder oids = new StringBuilder();
+            for (KnownRelations.Relation relation : known.all()) {
+                oids.append(oids.length() == 0 ? "" : ",").append(relation.oid());
+            }
+            if (oids.length() == 0) {
+                return;
+            }
+            try (PreparedStatement statement = connection.prepareStatement(FILENODES)) {
+                statement.setString(1, oids.toString());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        checkRewrite(entry, rows.getLong(1), rows.getLong(2));
+                    }
+                }
+            }
+        }
+
+        private void recordSampled(Entry entry, List<LockSampler.Seen> seen) {
+            for (LockSampler.Seen lock : seen) {
+                String name = known.get(lock.oid()).map(KnownRelations.Relation::name).orElse(lock.name());
+                HeldLock heldLock = new HeldLock(lock.oid(), name, known.get(lock.oid()).isPresent(),
+                        LockMode.fromPgName(lock.mode()), entry.startNanos, true);
+                heldLock.releasedNanos = System.nanoTime();
+                synchronized (entry) {
+                    entry.locks.add(heldLock);
+                }
+            }
+        }
+
+        private void checkRewrite(Entry entry, long oid, long filenode) {
+            Long before = filenodes.get(oid);
+            if (before != null && filenode != 0 && before != filenode) {
+                filenodes.put(oid, filenode);
+                known.get(oid).ifPresent(relation -> {
+                    synchronized (entry) {
+                        entry.rewrites.add(new RelationRewrite(oid, relation.name(), relation.kind(),
+                                relation.sizeBytes()));
+                    }
+                });
+            }
+        }
+
+        /** The transaction ended: its locks are released now, its statistics counters start again. */
+        private void transactionEnded() {
+            long now = System.nanoTime();
+            held.values().forEach(lock -> lock.releasedNanos = now);
+            held.clear();
+            returned.clear();
+        }
+
+        private void closeProbe() {
+            if (probe != null) {
+                try {
+                    probe.close();
+                } catch (SQLException e) {
+                    LOG.debug("Cannot close the probe", e);
+                }
+                probe = null;
+            }
         }
     }
 
     private final class StatementHandler implements InvocationHandler {
+        private final ConnectionHandler owner;
         private final Statement statement;
-        private final Connection connection;
         private final Connection connectionProxy;
         private final String preparedSql;
         private final List<String> batch = new ArrayList<>();
 
-        StatementHandler(Statement statement, Connection connection, Connection connectionProxy, String preparedSql) {
+        StatementHandler(ConnectionHandler owner, Statement statement, Connection connectionProxy,
+                         String preparedSql) {
+            this.owner = owner;
             this.statement = statement;
-            this.connection = connection;
             this.connectionProxy = connectionProxy;
             this.preparedSql = preparedSql;
         }
@@ -136,19 +407,26 @@ public final class TracingDataSource implements DataSource, MigrationObserver {
             if (!EXECUTE.contains(name)) {
                 return invokeOn(statement, method, args);
             }
-            String sql = sqlOf(name, args);
-            boolean inTransaction = !connection.getAutoCommit();
-            Instant startedAt = Instant.now();
-            long start = System.nanoTime();
+            Entry entry = begin(sqlOf(name, args), !owner.autoCommit());
+            LockSampler.Run sampling = owner.startSampling(entry);
             Object result;
             try {
                 result = invokeOn(statement, method, args);
             } catch (SQLException e) {
-                record(sql, startedAt, System.nanoTime() - start, null, inTransaction, e);
+                synchronized (entry) {
+                    entry.durationMicros = (System.nanoTime() - entry.startNanos) / 1000;
+                    entry.sqlState = e.getSQLState();
+                    entry.error = e.getMessage();
+                }
+                owner.after(entry, sampling, true);
                 throw e;
             }
-            long nanos = System.nanoTime() - start;
-            record(sql, startedAt, nanos, rowsOf(name, result), inTransaction, null);
+            Long rows = rowsOf(name, result);
+            synchronized (entry) {
+                entry.durationMicros = (System.nanoTime() - entry.startNanos) / 1000;
+                entry.rows = rows;
+            }
+            owner.after(entry, sampling, false);
             return result;
         }
 

@@ -237,6 +237,52 @@ class TracingDataSourceIT {
         assertThat(traced.statements()).extracting(StatementTrace::sql).last().isEqualTo(END_OF_WORKLOAD);
     }
 
+    @Test
+    void collectingLockScanAndRewriteEvidenceChangesNoLockResultOrDataOfTheWorkload() throws SQLException {
+        String tracedDatabase = databases.create("evidence", ITEMS);
+        String plainDatabase = databases.create("noevidence", ITEMS);
+        postgres.logStatements(tracedDatabase);
+        postgres.logStatements(plainDatabase);
+        KnownRelations known;
+        try (Connection connection = postgres.dataSource(tracedDatabase).getConnection()) {
+            known = KnownRelations.read(connection);
+        }
+        try (TracingDataSource traced = new TracingDataSource(postgres.dataSource(tracedDatabase), known)) {
+            ServerView withEvidence = runWorkloadAndLook(traced, tracedDatabase);
+            ServerView without = runWorkloadAndLook(postgres.dataSource(plainDatabase), plainDatabase);
+
+            List<String> probes = withEvidence.statementsLogged().stream()
+                    .filter(line -> line.contains("rehearsal:probe")).toList();
+            assertThat(probes).as("one probe after each statement that left the transaction open").hasSize(6)
+                    .allSatisfy(line -> assertThat(line).contains("pg_lock_status()").doesNotContain(" FROM items")
+                            .doesNotContain(" FROM audit"));
+            // the driver numbers its server-side prepared statements (S_1, S_2...): the probe is one of them
+            assertThat(withEvidence.statementsLogged().stream().filter(line -> !line.contains("rehearsal:probe"))
+                    .map(TracingDataSourceIT::unnumbered).toList())
+                    .isEqualTo(without.statementsLogged().stream().map(TracingDataSourceIT::unnumbered).toList());
+            assertThat(withEvidence.locks()).isEqualTo(without.locks());
+            assertThat(withEvidence.results()).isEqualTo(without.results());
+            // pg_stat_activity.query shows the last statement the session sent, which is now the probe; the session's
+            // state and transaction are the same
+            assertThat(withEvidence.activity()).extracting(TracingDataSourceIT::withoutQuery)
+                    .isEqualTo(without.activity().stream().map(TracingDataSourceIT::withoutQuery).toList());
+            assertThat(postgres.describe(tracedDatabase)).isEqualTo(postgres.describe(plainDatabase));
+            // and the evidence is there: the ALTER TABLE took ACCESS EXCLUSIVE on items
+            assertThat(traced.statements()).filteredOn(s -> s.sql().startsWith("ALTER TABLE items"))
+                    .singleElement().satisfies(s -> assertThat(s.locks()).extracting(LockTrace::relation,
+                            LockTrace::mode).contains(tuple("public.items", LockMode.ACCESS_EXCLUSIVE)));
+        }
+    }
+
+    private static String withoutQuery(String activity) {
+        String[] columns = activity.split("\\|");
+        return columns[0] + "|" + columns[columns.length - 1];
+    }
+
+    private static String unnumbered(String logLine) {
+        return logLine.replaceAll("execute S_\\d+:", "execute S_n:");
+    }
+
     private static final String END_OF_WORKLOAD = "SELECT 'end of workload'";
 
     private record ServerView(List<String> results, List<String> locks, List<String> activity,

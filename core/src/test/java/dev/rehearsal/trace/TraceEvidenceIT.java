@@ -1,0 +1,188 @@
+package dev.rehearsal.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.rehearsal.engine.Migration;
+import dev.rehearsal.testing.TestDatabases;
+import dev.rehearsal.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the tracer learns about each statement on a table with 100 000 rows. */
+class TraceEvidenceIT {
+    private static final String[] ORDERS = {
+            "CREATE TABLE customers (id bigint PRIMARY KEY)",
+            "INSERT INTO customers SELECT generate_series(1, 1000)",
+            "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, note text)",
+            "INSERT INTO orders SELECT g, g % 1000 + 1, 'note ' || g FROM generate_series(1, 100000) g",
+            "VACUUM ANALYZE"};
+    private static final Migration MIGRATION = new Migration("7", "7", "evidence", "V7__evidence.sql", "SQL", 1);
+
+    @RegisterExtension
+    final TestDatabases databases = new TestDatabases();
+    private final TestPostgres postgres = databases.postgres();
+
+    private TracingDataSource traced(String database) throws SQLException {
+        try (Connection connection = postgres.dataSource(database).getConnection()) {
+            return new TracingDataSource(postgres.dataSource(database), KnownRelations.read(connection));
+        }
+    }
+
+    /** Runs the statements in one transaction, inside migration 7, pausing before the commit. */
+    private List<StatementTrace> inTransaction(TracingDataSource traced, long pauseMillis, String... statements)
+            throws Exception {
+        traced.starting(MIGRATION);
+        try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+            Thread.sleep(pauseMillis);
+            connection.commit();
+        } finally {
+            traced.finished(MIGRATION, true);
+        }
+        return traced.statements();
+    }
+
+    @Test
+    void aPlainCreateIndexHoldsAShareLockUntilCommitWhileScanningTheWholeTable() throws Exception {
+        String database = databases.create("index", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            StatementTrace create = inTransaction(traced, 300, "CREATE INDEX orders_customer ON orders (customer_id)")
+                    .get(0);
+
+            assertThat(create.migration()).isEqualTo("7");
+            assertThat(create.locks()).filteredOn(lock -> lock.relation().equals("public.orders"))
+                    .singleElement().satisfies(lock -> {
+                        assertThat(lock.mode()).isEqualTo(LockMode.SHARE);
+                        assertThat(lock.blocksWrites()).isTrue();
+                        assertThat(lock.blocksReads()).isFalse();
+                        assertThat(lock.existedBefore()).isTrue();
+                        assertThat(lock.sampled()).isFalse();
+                        assertThat(lock.heldMillis()).as("held until the commit").isGreaterThanOrEqualTo(300);
+                    });
+            assertThat(create.scans()).extracting(TableScan::relation, TableScan::rows)
+                    .containsExactly(tuple("public.orders", 100_000L));
+            assertThat(create.rewrites()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLockIsChargedToTheStatementThatTookItNotToLaterOnes() throws Exception {
+        String database = databases.create("attribution", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            List<StatementTrace> statements = inTransaction(traced, 0,
+                    "ALTER TABLE orders ADD COLUMN shipped boolean", "UPDATE customers SET id = id WHERE id = 1");
+
+            assertThat(statements.get(0).locks()).extracting(LockTrace::relation, LockTrace::mode)
+                    .contains(tuple("public.orders", LockMode.ACCESS_EXCLUSIVE));
+            assertThat(statements.get(1).locks()).extracting(LockTrace::relation)
+                    .doesNotContain("public.orders").contains("public.customers");
+            assertThat(statements.get(0).scans()).as("adding a nullable column reads no row").isEmpty();
+        }
+    }
+
+    @Test
+    void aTypeChangeRewritesTheTable() throws Exception {
+        String database = databases.create("rewrite", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            StatementTrace alter = inTransaction(traced, 0, "ALTER TABLE orders ALTER COLUMN id TYPE numeric").get(0);
+
+            // (its primary key index is rebuilt as a new relation: that shows in the catalog diff, not here)
+            assertThat(alter.rewrites()).extracting(RelationRewrite::relation, RelationRewrite::kind)
+                    .containsExactly(tuple("public.orders", "table"));
+            assertThat(alter.rewrites().get(0).sizeBytes()).isGreaterThan(1_000_000);
+            // read once to copy the rows, once more to rebuild the primary key on the new storage
+            assertThat(alter.scans()).extracting(TableScan::rows).containsExactly(200_000L);
+            assertThat(alter.locks()).extracting(LockTrace::relation, LockTrace::mode)
+                    .contains(tuple("public.orders", LockMode.ACCESS_EXCLUSIVE));
+        }
+    }
+
+    @Test
+    void validatingAForeignKeyScansBothTables() throws Exception {
+        String database = databases.create("fk", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            StatementTrace fk = inTransaction(traced, 0, "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk "
+                    + "FOREIGN KEY (customer_id) REFERENCES customers (id)").get(0);
+
+            assertThat(fk.scans()).extracting(TableScan::relation).contains("public.orders");
+            assertThat(fk.scans()).filteredOn(scan -> scan.relation().equals("public.orders"))
+                    .singleElement().extracting(TableScan::rows).isEqualTo(100_000L);
+            assertThat(fk.locks()).extracting(LockTrace::relation, LockTrace::mode)
+                    .contains(tuple("public.orders", LockMode.SHARE_ROW_EXCLUSIVE),
+                            tuple("public.customers", LockMode.SHARE_ROW_EXCLUSIVE));
+        }
+    }
+
+    @Test
+    void aConcurrentIndexBuildIsSampledFromAnotherSessionAndBlocksNoWrites() throws Exception {
+        String database = databases.create("concurrently", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            traced.starting(MIGRATION);
+            try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE INDEX CONCURRENTLY orders_note ON orders (note)");
+            }
+            traced.finished(MIGRATION, true);
+
+            StatementTrace create = traced.statements().get(0);
+            assertThat(create.inTransaction()).isFalse();
+            assertThat(create.locks()).filteredOn(lock -> lock.relation().equals("public.orders"))
+                    .isNotEmpty()
+                    .allSatisfy(lock -> {
+                        assertThat(lock.sampled()).isTrue();
+                        assertThat(lock.blocksWrites()).isFalse();
+                    })
+                    .extracting(LockTrace::mode).contains(LockMode.SHARE_UPDATE_EXCLUSIVE);
+        }
+    }
+
+    @Test
+    void aVacuumFullOutsideATransactionIsSeenAsARewrite() throws Exception {
+        String database = databases.create("vacuum", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            traced.starting(MIGRATION);
+            try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("VACUUM FULL orders");
+            }
+            traced.finished(MIGRATION, true);
+
+            StatementTrace vacuum = traced.statements().get(0);
+            assertThat(vacuum.rewrites()).extracting(RelationRewrite::relation).contains("public.orders");
+            assertThat(vacuum.locks()).extracting(LockTrace::relation, LockTrace::mode)
+                    .contains(tuple("public.orders", LockMode.ACCESS_EXCLUSIVE));
+        }
+    }
+
+    @Test
+    void aFailedStatementLeavesTheTransactionAloneAndItsLocksEndWithTheRollback() throws Exception {
+        String database = databases.create("failed", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            traced.starting(MIGRATION);
+            try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.execute("LOCK TABLE customers IN EXCLUSIVE MODE");
+                try {
+                    statement.execute("ALTER TABLE orders ADD CONSTRAINT positive CHECK (id < 0)");
+                } catch (SQLException expected) {
+                    assertThat(expected.getSQLState()).isEqualTo("23514");
+                }
+                Thread.sleep(200);
+                connection.rollback();
+            }
+            traced.finished(MIGRATION, true);
+
+            List<StatementTrace> statements = traced.statements();
+            assertThat(statements.get(1).sqlState()).isEqualTo("23514");
+            assertThat(statements.get(0).locks()).extracting(LockTrace::relation, LockTrace::mode)
+                    .containsExactly(tuple("public.customers", LockMode.EXCLUSIVE));
+            assertThat(statements.get(0).locks().get(0).heldMillis()).isGreaterThanOrEqualTo(200);
+        }
+    }
+}
