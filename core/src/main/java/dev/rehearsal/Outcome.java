@@ -1,6 +1,7 @@
 package dev.rehearsal;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.trace.StatementTrace;
 import java.time.Instant;
@@ -27,17 +28,20 @@ import java.util.Objects;
  * @param branch     the branch used, or null when none was made
  * @param failure    why a migration failed (on the branch or the target), or null
  * @param findings   what the checks found
+ * @param schemaChanges the schema diff the migrations made on the branch (empty when they failed there)
  * @param statements every statement executed on the branch
  * @param startedAt  when the run started
  * @param timings    where the time went
  */
 public record Outcome(Verdict verdict, String target, String engine, List<MigrationStatus> migrations,
                       BranchSummary branch, MigrationFailure failure, List<Finding> findings,
-                      List<StatementTrace> statements, Instant startedAt, Timings timings) {
+                      List<SchemaChange> schemaChanges, List<StatementTrace> statements, Instant startedAt,
+                      Timings timings) {
     public Outcome {
         Objects.requireNonNull(verdict, "verdict");
         migrations = List.copyOf(migrations);
         findings = List.copyOf(findings);
+        schemaChanges = List.copyOf(schemaChanges);
         statements = List.copyOf(statements);
     }
 

@@ -2,7 +2,11 @@ package dev.rehearsal;
 
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.TemplateBranchProvider;
+import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.check.BuiltInChecks;
 import dev.rehearsal.check.Check;
+import dev.rehearsal.check.Policy;
+import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.DataSourceIntrospection;
 import java.nio.file.Path;
@@ -44,15 +48,23 @@ public final class Rehearsal {
     private final Duration keepFailedBranch;
     private final Duration branchExpiry;
     private final Path report;
+    private final Path markdownReport;
+    private final Policy policy;
+    private final DataFacts dataFacts;
 
     private Rehearsal(Builder builder) {
         this.target = builder.target;
         this.engine = builder.engine;
         this.branchProvider = builder.branchProvider;
-        this.checks = List.copyOf(builder.checks);
+        List<Check> all = new ArrayList<>(BuiltInChecks.all());
+        all.addAll(builder.checks);
+        this.checks = List.copyOf(all);
+        this.policy = builder.policy;
+        this.dataFacts = builder.dataFacts;
         this.keepFailedBranch = builder.keepFailedBranch;
         this.branchExpiry = builder.branchExpiry;
         this.report = builder.report;
+        this.markdownReport = builder.markdownReport;
     }
 
     /** Starts a configuration. */
@@ -104,6 +116,18 @@ public final class Rehearsal {
         return report;
     }
 
+    Path markdownReport() {
+        return markdownReport;
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    DataFacts dataFacts() {
+        return dataFacts;
+    }
+
     /** A mutable, single-use configuration; every setter checks its argument at once. */
     public static final class Builder {
         private DatabaseLocation target;
@@ -113,6 +137,9 @@ public final class Rehearsal {
         private Duration keepFailedBranch;
         private Duration branchExpiry = Duration.ofHours(6);
         private Path report;
+        private Path markdownReport;
+        private Policy policy = Policy.defaults();
+        private DataFacts dataFacts = DataFacts.defaults();
 
         private Builder() {
         }
@@ -155,7 +182,30 @@ public final class Rehearsal {
             return this;
         }
 
-        /** Adds a check run on the migrated branch. */
+        /**
+         * Severities and thresholds of the findings. Default {@link Policy#defaults()}: rewrites, long blocking locks,
+         * data loss, invalid indexes and data-dependent failures block; breaking changes, {@code NOT VALID}
+         * constraints left behind, deleted rows and large backfills warn.
+         */
+        public Builder policy(Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * How row counts and non-null counts are gathered on the branch (before and after the migrations), which
+         * needs a scan of each table. Default {@link DataFacts#defaults()}: exact up to 1 GiB per table, estimated
+         * above.
+         */
+        public Builder dataFacts(DataFacts facts) {
+            this.dataFacts = Objects.requireNonNull(facts, "facts");
+            return this;
+        }
+
+        /**
+         * Adds a check run on the migrated branch, after the built-in ones ({@link BuiltInChecks}). See
+         * {@link SqlAssertions} for checks written as SQL files.
+         */
         public Builder check(Check check) {
             this.checks.add(Objects.requireNonNull(check, "check"));
             return this;
@@ -198,6 +248,15 @@ public final class Rehearsal {
         /** Writes the JSON report of every run to this file (directories are created). Default: no file. */
         public Builder reportTo(Path file) {
             this.report = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Writes the Markdown report of every run to this file, e.g. to post as a pull-request comment.
+         * Default: no file.
+         */
+        public Builder markdownReportTo(Path file) {
+            this.markdownReport = Objects.requireNonNull(file, "file");
             return this;
         }
 

@@ -3,9 +3,15 @@ package dev.rehearsal;
 import dev.rehearsal.MigrationStatus.State;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.catalog.CatalogDiff;
+import dev.rehearsal.catalog.CatalogSnapshot;
+import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.CheckContext;
+import dev.rehearsal.check.Acknowledgements;
+import dev.rehearsal.check.FailureFinding;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
@@ -14,6 +20,7 @@ import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Sql;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.report.MarkdownReport;
 import dev.rehearsal.trace.KnownRelations;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.TracingDataSource;
@@ -44,6 +51,8 @@ final class Run {
     private final List<Finding> findings = new ArrayList<>();
     private List<StatementTrace> statements = List.of();
     private List<String> appliedOnBranch = List.of();
+    private List<SchemaChange> schemaChanges = List.of();
+    private long catalogMillis;
     private BranchSummary branchSummary;
     private MigrationFailure failure;
     private long planMillis;
@@ -108,8 +117,11 @@ final class Run {
     }
 
     private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
-        KnownRelations known = knownRelations(branch);
         long phase = System.nanoTime();
+        CatalogSnapshot before = snapshot(branch);
+        KnownRelations known = knownRelations(branch);
+        catalogMillis += millisSince(phase);
+        phase = System.nanoTime();
         ApplyResult result;
         try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known)) {
             try {
@@ -123,16 +135,34 @@ final class Run {
         appliedOnBranch = result.applied().stream().map(Migration::id).toList();
         if (!result.succeeded()) {
             failure = failureOf("branch", result.failure(), statements);
-            LOG.debug("Rehearsal failed: {}", failure.summary());
+            findings.addAll(Acknowledgements.judge(List.of(FailureFinding.of(failure.migration(),
+                    failure.statement(), failure.sqlState(), failure.message(), failure.detail())), statements,
+                    config.policy()));
             return Verdict.FAILED_ON_BRANCH;
         }
         phase = System.nanoTime();
-        CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements);
+        CatalogSnapshot after = snapshot(branch);
+        schemaChanges = CatalogDiff.between(before, after);
+        catalogMillis += millisSince(phase);
+        phase = System.nanoTime();
+        CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
+                schemaChanges, config.policy());
+        List<Finding> raw = new ArrayList<>();
         for (Check check : config.checks()) {
-            findings.addAll(evaluate(check, context));
+            raw.addAll(evaluate(check, context));
         }
+        findings.addAll(Acknowledgements.judge(raw, statements, config.policy()));
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
+    }
+
+    private CatalogSnapshot snapshot(Branch branch) {
+        try (Connection connection = branch.dataSource().getConnection()) {
+            return CatalogSnapshot.take(connection, config.dataFacts());
+        } catch (SQLException e) {
+            throw new BranchException("Cannot read the catalog of branch " + branch.name() + ": "
+                    + Sql.describe(e), e);
+        }
     }
 
     private static KnownRelations knownRelations(Branch branch) {
@@ -151,7 +181,7 @@ final class Run {
         } catch (Exception e) {
             // An unverified migration must not be promoted: a broken check blocks.
             LOG.warn("Check '{}' failed to run", check.name(), e);
-            return List.of(Finding.blocking("check-error", "check '" + check.name() + "' could not run: " + e));
+            return List.of(Finding.blocking(FindingKinds.CHECK_ERROR, "check '" + check.name() + "' could not run: " + e));
         }
     }
 
@@ -184,7 +214,7 @@ final class Run {
         try {
             MigrationPlan now = config.engine().plan(target);
             if (!now.equals(rehearsed)) {
-                findings.add(Finding.blocking("target-changed", "the migrations pending on the target changed "
+                findings.add(Finding.blocking(FindingKinds.TARGET_CHANGED, "the migrations pending on the target changed "
                         + "during the rehearsal (rehearsed " + rehearsed.ids() + ", now pending " + now.ids()
                         + "); nothing was promoted. Run again to rehearse the current state"));
                 return Verdict.BLOCKED;
@@ -264,11 +294,14 @@ final class Run {
                         onTarget.get(m.id())))
                 .toList();
         Outcome outcome = new Outcome(verdict, config.target().redactedUrl(), config.engine().name(), migrations,
-                branchSummary, failure, findings, statements, startedAt,
-                new Timings(planMillis, branchMillis, migrateMillis, checkMillis, discardMillis, promoteMillis,
-                        millisSince(start)));
+                branchSummary, failure, findings, schemaChanges, statements, startedAt,
+                new Timings(planMillis, branchMillis, catalogMillis, migrateMillis, checkMillis, discardMillis,
+                        promoteMillis, millisSince(start)));
         if (config.report() != null) {
             JsonReport.write(outcome, config.report());
+        }
+        if (config.markdownReport() != null) {
+            MarkdownReport.write(outcome, config.markdownReport());
         }
         String summary = ConsoleSummary.render(outcome);
         if (verdict.isSuccess()) {

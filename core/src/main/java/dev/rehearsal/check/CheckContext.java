@@ -1,8 +1,12 @@
 package dev.rehearsal.check;
 
+import dev.rehearsal.catalog.CatalogSnapshot;
+import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -10,11 +14,36 @@ import javax.sql.DataSource;
  *
  * @param branch     the migrated branch; checks may query it (and should not change it)
  * @param applied    the migrations applied on the branch, in order
- * @param statements every statement executed on the branch, in order
+ * @param statements every statement executed on the branch, in order, with its locks, scans and rewrites
+ * @param before     the branch's catalog and data facts before the migrations (the target's, in effect)
+ * @param after      the branch's catalog and data facts after the migrations
+ * @param changes    the schema diff from {@code before} to {@code after}
+ * @param policy     the thresholds in force
  */
-public record CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements) {
+public record CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
+                           CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes,
+                           Policy policy) {
     public CheckContext {
+        Objects.requireNonNull(branch, "branch");
         applied = List.copyOf(applied);
         statements = List.copyOf(statements);
+        changes = List.copyOf(changes);
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Rows of the table before the migrations, when known. */
+    public Optional<Long> rowsBefore(long tableOid) {
+        return before == null ? Optional.empty()
+                : before.tableByOid(tableOid).map(table -> table.rowCount());
+    }
+
+    /** True when the table existed before the migrations with at least {@link Policy#minRows()} rows. */
+    public boolean hadData(long tableOid) {
+        return rowsBefore(tableOid).map(rows -> rows >= Math.max(1, policy.minRows())).orElse(false);
+    }
+
+    /** The statements of migrations (not of the engine's own bookkeeping). */
+    public List<StatementTrace> migrationStatements() {
+        return statements.stream().filter(s -> s.migration() != null).toList();
     }
 }

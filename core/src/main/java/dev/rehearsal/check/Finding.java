@@ -6,16 +6,18 @@ import java.util.Objects;
 /**
  * Something a check found in the rehearsal's evidence.
  *
- * @param kind      a stable, kebab-case name for what was found, e.g. {@code "table-rewrite"}
- * @param severity  how much it matters
- * @param migration the id of the migration it concerns, or null when it concerns the whole run
- * @param statement the statement it concerns, or null
- * @param message   what was found, in a sentence
- * @param evidence  the numbers behind it (row counts, durations, lock modes, ...)
- * @param remedy    how to do it safely, or null
+ * @param kind            a stable, kebab-case name for what was found, e.g. {@code "table-rewrite"}
+ * @param severity        how much it matters
+ * @param migration       the id of the migration it concerns, or null when it concerns the whole run
+ * @param statement       the statement it concerns, or null
+ * @param message         what was found, in a sentence
+ * @param evidence        the numbers behind it (row counts, durations, lock modes, ...)
+ * @param remedy          how to do it safely, or null
+ * @param acknowledgement the reason given in the migration for accepting it ({@code -- rehearsal:allow kind: reason}),
+ *                        or null; an acknowledged finding does not block
  */
 public record Finding(String kind, Severity severity, String migration, String statement, String message,
-                      Map<String, Object> evidence, String remedy) {
+                      Map<String, Object> evidence, String remedy, String acknowledgement) {
     public Finding {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(severity, "severity");
@@ -23,12 +25,28 @@ public record Finding(String kind, Severity severity, String migration, String s
         evidence = evidence == null ? Map.of() : Map.copyOf(evidence);
     }
 
+    /** A finding that is not acknowledged. */
+    public Finding(String kind, Severity severity, String migration, String statement, String message,
+                   Map<String, Object> evidence, String remedy) {
+        this(kind, severity, migration, statement, message, evidence, remedy, null);
+    }
+
     /** A blocking finding about the whole run, without statement, evidence or remedy. */
     public static Finding blocking(String kind, String message) {
         return new Finding(kind, Severity.BLOCKING, null, null, message, Map.of(), null);
     }
 
+    /** True when this finding stops promotion: blocking and not acknowledged. */
     public boolean isBlocking() {
-        return severity == Severity.BLOCKING;
+        return severity == Severity.BLOCKING && acknowledgement == null;
+    }
+
+    public Finding withSeverity(Severity newSeverity) {
+        return new Finding(kind, newSeverity, migration, statement, message, evidence, remedy, acknowledgement);
+    }
+
+    public Finding acknowledged(String reason) {
+        return new Finding(kind, severity, migration, statement, message, evidence, remedy,
+                Objects.requireNonNull(reason, "reason"));
     }
 }

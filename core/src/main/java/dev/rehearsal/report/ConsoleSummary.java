@@ -50,14 +50,20 @@ public final class ConsoleSummary {
                     .append('[').append(finding.kind()).append("] ")
                     .append(finding.migration() == null ? "" : finding.migration() + ": ")
                     .append(finding.message()).append('\n');
-            if (finding.remedy() != null) {
+            if (finding.acknowledgement() != null) {
+                text.append("           acknowledged: ").append(finding.acknowledgement()).append('\n');
+            } else if (finding.remedy() != null) {
                 text.append("           safer: ").append(finding.remedy()).append('\n');
             }
         }
         Timings timings = outcome.timings();
-        text.append(String.format(Locale.ROOT, "  took %d ms (branch %d, migrate %d, checks %d, discard %d, "
-                        + "promote %d)", timings.totalMillis(), timings.branchMillis(), timings.migrateMillis(),
-                timings.checkMillis(), timings.discardMillis(), timings.promoteMillis()));
+        if (!outcome.schemaChanges().isEmpty()) {
+            text.append("  schema   ").append(outcome.schemaChanges().size()).append(" change(s)\n");
+        }
+        text.append(String.format(Locale.ROOT, "  took %d ms (branch %d, catalog %d, migrate %d, checks %d, "
+                        + "discard %d, promote %d)", timings.totalMillis(), timings.branchMillis(),
+                timings.catalogMillis(), timings.migrateMillis(), timings.checkMillis(), timings.discardMillis(),
+                timings.promoteMillis()));
         return text.toString();
     }
 

@@ -18,10 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -55,6 +58,12 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
             + "pg_relation_filenode(l.relation)::int8, pg_stat_get_xact_tuples_returned(l.relation) "
             + "FROM pg_lock_status() l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
             + "AND l.relation >= 16384";
+    /** {@code INSERT INTO t [(...)] VALUES ...}: one group is the table. No SELECT, so it scans nothing. */
+    private static final Pattern INSERT_VALUES = Pattern.compile(
+            "^(?:\\s*--[^\\n]*\\n)*\\s*insert\\s+into\\s+((?:\"[^\"]+\"|[a-z0-9_$]+)(?:\\.(?:\"[^\"]+\"|[a-z0-9_$]+))?)[^;]*?\\bvalues\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern SELECT = Pattern.compile("\\bselect\\b",
+            Pattern.CASE_INSENSITIVE);
     private static final String FILENODES = "/* rehearsal:probe */ SELECT o::int8, pg_relation_filenode(o)::int8 "
             + "FROM unnest(string_to_array(?, ',')::oid[]) AS o";
 
@@ -265,7 +274,7 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
                     recordSampled(entry, sampling.stop());
                 }
                 TransactionState state = connection.unwrap(BaseConnection.class).getTransactionState();
-                if (state == TransactionState.OPEN && !failed) {
+                if (state == TransactionState.OPEN && !failed && !insertIntoLockedTable(entry.sql)) {
                     probeTransaction(entry);
                 } else if (state == TransactionState.IDLE) {
                     if (!failed && !entry.inTransaction && entry.migration != null) {
@@ -312,6 +321,29 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
                         });
                 returned.put(oid, counter.getValue());
             }
+        }
+
+        /**
+         * True for {@code INSERT ... VALUES} into a table this transaction already holds ROW EXCLUSIVE on: such a
+         * statement takes no new table lock worth knowing, scans nothing and rewrites nothing, so the probe (its
+         * only cost per statement) is skipped — migrations that insert rows one by one stay cheap to trace.
+         */
+        private boolean insertIntoLockedTable(String sql) {
+            if (sql == null) {
+                return false;
+            }
+            Matcher insert = INSERT_VALUES.matcher(sql);
+            if (!insert.find() || SELECT.matcher(sql).find()) {
+                return false;
+            }
+            String table = unqualified(insert.group(1));
+            return held.values().stream().anyMatch(lock -> lock.mode == LockMode.ROW_EXCLUSIVE
+                    && unqualified(lock.name).equals(table));
+        }
+
+        private String unqualified(String name) {
+            String last = name.substring(name.lastIndexOf('.') + 1);
+            return last.startsWith("\"") ? last.replace("\"", "") : last.toLowerCase(Locale.ROOT);
         }
 
         /** After an auto-commit statement: did it rewrite anything? (Its locks are gone.) */

@@ -15,7 +15,7 @@ class ConsoleSummaryTest {
                 "Rehearsal of jdbc:postgresql://db:5432/shop with Flyway 13.12.0: PROMOTED",
                 "  branch   rehearsal_shop_20261123T215301_k3f9qa (FILE_COPY (file_copy_method=clone), 120 ms) dropped",
                 "  2        add orders                               branch: APPLIED  target: APPLIED",
-                "  took 530 ms (branch 120, migrate 300, checks 40, discard 60, promote 0)");
+                "  took 530 ms (branch 120, catalog 0, migrate 300, checks 40, discard 60, promote 0)");
     }
 
     @Test
@@ -25,7 +25,7 @@ class ConsoleSummaryTest {
         assertThat(summary.lines()).containsExactly(
                 "Rehearsal of jdbc:postgresql://db:5432/shop with Flyway 13.12.0: NOTHING_PENDING",
                 "  nothing pending",
-                "  took 9 ms (branch 0, migrate 0, checks 0, discard 0, promote 0)");
+                "  took 9 ms (branch 0, catalog 0, migrate 0, checks 0, discard 0, promote 0)");
     }
 
     @Test

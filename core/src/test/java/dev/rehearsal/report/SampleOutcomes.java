@@ -19,7 +19,7 @@ final class SampleOutcomes {
     static final String TARGET = "jdbc:postgresql://db:5432/shop";
     static final Instant STARTED = Instant.parse("2026-11-23T21:53:01Z");
     static final Instant EXPIRES = Instant.parse("2026-11-24T05:53:01Z");
-    static final Timings TIMINGS = new Timings(5, 120, 300, 40, 60, 0, 530);
+    static final Timings TIMINGS = new Timings(5, 120, 0, 300, 40, 60, 0, 530);
     static final String BRANCH_NAME = "rehearsal_shop_20261123T215301_k3f9qa";
 
     private SampleOutcomes() {
@@ -28,7 +28,7 @@ final class SampleOutcomes {
     static Outcome promoted() {
         return new Outcome(Verdict.PROMOTED, TARGET, "Flyway 13.12.0",
                 List.of(new MigrationStatus("2", "add orders", "V2__add_orders.sql", State.APPLIED, State.APPLIED)),
-                branch(false), null, List.of(),
+                branch(false), null, List.of(), List.of(),
                 List.of(new StatementTrace(1, "2", "CREATE TABLE orders (id int)", STARTED, 1200, 0L, true, null,
                         null)),
                 STARTED, TIMINGS);
@@ -36,7 +36,7 @@ final class SampleOutcomes {
 
     static Outcome nothingPending() {
         return new Outcome(Verdict.NOTHING_PENDING, TARGET, "Flyway 13.12.0", List.of(), null, null, List.of(),
-                List.of(), STARTED, new Timings(5, 0, 0, 0, 0, 0, 9));
+                List.of(), List.of(), STARTED, new Timings(5, 0, 0, 0, 0, 0, 0, 9));
     }
 
     /** Failed on the branch; the branch was kept. */
@@ -49,7 +49,7 @@ final class SampleOutcomes {
                 new MigrationFailure("branch", "3", "unique emails", statement, 4, "23505",
                         "could not create unique index \"customers_email\"",
                         "Key (email)=(a@example.com) is duplicated.", "deduplicate the e-mails first"),
-                List.of(),
+                List.of(), List.of(),
                 List.of(new StatementTrace(1, "3", statement, STARTED, 800, null, true, "23505",
                         "ERROR: could not create unique index")),
                 STARTED, TIMINGS);
@@ -64,7 +64,7 @@ final class SampleOutcomes {
                                 "rewrites orders (1000000 rows) under an ACCESS EXCLUSIVE lock",
                                 Map.of("rows", 1_000_000), "add a new column and backfill it in batches"),
                         new Finding("slow-statement", Severity.INFO, null, null, "took 2 s", null, null)),
-                List.of(), STARTED, TIMINGS);
+                List.of(), List.of(), STARTED, TIMINGS);
     }
 
     private static BranchSummary branch(boolean kept) {

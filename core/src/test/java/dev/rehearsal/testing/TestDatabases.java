@@ -8,9 +8,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The databases, roles and sessions one test makes on {@link TestPostgres#shared()}, removed after the test whether
- * it passed or not — together with any branch still left of those databases — so that tests stay independent of
- * each other and of their order.
+ * The databases, roles and sessions one test makes on {@link TestPostgres#shared()} (or another server), removed
+ * after the test whether it passed or not — together with any branch still left of those databases — so that tests
+ * stay independent of each other and of their order.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -24,10 +24,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class TestDatabases implements AfterEachCallback {
-    private final TestPostgres postgres = TestPostgres.shared();
+    private final TestPostgres postgres;
     private final List<Connection> sessions = new ArrayList<>();
     private final List<String> databases = new ArrayList<>();
     private final List<String> roles = new ArrayList<>();
+
+    /** Databases on {@link TestPostgres#shared()}. */
+    public TestDatabases() {
+        this(TestPostgres.shared());
+    }
+
+    /** Databases on another server, e.g. {@link TestPostgres#postgres15()}. */
+    public TestDatabases(TestPostgres postgres) {
+        this.postgres = postgres;
+    }
 
     public TestPostgres postgres() {
         return postgres;

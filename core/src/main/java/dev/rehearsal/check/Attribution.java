@@ -1,0 +1,48 @@
+package dev.rehearsal.check;
+
+import dev.rehearsal.trace.StatementTrace;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which statement most likely made a catalog change: the last migration statement that names the object, or, when
+ * only failed ones do, the last of those (a migration that carries on after a failed {@code CREATE INDEX
+ * CONCURRENTLY}, say, leaves its invalid index behind).
+ */
+final class Attribution {
+    private Attribution() {
+    }
+
+    static Optional<StatementTrace> statementNaming(CheckContext context, String... names) {
+        List<StatementTrace> statements = context.migrationStatements();
+        StatementTrace failed = null;
+        for (int i = statements.size() - 1; i >= 0; i--) {
+            String sql = Remedies.normalized(statements.get(i).sql()).replace("\"", "");
+            boolean all = true;
+            for (String name : names) {
+                if (!Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(name.toLowerCase(Locale.ROOT))
+                        + "(?![a-z0-9_])").matcher(sql).find()) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all && !statements.get(i).failed()) {
+                return Optional.of(statements.get(i));
+            }
+            if (all && failed == null) {
+                failed = statements.get(i);
+            }
+        }
+        return Optional.ofNullable(failed);
+    }
+
+    /** A finding attributed to the statement naming the object, or to the run when none does. */
+    static Finding finding(CheckContext context, String kind, Severity severity, String message,
+                           java.util.Map<String, Object> evidence, String remedy, String... names) {
+        Optional<StatementTrace> statement = statementNaming(context, names);
+        return new Finding(kind, severity, statement.map(StatementTrace::migration).orElse(null),
+                statement.map(StatementTrace::sql).orElse(null), message, evidence, remedy);
+    }
+}

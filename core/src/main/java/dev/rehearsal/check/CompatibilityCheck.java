@@ -1,0 +1,107 @@
+package dev.rehearsal.check;
+
+import static dev.rehearsal.check.DataLossCheck.evidence;
+
+import dev.rehearsal.catalog.CatalogSnapshot;
+import dev.rehearsal.catalog.Column;
+import dev.rehearsal.catalog.Table;
+import dev.rehearsal.catalog.View;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds changes that the application's running version — still serving while the migration is applied, and until
+ * every instance is replaced — may not survive: renamed or dropped tables, columns and views, changed column types,
+ * and columns that became required without a default. A table renamed or dropped while a view takes over its name
+ * is not reported, nor is a type change that only raises a length or precision limit (e.g. {@code varchar(100)} to
+ * {@code varchar(200)}): readers and writers cannot tell.
+ */
+public final class CompatibilityCheck implements Check {
+    private static final String EXPAND_CONTRACT = "expand, then contract: add the new shape beside the old one "
+            + "(a new column or a view with the old name), release the application that uses the new one, and remove "
+            + "the old shape in a later migration";
+
+    @Override
+    public List<Finding> evaluate(CheckContext context) {
+        List<Finding> findings = new ArrayList<>();
+        CatalogSnapshot before = context.before();
+        CatalogSnapshot after = context.after();
+        if (before == null || after == null) {
+            return findings;
+        }
+        for (Table old : before.tables()) {
+            Optional<Table> now = after.tableByOid(old.oid());
+            boolean oldNameKept = keptAsView(after, old);
+            if (now.isEmpty()) {
+                if (!oldNameKept) {
+                    findings.add(finding(context, "table " + old.qualifiedName() + " was dropped", old.name()));
+                }
+                continue;
+            }
+            Table table = now.get();
+            if (!table.qualifiedName().equals(old.qualifiedName()) && !oldNameKept) {
+                findings.add(finding(context, "table " + old.qualifiedName() + " was renamed to "
+                        + table.qualifiedName(), table.name()));
+            }
+            for (Column column : old.columns()) {
+                Optional<Column> current = table.columns().stream()
+                        .filter(c -> c.position() == column.position()).findFirst();
+                String name = old.qualifiedName() + "." + column.name();
+                if (current.isEmpty()) {
+                    findings.add(finding(context, "column " + name + " was dropped", column.name()));
+                } else if (!current.get().name().equals(column.name())) {
+                    findings.add(finding(context, "column " + name + " was renamed to " + current.get().name(),
+                            current.get().name()));
+                } else if (!current.get().type().equals(column.type())
+                        && !TypeNarrowing.onlyWidens(column.type(), current.get().type())) {
+                    findings.add(finding(context, "column " + name + " changed type from " + column.type() + " to "
+                            + current.get().type(), column.name()));
+                } else if (!column.notNull() && current.get().notNull() && current.get().defaultExpression() == null) {
+                    findings.add(new Finding(FindingKinds.BREAKING_CHANGE, Severity.WARNING,
+                            Attribution.statementNaming(context, column.name()).map(s -> s.migration()).orElse(null),
+                            Attribution.statementNaming(context, column.name()).map(s -> s.sql()).orElse(null),
+                            "column " + name + " became NOT NULL without a default: inserts that leave it out fail",
+                            evidence("column", name), Remedies.forNotNullColumn(null)));
+                }
+            }
+            for (Column column : table.columns()) {
+                boolean added = old.columns().stream().noneMatch(c -> c.position() == column.position());
+                if (added && column.notNull() && column.defaultExpression() == null && column.identity() == null
+                        && column.generated() == null) {
+                    findings.add(new Finding(FindingKinds.BREAKING_CHANGE, Severity.WARNING,
+                            Attribution.statementNaming(context, column.name()).map(s -> s.migration()).orElse(null),
+                            Attribution.statementNaming(context, column.name()).map(s -> s.sql()).orElse(null),
+                            "new column " + table.qualifiedName() + "." + column.name() + " is NOT NULL without a "
+                                    + "default: the running application's inserts will fail",
+                            evidence("column", table.qualifiedName() + "." + column.name()),
+                            Remedies.forNotNullColumn("add column not null")));
+                }
+            }
+        }
+        for (View view : before.views()) {
+            boolean kept = after.views().stream().anyMatch(v -> v.schema().equals(view.schema())
+                    && v.name().equals(view.name()));
+            if (!kept) {
+                findings.add(finding(context, (view.materialized() ? "materialized view " : "view ") + view.schema()
+                        + "." + view.name() + " was dropped or renamed", view.name()));
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * True when a plain view now has the table's old name, as the expand/contract remedy suggests: the running
+     * application's queries still resolve, and a simple view passes its writes through to the table.
+     */
+    private static boolean keptAsView(CatalogSnapshot after, Table old) {
+        return after.views().stream().anyMatch(v -> !v.materialized() && v.schema().equals(old.schema())
+                && v.name().equals(old.name()));
+    }
+
+    private static Finding finding(CheckContext context, String message, String name) {
+        return Attribution.finding(context, FindingKinds.BREAKING_CHANGE, Severity.WARNING,
+                message + ": the running version of the application may still use it", evidence("object", name),
+                EXPAND_CONTRACT, name);
+    }
+}

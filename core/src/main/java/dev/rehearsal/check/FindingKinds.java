@@ -1,0 +1,38 @@
+package dev.rehearsal.check;
+
+/** The kinds of finding Rehearsal's own checks report. */
+public final class FindingKinds {
+    /** A migration failed on the branch because of the data (unique over duplicates, NOT NULL over NULLs, a cast). */
+    public static final String FAILED_ON_DATA = "failed-on-data";
+    /** A migration failed on the branch for another reason (syntax, a missing object, permissions). */
+    public static final String MIGRATION_FAILED = "migration-failed";
+    /** A table, index or materialized view with data was rewritten under an ACCESS EXCLUSIVE lock. */
+    public static final String TABLE_REWRITE = "table-rewrite";
+    /** A lock that blocks reads or writes of a table with data was held long, or while scanning the table. */
+    public static final String BLOCKING_LOCK = "blocking-lock";
+    /** A table or column holding data was dropped, or a table truncated. */
+    public static final String DATA_LOSS = "data-loss";
+    /** Rows were deleted. */
+    public static final String ROWS_DELETED = "rows-deleted";
+    /** A column's type was changed to one that holds less (shorter, smaller, less precise). */
+    public static final String NARROWING_TYPE_CHANGE = "narrowing-type-change";
+    /** A change the application's running (previous) version may not survive: a rename, a drop, a new requirement. */
+    public static final String BREAKING_CHANGE = "breaking-change";
+    /** An index left invalid (e.g. a failed CREATE INDEX CONCURRENTLY). */
+    public static final String INVALID_INDEX = "invalid-index";
+    /** A constraint added NOT VALID and never validated. */
+    public static final String NOT_VALID_CONSTRAINT = "not-valid-constraint";
+    /** One transaction wrote very many rows. */
+    public static final String LARGE_BACKFILL = "large-backfill";
+    /** A user's SQL assertion returned rows. */
+    public static final String ASSERTION_FAILED = "assertion-failed";
+    /** A check could not run. */
+    public static final String CHECK_ERROR = "check-error";
+    /** The target changed between the rehearsal and the promotion. */
+    public static final String TARGET_CHANGED = "target-changed";
+    /** A {@code rehearsal:allow} comment without a reason: not honoured. */
+    public static final String UNJUSTIFIED_ACKNOWLEDGEMENT = "unjustified-acknowledgement";
+
+    private FindingKinds() {
+    }
+}

@@ -1,0 +1,176 @@
+package dev.rehearsal.check;
+
+import dev.rehearsal.ConfigurationException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What counts, and how much: the severity of each finding kind and the thresholds of the built-in checks.
+ * Immutable; start from {@link #defaults()}.
+ *
+ * <pre>{@code
+ * Policy policy = Policy.builder()
+ *         .severity(FindingKinds.BREAKING_CHANGE, Severity.BLOCKING)   // we deploy without downtime windows
+ *         .lockThreshold(Duration.ofMillis(200))
+ *         .ignore(FindingKinds.LARGE_BACKFILL)
+ *         .build();
+ * }</pre>
+ *
+ * <p>A finding that its migration acknowledges — a SQL comment {@code -- rehearsal:allow <kind>: <reason>} anywhere
+ * in the migration's statements — is reported with the reason and does not block.
+ */
+public final class Policy {
+    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]*");
+    private static final Map<String, Severity> DEFAULT_SEVERITIES = Map.ofEntries(
+            Map.entry(FindingKinds.FAILED_ON_DATA, Severity.BLOCKING),
+            Map.entry(FindingKinds.MIGRATION_FAILED, Severity.BLOCKING),
+            Map.entry(FindingKinds.TABLE_REWRITE, Severity.BLOCKING),
+            Map.entry(FindingKinds.BLOCKING_LOCK, Severity.BLOCKING),
+            Map.entry(FindingKinds.DATA_LOSS, Severity.BLOCKING),
+            Map.entry(FindingKinds.NARROWING_TYPE_CHANGE, Severity.BLOCKING),
+            Map.entry(FindingKinds.ROWS_DELETED, Severity.WARNING),
+            Map.entry(FindingKinds.BREAKING_CHANGE, Severity.WARNING),
+            Map.entry(FindingKinds.INVALID_INDEX, Severity.BLOCKING),
+            Map.entry(FindingKinds.NOT_VALID_CONSTRAINT, Severity.WARNING),
+            Map.entry(FindingKinds.LARGE_BACKFILL, Severity.WARNING),
+            Map.entry(FindingKinds.CHECK_ERROR, Severity.BLOCKING),
+            Map.entry(FindingKinds.TARGET_CHANGED, Severity.BLOCKING),
+            Map.entry(FindingKinds.UNJUSTIFIED_ACKNOWLEDGEMENT, Severity.WARNING));
+    // assertion-failed has no default: each SQL assertion declares its own severity (blocking unless it says so)
+
+    private final Map<String, Optional<Severity>> severities;
+    private final long minRows;
+    private final Duration lockThreshold;
+    private final long rowsUnderLock;
+    private final long backfillRows;
+
+    private Policy(Builder builder) {
+        this.severities = Map.copyOf(builder.severities);
+        this.minRows = builder.minRows;
+        this.lockThreshold = builder.lockThreshold;
+        this.rowsUnderLock = builder.rowsUnderLock;
+        this.backfillRows = builder.backfillRows;
+    }
+
+    /** The defaults: see {@link Builder} for each threshold. */
+    public static Policy defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The severity for a kind of finding, or empty when the kind is ignored. Kinds without a configured or default
+     * severity (e.g. those of users' own checks) keep the severity their check gave.
+     */
+    public Optional<Severity> severity(String kind, Severity proposed) {
+        Optional<Severity> configured = severities.get(kind);
+        if (configured != null) {
+            return configured;
+        }
+        return Optional.of(DEFAULT_SEVERITIES.getOrDefault(kind, proposed));
+    }
+
+    /** A table "has data" from this many rows on; smaller tables are not worth a finding. */
+    public long minRows() {
+        return minRows;
+    }
+
+    /** A lock that blocks reads or writes of a table with data is a finding when held at least this long. */
+    public Duration lockThreshold() {
+        return lockThreshold;
+    }
+
+    /**
+     * ...or when, while holding it, the statement scanned or rewrote at least this many rows of the table: the time
+     * that takes grows with the table, so it is long in production even when the branch was quick.
+     */
+    public long rowsUnderLock() {
+        return rowsUnderLock;
+    }
+
+    /** A single transaction that writes at least this many rows is a large backfill. */
+    public long backfillRows() {
+        return backfillRows;
+    }
+
+    /** Configures a {@link Policy}; every setter checks its argument at once. */
+    public static final class Builder {
+        private final Map<String, Optional<Severity>> severities = new HashMap<>();
+        private long minRows = 1;
+        private Duration lockThreshold = Duration.ofSeconds(1);
+        private long rowsUnderLock = 100_000;
+        private long backfillRows = 100_000;
+
+        private Builder() {
+        }
+
+        /** Sets the severity of a kind of finding (built-in, see {@link FindingKinds}, or a user check's). */
+        public Builder severity(String kind, Severity severity) {
+            severities.put(checkKind(kind), Optional.of(Objects.requireNonNull(severity, "severity")));
+            return this;
+        }
+
+        /** Drops findings of this kind from the outcome. */
+        public Builder ignore(String kind) {
+            severities.put(checkKind(kind), Optional.empty());
+            return this;
+        }
+
+        /** Default 1: any table with rows has data. */
+        public Builder minRows(long rows) {
+            if (rows < 0) {
+                throw new ConfigurationException("minRows(" + rows + ") must not be negative");
+            }
+            this.minRows = rows;
+            return this;
+        }
+
+        /** Default 1 s. */
+        public Builder lockThreshold(Duration threshold) {
+            Objects.requireNonNull(threshold, "threshold");
+            if (threshold.isNegative()) {
+                throw new ConfigurationException("lockThreshold(" + threshold + ") must not be negative");
+            }
+            this.lockThreshold = threshold;
+            return this;
+        }
+
+        /** Default 100 000 rows. */
+        public Builder rowsUnderLock(long rows) {
+            if (rows < 1) {
+                throw new ConfigurationException("rowsUnderLock(" + rows + ") must be at least 1");
+            }
+            this.rowsUnderLock = rows;
+            return this;
+        }
+
+        /** Default 100 000 rows. */
+        public Builder backfillRows(long rows) {
+            if (rows < 1) {
+                throw new ConfigurationException("backfillRows(" + rows + ") must be at least 1");
+            }
+            this.backfillRows = rows;
+            return this;
+        }
+
+        public Policy build() {
+            return new Policy(this);
+        }
+
+        private static String checkKind(String kind) {
+            Objects.requireNonNull(kind, "kind");
+            if (!KIND.matcher(kind).matches()) {
+                throw new ConfigurationException("'" + kind + "' is not a finding kind: kinds are kebab-case, "
+                        + "e.g. " + FindingKinds.TABLE_REWRITE);
+            }
+            return kind;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.rehearsal.check;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** How to do a dangerous thing safely, chosen by what the statement does. */
+final class Remedies {
+    private static final Pattern CREATE_INDEX = Pattern.compile("\\bcreate\\s+(unique\\s+)?index\\b(?!\\s+concurrently)");
+    private static final Pattern FOREIGN_KEY = Pattern.compile("\\bforeign\\s+key\\b|\\breferences\\b");
+    private static final Pattern CHECK = Pattern.compile("\\bcheck\\s*\\(");
+    private static final Pattern SET_NOT_NULL = Pattern.compile("\\bset\\s+not\\s+null\\b");
+    private static final Pattern NOT_NULL_COLUMN = Pattern.compile("\\badd\\s+(column\\s+)?.*\\bnot\\s+null\\b");
+    private static final Pattern ALTER_TYPE = Pattern.compile("\\b(set\\s+data\\s+)?type\\b");
+    private static final Pattern ADD_COLUMN = Pattern.compile("\\badd\\s+(column\\b|(?!constraint)\\w+\\s)");
+    private static final Pattern VACUUM_FULL = Pattern.compile("\\bvacuum\\s+(\\(.*full.*\\)|full)\\b|\\bcluster\\b");
+    private static final Pattern REINDEX = Pattern.compile("\\breindex\\b(?!.*\\bconcurrently\\b)");
+    private static final Pattern UNIQUE = Pattern.compile("\\bunique\\b|\\bprimary\\s+key\\b");
+
+    private Remedies() {
+    }
+
+    static String forLock(String sql) {
+        String s = normalized(sql);
+        if (CREATE_INDEX.matcher(s).find()) {
+            return "build the index with CREATE INDEX CONCURRENTLY, in a migration of its own (it cannot run inside a "
+                    + "transaction); it does not block writes";
+        }
+        if (FOREIGN_KEY.matcher(s).find()) {
+            return "add the foreign key NOT VALID (no scan, brief lock), then ALTER TABLE ... VALIDATE CONSTRAINT in "
+                    + "a later migration: validation does not block writes";
+        }
+        if (SET_NOT_NULL.matcher(s).find()) {
+            return "first ADD CONSTRAINT ... CHECK (column IS NOT NULL) NOT VALID and VALIDATE CONSTRAINT it (no "
+                    + "write-blocking scan); SET NOT NULL then uses the valid check and skips the scan; drop the check "
+                    + "afterwards";
+        }
+        if (CHECK.matcher(s).find()) {
+            return "add the CHECK constraint NOT VALID, then VALIDATE CONSTRAINT in a later migration: validation "
+                    + "does not block writes";
+        }
+        if (UNIQUE.matcher(s).find()) {
+            return "create a UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX (brief lock)";
+        }
+        if (REINDEX.matcher(s).find()) {
+            return "rebuild with REINDEX ... CONCURRENTLY, in a migration of its own run outside a transaction; it "
+                    + "does not block writes";
+        }
+        return "keep the lock short: do the long work outside the transaction that takes the lock, and set "
+                + "lock_timeout so the migration gives up rather than queue every query behind it";
+    }
+
+    static String forRewrite(String sql, String kind) {
+        String s = normalized(sql);
+        if (kind.equals("index") || REINDEX.matcher(s).find()) {
+            return "rebuild indexes with REINDEX INDEX CONCURRENTLY (or create a new index CONCURRENTLY and drop the "
+                    + "old one)";
+        }
+        if (VACUUM_FULL.matcher(s).find()) {
+            return "VACUUM FULL and CLUSTER lock the table for the whole copy: use plain VACUUM, or an online tool "
+                    + "such as pg_repack";
+        }
+        if (ADD_COLUMN.matcher(s).find() && !ALTER_TYPE.matcher(s).find()) {
+            return "add the column without a volatile default (a constant default needs no rewrite since "
+                    + "PostgreSQL 11), then fill it in batches";
+        }
+        if (ALTER_TYPE.matcher(s).find()) {
+            return "add a new column of the new type, backfill it in batches, switch the application over, then drop "
+                    + "the old column (widening varchar or dropping its limit needs no rewrite)";
+        }
+        return "avoid rewriting a table with data under an ACCESS EXCLUSIVE lock: copy in batches into a new table or "
+                + "column instead";
+    }
+
+    static String forNotNullColumn(String sql) {
+        return NOT_NULL_COLUMN.matcher(normalized(sql)).find()
+                ? "give the new NOT NULL column a default, so that the running application's inserts keep working"
+                : "make the column NOT NULL only after every version of the application writes it";
+    }
+
+    static String normalized(String sql) {
+        return sql == null ? "" : sql.replaceAll("--[^\\n]*", " ").replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    }
+
+    /** What to do about a migration that failed on the branch with this SQLSTATE. */
+    static String forFailure(String sqlState) {
+        if (sqlState == null) {
+            return "fix the migration and rehearse again";
+        }
+        return switch (sqlState) {
+            case "23505" -> "remove or merge the duplicate rows first (the server's detail names one key), in an "
+                    + "earlier migration or by hand, then add the unique index or constraint";
+            case "23502" -> "fill the NULLs first (UPDATE ... SET column = default in batches), then add NOT NULL";
+            case "23503" -> "delete or fix the rows whose reference does not exist, or add the key NOT VALID and "
+                    + "clean up before VALIDATE";
+            case "23514" -> "fix the rows that violate the check, or add it NOT VALID and clean up before VALIDATE";
+            case "22P02", "22003", "22008", "22007" -> "clean the values that do not convert, or convert with "
+                    + "USING (CASE ... END) that maps them explicitly";
+            case "22001" -> "shorten or widen first: some values are longer than the new type allows";
+            case "55P03", "57014" -> "the migration waited too long for a lock or ran too long: see the statement";
+            default -> sqlState.startsWith("42") ? "the migration refers to something that does not exist or is "
+                    + "not allowed on the target: fix the SQL"
+                    : "fix the migration and rehearse again";
+        };
+    }
+}

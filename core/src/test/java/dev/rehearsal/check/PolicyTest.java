@@ -1,0 +1,36 @@
+package dev.rehearsal.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rehearsal.ConfigurationException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class PolicyTest {
+
+    @Test
+    void defaultsBlockOnDangerAndWarnOnCompatibility() {
+        Policy policy = Policy.defaults();
+
+        assertThat(policy.severity(FindingKinds.TABLE_REWRITE, Severity.INFO)).hasValue(Severity.BLOCKING);
+        assertThat(policy.severity(FindingKinds.BLOCKING_LOCK, Severity.INFO)).hasValue(Severity.BLOCKING);
+        assertThat(policy.severity(FindingKinds.DATA_LOSS, Severity.INFO)).hasValue(Severity.BLOCKING);
+        assertThat(policy.severity(FindingKinds.BREAKING_CHANGE, Severity.BLOCKING)).hasValue(Severity.WARNING);
+        assertThat(policy.severity("a-user-kind", Severity.INFO)).hasValue(Severity.INFO);
+        assertThat(policy.lockThreshold()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.rowsUnderLock()).isEqualTo(100_000);
+        assertThat(policy.backfillRows()).isEqualTo(100_000);
+    }
+
+    @Test
+    void rejectsBadSettingsWithTheFix() {
+        assertThatThrownBy(() -> Policy.builder().severity("Table Rewrite", Severity.INFO))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("kebab-case")
+                .hasMessageContaining(FindingKinds.TABLE_REWRITE);
+        assertThatThrownBy(() -> Policy.builder().lockThreshold(Duration.ofSeconds(-1)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> Policy.builder().backfillRows(0))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("at least 1");
+    }
+}

@@ -1,0 +1,3 @@
+-- Every order still has its customer.
+SELECT o.id, o.customer_id FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.id IS NULL
+ORDER BY o.id;
