@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * statement did: the table locks it acquired and how long they were held (until its transaction ended), the rows of
  * existing tables it scanned, and the existing relations it rewrote. It reads them, after each statement that leaves
  * a transaction open, with one query on the statement's own connection that calls only lock-free functions
- * ({@code pg_lock_status()}, {@code pg_relation_filenode()}, {@code pg_stat_get_xact_tuples_returned()}): it touches
+ * ({@code pg_lock_status()}, {@code pg_relation_filenode()}, {@code pg_stat_get_tuples_returned()}): it touches
  * no table, so it takes no lock and cannot change what the migration locks, waits for or does (the one visible
  * trace is that {@code pg_stat_activity.query} of the session shows the probe, marked {@code rehearsal:probe}, as its
  * last statement). Statements in
@@ -54,8 +54,15 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
     private static final Set<String> EXECUTE = Set.of("execute", "executeUpdate", "executeLargeUpdate",
             "executeQuery", "executeBatch", "executeLargeBatch");
     /** Lock-free: function calls only, no relation is opened. The marker lets server logs tell probes apart. */
+    /**
+     * Rows returned by scans of a relation, ever: the shared statistics plus this backend's pending ones. The sum
+     * keeps growing across transactions (pending counts move into the shared ones when flushed, at most once a second
+     * and never inside a transaction) and includes parallel workers, which flush theirs when they exit. The pending
+     * counts alone are not per transaction: they carry earlier transactions' scans until the next flush.
+     */
+    private static final String ROWS_READ = "(pg_stat_get_tuples_returned(%1$s) + pg_stat_get_xact_tuples_returned(%1$s))";
     static final String PROBE = "/* rehearsal:probe */ SELECT l.relation::int8, l.mode, l.relation::regclass::text, "
-            + "pg_relation_filenode(l.relation)::int8, pg_stat_get_xact_tuples_returned(l.relation) "
+            + "pg_relation_filenode(l.relation)::int8, " + ROWS_READ.formatted("l.relation") + " "
             + "FROM pg_lock_status() l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted "
             + "AND l.relation >= 16384";
     /** {@code INSERT INTO t [(...)] VALUES ...}: one group is the table. No SELECT, so it scans nothing. */
@@ -64,8 +71,8 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SELECT = Pattern.compile("\\bselect\\b",
             Pattern.CASE_INSENSITIVE);
-    private static final String FILENODES = "/* rehearsal:probe */ SELECT o::int8, pg_relation_filenode(o)::int8 "
-            + "FROM unnest(string_to_array(?, ',')::oid[]) AS o";
+    private static final String FILENODES = "/* rehearsal:probe */ SELECT o::int8, pg_relation_filenode(o)::int8, "
+            + ROWS_READ.formatted("o") + " FROM unnest(string_to_array(?, ',')::oid[]) AS o";
 
     private final DataSource delegate;
     private final KnownRelations known;
@@ -201,12 +208,36 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
         private final Connection connection;
         /** Locks of the open transaction, by "oid/mode". */
         private final Map<String, HeldLock> held = new HashMap<>();
-        /** The transaction's tuples-returned counter per table at the last probe. */
-        private final Map<Long, Long> returned = new HashMap<>();
+        /** Rows read per known table as of the last probe on this connection (see {@code ROWS_READ}). */
+        private final Map<Long, Long> rowsRead = new HashMap<>();
         private PreparedStatement probe;
 
         ConnectionHandler(Connection connection) {
             this.connection = connection;
+            if (known != null) {
+                start();
+            }
+        }
+
+        /**
+         * Before the session's first statement, in auto-commit mode (so inside no transaction of the migration): read
+         * the shared statistics live rather than from a per-transaction snapshot (PostgreSQL 15+), and note how many
+         * rows each existing table had returned so far.
+         */
+        private void start() {
+            try {
+                if (!connection.getAutoCommit()) {
+                    return;
+                }
+                if (connection.getMetaData().getDatabaseMajorVersion() >= 15) {
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute("/* rehearsal:probe */ SET stats_fetch_consistency = none");
+                    }
+                }
+                readCounters(null);
+            } catch (SQLException e) {
+                LOG.debug("Could not prepare the session for tracing", e);
+            }
         }
 
         @Override
@@ -278,7 +309,7 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
                     probeTransaction(entry);
                 } else if (state == TransactionState.IDLE) {
                     if (!failed && !entry.inTransaction && entry.migration != null) {
-                        probeFilenodes(entry);
+                        readCounters(entry);
                     }
                     transactionEnded();
                 }
@@ -291,7 +322,7 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
             if (probe == null) {
                 probe = connection.prepareStatement(PROBE);
             }
-            Map<Long, Long> returnedNow = new HashMap<>();
+            Map<Long, Long> readNow = new HashMap<>();
             try (ResultSet rows = probe.executeQuery()) {
                 while (rows.next()) {
                     long oid = rows.getLong(1);
@@ -305,21 +336,28 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
                             entry.locks.add(lock);
                         }
                     }
-                    long filenode = rows.getLong(4);
-                    returnedNow.put(oid, rows.getLong(5));
-                    checkRewrite(entry, oid, filenode);
+                    readNow.put(oid, rows.getLong(5));
+                    checkRewrite(entry, oid, rows.getLong(4));
                 }
             }
-            for (Map.Entry<Long, Long> counter : returnedNow.entrySet()) {
+            recordScans(entry, readNow);
+        }
+
+        /** Charges the rows read since the last probe to this statement, for existing tables. */
+        private void recordScans(Entry entry, Map<Long, Long> readNow) {
+            for (Map.Entry<Long, Long> counter : readNow.entrySet()) {
                 long oid = counter.getKey();
-                long delta = counter.getValue() - returned.getOrDefault(oid, 0L);
+                Long before = rowsRead.put(oid, counter.getValue());
+                if (before == null || entry == null) {
+                    continue;
+                }
+                long delta = counter.getValue() - before;
                 known.get(oid).filter(relation -> relation.kind().endsWith("table") && delta > 0)
                         .ifPresent(relation -> {
                             synchronized (entry) {
                                 entry.scans.add(new TableScan(oid, relation.name(), delta));
                             }
                         });
-                returned.put(oid, counter.getValue());
             }
         }
 
@@ -346,8 +384,11 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
             return last.startsWith("\"") ? last.replace("\"", "") : last.toLowerCase(Locale.ROOT);
         }
 
-        /** After an auto-commit statement: did it rewrite anything? (Its locks are gone.) */
-        private void probeFilenodes(Entry entry) throws SQLException {
+        /**
+         * After an auto-commit statement (its locks are gone): did it rewrite anything, and what did it read? With a
+         * null entry, only notes the counters (the session's starting point).
+         */
+        private void readCounters(Entry entry) throws SQLException {
             StringBuilder oids = new StringBuilder();
             for (KnownRelations.Relation relation : known.all()) {
                 oids.append(oids.length() == 0 ? "" : ",").append(relation.oid());
@@ -355,14 +396,19 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
             if (oids.length() == 0) {
                 return;
             }
+            Map<Long, Long> readNow = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(FILENODES)) {
                 statement.setString(1, oids.toString());
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        checkRewrite(entry, rows.getLong(1), rows.getLong(2));
+                        if (entry != null) {
+                            checkRewrite(entry, rows.getLong(1), rows.getLong(2));
+                        }
+                        readNow.put(rows.getLong(1), rows.getLong(3));
                     }
                 }
             }
+            recordScans(entry, readNow);
         }
 
         private void recordSampled(Entry entry, List<LockSampler.Seen> seen) {
@@ -390,12 +436,11 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
             }
         }
 
-        /** The transaction ended: its locks are released now, its statistics counters start again. */
+        /** The transaction ended: its locks are released now. */
         private void transactionEnded() {
             long now = System.nanoTime();
             held.values().forEach(lock -> lock.releasedNanos = now);
             held.clear();
-            returned.clear();
         }
 
         private void closeProbe() {

@@ -207,4 +207,46 @@ class TraceEvidenceIT {
         }
         assertThat(postgres.query(database, "SELECT count(*) FROM customers")).containsExactly("1013");
     }
+
+    @Test
+    void scansOfAnEarlierTransactionAreNotChargedToTheNextOne() throws Exception {
+        String database = databases.create("earlier", ORDERS);
+        try (TracingDataSource traced = traced(database)) {
+            traced.starting(MIGRATION);
+            try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.execute("ALTER TABLE orders ADD CONSTRAINT note_present CHECK (note IS NOT NULL) NOT VALID");
+                connection.commit();
+                statement.execute("ALTER TABLE orders VALIDATE CONSTRAINT note_present");
+                connection.commit();
+                // the validated check proves there is no NULL: SET NOT NULL reads no row
+                statement.execute("ALTER TABLE orders ALTER COLUMN note SET NOT NULL");
+                connection.commit();
+            } finally {
+                traced.finished(MIGRATION, true);
+            }
+
+            List<StatementTrace> statements = traced.statements();
+            assertThat(statements.get(1).scans()).extracting(TableScan::relation, TableScan::rows)
+                    .containsExactly(tuple("public.orders", 100_000L));
+            assertThat(statements.get(2).scans()).isEmpty();
+        }
+    }
+
+    @Test
+    void countsTheRowsParallelWorkersScanForAnIndexBuild() throws Exception {
+        String database = databases.create("parallel",
+                "CREATE TABLE big (id bigint, note text)",
+                "INSERT INTO big SELECT g, repeat('n', 60) || g FROM generate_series(1, 300000) g",
+                "VACUUM ANALYZE big");
+        assertThat(Long.parseLong(postgres.query(database, "SELECT pg_relation_size('big')").get(0)))
+                .as("large enough for a parallel build").isGreaterThan(8L * 1024 * 1024);
+        try (TracingDataSource traced = traced(database)) {
+            StatementTrace create = inTransaction(traced, 0, "SET LOCAL max_parallel_maintenance_workers = 2",
+                    "CREATE INDEX big_note ON big (note)").get(1);
+
+            assertThat(create.scans()).extracting(TableScan::relation, TableScan::rows)
+                    .containsExactly(tuple("public.big", 300_000L));
+        }
+    }
 }

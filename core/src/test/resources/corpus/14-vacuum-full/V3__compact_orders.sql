@@ -1,0 +1,2 @@
+-- VACUUM cannot run in a transaction (see the .conf).
+VACUUM FULL orders;

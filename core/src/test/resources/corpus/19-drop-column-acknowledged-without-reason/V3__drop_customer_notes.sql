@@ -1,0 +1,2 @@
+-- rehearsal:allow data-loss
+ALTER TABLE customers DROP COLUMN notes;

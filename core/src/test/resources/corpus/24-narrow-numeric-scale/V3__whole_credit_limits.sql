@@ -1,0 +1,1 @@
+ALTER TABLE customers ALTER COLUMN credit_limit TYPE numeric(12,0);

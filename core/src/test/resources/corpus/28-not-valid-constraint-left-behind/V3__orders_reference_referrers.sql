@@ -1,0 +1,2 @@
+-- Some referrers no longer exist: the key is added NOT VALID and stays so.
+ALTER TABLE orders ADD CONSTRAINT orders_referrer_fk FOREIGN KEY (referrer_id) REFERENCES customers (id) NOT VALID;

@@ -1,0 +1,1 @@
+ALTER TABLE customers ALTER COLUMN legacy_code TYPE integer USING legacy_code::integer;

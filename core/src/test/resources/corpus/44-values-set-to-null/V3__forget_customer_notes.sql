@@ -1,0 +1,1 @@
+UPDATE customers SET notes = NULL WHERE notes IS NOT NULL;
