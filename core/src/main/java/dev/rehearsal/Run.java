@@ -117,6 +117,7 @@ final class Run {
     }
 
     private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
+        config.engine().prepareBranch(branch.dataSource());
         long phase = System.nanoTime();
         CatalogSnapshot before = snapshot(branch);
         KnownRelations known = knownRelations(branch);

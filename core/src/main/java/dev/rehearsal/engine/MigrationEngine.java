@@ -24,4 +24,15 @@ public interface MigrationEngine {
      * @param observer told when each migration starts and ends
      */
     ApplyResult apply(DataSource database, MigrationPlan plan, MigrationObserver observer);
+
+    /**
+     * Called once on each new branch, right after it is made and before anything is read or applied there. The
+     * branch is a copy of the target, so it holds the tool's own bookkeeping as it was on the target at that moment;
+     * an engine repairs here what must not carry over, e.g. a lock of the tool that was held on the target when it
+     * was copied but that nobody holds on the branch. Does nothing by default.
+     *
+     * @param branch the branch, untraced
+     */
+    default void prepareBranch(DataSource branch) {
+    }
 }

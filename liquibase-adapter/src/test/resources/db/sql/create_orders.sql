@@ -1,0 +1,6 @@
+CREATE TABLE orders (
+    id          bigserial PRIMARY KEY,
+    customer_id bigint NOT NULL REFERENCES customers (id),
+    total_cents bigint NOT NULL CHECK (total_cents >= 0)
+);
+INSERT INTO orders (customer_id, total_cents) SELECT id, id * 10 FROM customers WHERE id % 3 = 0;
