@@ -15,6 +15,8 @@ public enum ErrorCode {
     BRANCH(4),
     /** The target (or its server) could not be reached or queried. */
     DATABASE(5),
+    /** Another runner kept the target longer than the configured wait; nothing was attempted. */
+    LOCKED(6),
     /** The configuration is invalid; nothing was attempted. */
     CONFIGURATION(64);
 

@@ -51,6 +51,8 @@ public final class Rehearsal {
     private final Path markdownReport;
     private final Policy policy;
     private final DataFacts dataFacts;
+    private final Duration waitForOtherRunners;
+    private final String lockDatabase;
 
     private Rehearsal(Builder builder) {
         this.target = builder.target;
@@ -61,6 +63,8 @@ public final class Rehearsal {
         this.checks = List.copyOf(all);
         this.policy = builder.policy;
         this.dataFacts = builder.dataFacts;
+        this.waitForOtherRunners = builder.waitForOtherRunners;
+        this.lockDatabase = builder.lockDatabase;
         this.keepFailedBranch = builder.keepFailedBranch;
         this.branchExpiry = builder.branchExpiry;
         this.report = builder.report;
@@ -128,6 +132,14 @@ public final class Rehearsal {
         return dataFacts;
     }
 
+    Duration waitForOtherRunners() {
+        return waitForOtherRunners;
+    }
+
+    String lockDatabase() {
+        return lockDatabase;
+    }
+
     /** A mutable, single-use configuration; every setter checks its argument at once. */
     public static final class Builder {
         private DatabaseLocation target;
@@ -140,6 +152,8 @@ public final class Rehearsal {
         private Path markdownReport;
         private Policy policy = Policy.defaults();
         private DataFacts dataFacts = DataFacts.defaults();
+        private Duration waitForOtherRunners = Duration.ofMinutes(15);
+        private String lockDatabase = "postgres";
 
         private Builder() {
         }
@@ -257,6 +271,35 @@ public final class Rehearsal {
          */
         public Builder markdownReportTo(Path file) {
             this.markdownReport = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Runners of the same target take turns (several application instances starting at once): each waits this
+         * long at most for the others, then fails with {@link ErrorCode#LOCKED} having changed nothing. A runner that
+         * gets its turn after another promoted finds nothing pending. Default 15 minutes; zero means do not wait.
+         */
+        public Builder waitForOtherRunners(Duration wait) {
+            Objects.requireNonNull(wait, "wait");
+            if (wait.isNegative()) {
+                throw new ConfigurationException("waitForOtherRunners(" + wait + ") must not be negative: give "
+                        + "Duration.ZERO not to wait, or how long to wait for another runner");
+            }
+            this.waitForOtherRunners = wait;
+            return this;
+        }
+
+        /**
+         * The database on the target's server where runners take turns (an advisory lock there: the target itself
+         * must stay free of sessions to be branched). Default {@code postgres}.
+         */
+        public Builder lockDatabase(String database) {
+            Objects.requireNonNull(database, "database");
+            if (database.isBlank()) {
+                throw new ConfigurationException("The lock database name is blank: give a database the role may "
+                        + "connect to on the target's server, e.g. 'postgres'");
+            }
+            this.lockDatabase = database;
             return this;
         }
 

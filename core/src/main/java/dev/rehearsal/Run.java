@@ -17,6 +17,7 @@ import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.internal.RunnerLock;
 import dev.rehearsal.internal.Sql;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
@@ -68,6 +69,15 @@ final class Run {
     }
 
     Outcome execute() {
+        RunnerLock turn = RunnerLock.acquire(config.target(), config.lockDatabase(), config.waitForOtherRunners());
+        try {
+            return executeInTurn();
+        } finally {
+            turn.close();
+        }
+    }
+
+    private Outcome executeInTurn() {
         DatabaseLocation target = config.target();
         DataSource targetDataSource = target.dataSource(Sql.APPLICATION_NAME);
         requireReachable(target);

@@ -135,4 +135,13 @@ class RehearsalTest {
             return false;
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void rejectsANegativeWaitForOtherRunnersAndABlankLockDatabase() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rehearsal.configure()
+                        .waitForOtherRunners(java.time.Duration.ofSeconds(-1)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("Duration.ZERO");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rehearsal.configure().lockDatabase(" "))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("e.g. 'postgres'");
+    }
 }
