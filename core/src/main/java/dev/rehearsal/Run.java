@@ -17,6 +17,7 @@ import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.internal.Causes;
 import dev.rehearsal.internal.RunnerLock;
 import dev.rehearsal.internal.Sql;
 import dev.rehearsal.report.ConsoleSummary;
@@ -274,7 +275,7 @@ final class Run {
                 failed = statement;
             }
         }
-        SQLException sqlException = findCause(engineFailure.cause(), SQLException.class);
+        SQLException sqlException = Causes.find(engineFailure.cause(), SQLException.class);
         ServerErrorMessage server = sqlException instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         String statement = failed != null ? failed.sql() : engineFailure.statement();
         String sqlState = failed != null ? failed.sqlState()
@@ -285,18 +286,6 @@ final class Run {
         return new MigrationFailure(database, migration == null ? null : migration.id(),
                 migration == null ? null : migration.description(), statement, engineFailure.line(), sqlState,
                 message, server == null ? null : server.getDetail(), server == null ? null : server.getHint());
-    }
-
-    private static <T extends Throwable> T findCause(Throwable throwable, Class<T> type) {
-        for (Throwable t = throwable; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
     }
 
     private Outcome finish(Verdict verdict) {

@@ -19,23 +19,28 @@ final class Attribution {
         List<StatementTrace> statements = context.migrationStatements();
         StatementTrace failed = null;
         for (int i = statements.size() - 1; i >= 0; i--) {
-            String sql = Remedies.normalized(statements.get(i).sql()).replace("\"", "");
+            StatementTrace statement = statements.get(i);
             boolean all = true;
             for (String name : names) {
-                if (!Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(name.toLowerCase(Locale.ROOT))
-                        + "(?![a-z0-9_])").matcher(sql).find()) {
+                if (!names(statement.sql(), name)) {
                     all = false;
                     break;
                 }
             }
-            if (all && !statements.get(i).failed()) {
-                return Optional.of(statements.get(i));
+            if (all && !statement.failed()) {
+                return Optional.of(statement);
             }
             if (all && failed == null) {
-                failed = statements.get(i);
+                failed = statement;
             }
         }
         return Optional.ofNullable(failed);
+    }
+
+    /** True when the statement names the object as a whole word (quoted or not, any case, comments ignored). */
+    static boolean names(String sql, String name) {
+        return Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(name.toLowerCase(Locale.ROOT)) + "(?![a-z0-9_])")
+                .matcher(Remedies.normalized(sql).replace("\"", "")).find();
     }
 
     /** A finding attributed to the statement naming the object, or to the run when none does. */

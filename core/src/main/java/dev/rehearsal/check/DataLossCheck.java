@@ -7,7 +7,6 @@ import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -109,16 +108,14 @@ public final class DataLossCheck implements Check {
     private static Optional<StatementTrace> truncation(CheckContext context, Table table) {
         return context.migrationStatements().stream()
                 .filter(s -> TRUNCATE.matcher(Remedies.normalized(s.sql())).find())
-                .filter(s -> Remedies.normalized(s.sql()).replace("\"", "")
-                        .matches("(?s).*(?<![a-z0-9_])" + Pattern.quote(table.name().toLowerCase(Locale.ROOT))
-                                + "(?![a-z0-9_]).*"))
+                .filter(s -> Attribution.names(s.sql(), table.name()))
                 .reduce((first, second) -> second);
     }
 
     private static boolean deletedFrom(CheckContext context, Table table) {
         return context.migrationStatements().stream()
                 .anyMatch(s -> DELETE.matcher(Remedies.normalized(s.sql())).find()
-                        && Remedies.normalized(s.sql()).replace("\"", "").contains(table.name().toLowerCase(Locale.ROOT)));
+                        && Attribution.names(s.sql(), table.name()));
     }
 
     static Map<String, Object> evidence(Object... pairs) {

@@ -80,7 +80,8 @@ public final class ConsoleSummary {
         return rest.isEmpty() ? statement.strip() : rest;
     }
 
-    private static String abbreviate(String text, int max) {
+    /** The text on one line, cut to {@code max} characters with an ellipsis. */
+    static String abbreviate(String text, int max) {
         if (text == null) {
             return "";
         }

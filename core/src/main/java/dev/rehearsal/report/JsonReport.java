@@ -11,10 +11,7 @@ import dev.rehearsal.RehearsalException;
 import dev.rehearsal.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The outcome as a JSON document: {@code {"reportVersion": 1, "verdict": ..., "migrations": [...], ...}}.
@@ -51,26 +48,10 @@ public final class JsonReport {
      */
     public static void write(Outcome outcome, Path file) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path temporary = Files.createTempFile(parent, ".rehearsal-report", ".json");
-            Files.writeString(temporary, toJson(outcome));
-            makeReadable(temporary);
-            try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException notAtomic) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            ReportFiles.write(file, toJson(outcome));
         } catch (IOException e) {
             throw new RehearsalException(ErrorCode.CONFIGURATION, "Cannot write the report to " + file + ": "
                     + e.getMessage() + ". Choose a writable location with reportTo(...)", new UncheckedIOException(e));
-        }
-    }
-
-    /** Temporary files are created owner-only; a report is for CI artifacts and colleagues to read (0644). */
-    private static void makeReadable(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

@@ -12,7 +12,6 @@ import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -115,12 +114,10 @@ public final class MarkdownReport {
         return md.toString();
     }
 
-    /** Writes the report to {@code file}, creating its directories. */
+    /** Writes the report to {@code file}, creating its directories; replaced atomically where possible. */
     public static void write(Outcome outcome, Path file) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.writeString(file, render(outcome));
+            ReportFiles.write(file, render(outcome));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the Markdown report to " + file, e);
         }
@@ -174,8 +171,7 @@ public final class MarkdownReport {
     }
 
     private static String abbreviate(String sql) {
-        String single = sql == null ? "" : ConsoleSummary.withoutLeadingComments(sql).replaceAll("\\s+", " ");
-        return single.length() <= MAX_SQL ? single : single.substring(0, MAX_SQL - 1) + "…";
+        return ConsoleSummary.abbreviate(sql == null ? null : ConsoleSummary.withoutLeadingComments(sql), MAX_SQL);
     }
 
     /** Text safe inside a table cell: no pipes or newlines. */

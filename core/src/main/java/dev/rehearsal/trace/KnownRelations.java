@@ -26,9 +26,11 @@ public final class KnownRelations {
     }
 
     private final Map<Long, Relation> byOid;
+    private final String oidList;
 
     private KnownRelations(Map<Long, Relation> byOid) {
         this.byOid = Map.copyOf(byOid);
+        this.oidList = byOid.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** Reads the relations of the database the connection is on. */
@@ -54,6 +56,11 @@ public final class KnownRelations {
 
     public Collection<Relation> all() {
         return byOid.values();
+    }
+
+    /** Their OIDs, comma-separated (empty when there are none), for a query parameter. */
+    String oidList() {
+        return oidList;
     }
 
     private static String kind(String relkind) {

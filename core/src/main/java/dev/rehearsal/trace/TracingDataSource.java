@@ -389,16 +389,12 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
          * null entry, only notes the counters (the session's starting point).
          */
         private void readCounters(Entry entry) throws SQLException {
-            StringBuilder oids = new StringBuilder();
-            for (KnownRelations.Relation relation : known.all()) {
-                oids.append(oids.length() == 0 ? "" : ",").append(relation.oid());
-            }
-            if (oids.length() == 0) {
+            if (known.oidList().isEmpty()) {
                 return;
             }
             Map<Long, Long> readNow = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(FILENODES)) {
-                statement.setString(1, oids.toString());
+                statement.setString(1, known.oidList());
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         if (entry != null) {

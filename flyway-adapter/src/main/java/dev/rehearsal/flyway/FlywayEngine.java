@@ -7,6 +7,7 @@ import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.internal.Causes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class FlywayEngine implements MigrationEngine {
             return ApplyResult.success(tracker.applied());
         } catch (FlywayMigrateException e) {
             Migration failed = e.getMigration() == null ? tracker.current() : migration(e.getMigration());
-            FlywaySqlScriptException script = findCause(e, FlywaySqlScriptException.class);
+            FlywaySqlScriptException script = Causes.find(e, FlywaySqlScriptException.class);
             String statement = script == null ? null : script.getStatement();
             Integer line = script == null || script.getLineNumber() <= 0 ? null : script.getLineNumber();
             return ApplyResult.failure(tracker.applied(), new EngineFailure(failed, e.getMessage(), statement, line,
@@ -142,15 +143,6 @@ public final class FlywayEngine implements MigrationEngine {
         String id = version != null ? version : REPEATABLE + info.getDescription();
         return new Migration(id, version, info.getDescription(), info.getScript(),
                 info.getType() == null ? null : info.getType().name(), info.getChecksum());
-    }
-
-    private static <T extends Throwable> T findCause(Throwable throwable, Class<T> type) {
-        for (Throwable t = throwable; t != null && t.getCause() != t; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 
     private static String flywayVersion() {
