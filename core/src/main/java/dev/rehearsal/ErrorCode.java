@@ -17,6 +17,10 @@ public enum ErrorCode {
     DATABASE(5),
     /** Another runner kept the target longer than the configured wait; nothing was attempted. */
     LOCKED(6),
+    /** The target changed between the rehearsal and the promotion; nothing was promoted. */
+    TARGET_CHANGED(7),
+    /** The migrations reached the target, but the target's schema differs from the rehearsed branch's. */
+    DIVERGED(8),
     /** The configuration is invalid; nothing was attempted. */
     CONFIGURATION(64);
 

@@ -32,17 +32,21 @@ import java.util.Objects;
  * @param statements every statement executed on the branch
  * @param startedAt  when the run started
  * @param timings    where the time went
+ * @param promotion  how the migrations reached the target (attempts, retries, verification), or null when promotion
+ *                   was not attempted or the target had changed
+ * @param orphansDropped branches left behind by earlier, interrupted runs (or expired) that this run dropped first
  */
 public record Outcome(Verdict verdict, String target, String engine, List<MigrationStatus> migrations,
                       BranchSummary branch, MigrationFailure failure, List<Finding> findings,
                       List<SchemaChange> schemaChanges, List<StatementTrace> statements, Instant startedAt,
-                      Timings timings) {
+                      Timings timings, Promotion promotion, List<String> orphansDropped) {
     public Outcome {
         Objects.requireNonNull(verdict, "verdict");
         migrations = List.copyOf(migrations);
         findings = List.copyOf(findings);
         schemaChanges = List.copyOf(schemaChanges);
         statements = List.copyOf(statements);
+        orphansDropped = orphansDropped == null ? List.of() : List.copyOf(orphansDropped);
     }
 
     /** The blocking findings (empty unless {@link Verdict#BLOCKED}). */

@@ -9,8 +9,10 @@ import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.DataSourceIntrospection;
+import dev.rehearsal.internal.RunnerLock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,6 +55,11 @@ public final class Rehearsal {
     private final DataFacts dataFacts;
     private final Duration waitForOtherRunners;
     private final String lockDatabase;
+    private final Duration lockTimeout;
+    private final int lockRetries;
+    private final Duration retryBackoff;
+    private final Duration statementTimeout;
+    private final boolean reapOrphans;
 
     private Rehearsal(Builder builder) {
         this.target = builder.target;
@@ -65,6 +72,11 @@ public final class Rehearsal {
         this.dataFacts = builder.dataFacts;
         this.waitForOtherRunners = builder.waitForOtherRunners;
         this.lockDatabase = builder.lockDatabase;
+        this.lockTimeout = builder.lockTimeout;
+        this.lockRetries = builder.lockRetries;
+        this.retryBackoff = builder.retryBackoff;
+        this.statementTimeout = builder.statementTimeout;
+        this.reapOrphans = builder.reapOrphans;
         this.keepFailedBranch = builder.keepFailedBranch;
         this.branchExpiry = builder.branchExpiry;
         this.report = builder.report;
@@ -90,6 +102,22 @@ public final class Rehearsal {
     /** Rehearses the pending migrations on a branch and discards it; never changes the target. */
     public Outcome rehearse() {
         return new Run(this, false).execute();
+    }
+
+    /**
+     * Drops the branches this configuration's branch provider left behind on the target's server: those past their
+     * expiry, and those of runs of this target that were interrupted (the process was killed) — found while holding
+     * the target's runner turn, so a branch of a run still going on is never touched. Databases the provider did not
+     * create are never touched. Every run does this first (see {@link Builder#reapOrphans(boolean)}).
+     *
+     * @return the names of the branches dropped
+     * @throws RehearsalException ({@link ErrorCode#LOCKED}) when another runner keeps the target longer than
+     *                            {@link Builder#waitForOtherRunners}
+     */
+    public List<String> reapOrphans() {
+        try (RunnerLock turn = RunnerLock.acquire(target, lockDatabase, waitForOtherRunners)) {
+            return branchProvider.reapOrphans(target, Instant.now());
+        }
     }
 
     DatabaseLocation target() {
@@ -140,6 +168,26 @@ public final class Rehearsal {
         return lockDatabase;
     }
 
+    Duration lockTimeout() {
+        return lockTimeout;
+    }
+
+    int lockRetries() {
+        return lockRetries;
+    }
+
+    Duration retryBackoff() {
+        return retryBackoff;
+    }
+
+    Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    boolean reapsOrphans() {
+        return reapOrphans;
+    }
+
     /** A mutable, single-use configuration; every setter checks its argument at once. */
     public static final class Builder {
         private DatabaseLocation target;
@@ -154,6 +202,11 @@ public final class Rehearsal {
         private DataFacts dataFacts = DataFacts.defaults();
         private Duration waitForOtherRunners = Duration.ofMinutes(15);
         private String lockDatabase = "postgres";
+        private Duration lockTimeout = Duration.ofSeconds(5);
+        private int lockRetries = 5;
+        private Duration retryBackoff = Duration.ofSeconds(2);
+        private Duration statementTimeout;
+        private boolean reapOrphans = true;
 
         private Builder() {
         }
@@ -303,6 +356,72 @@ public final class Rehearsal {
             return this;
         }
 
+        /**
+         * How long each of the target's migration transactions may wait for a lock during promotion
+         * ({@code SET LOCAL lock_timeout}). A migration that waits longer — a long transaction of the application
+         * holds the table — is rolled back rather than queueing and making every query on that table queue behind
+         * it, then retried (see {@link #lockRetries(int)}). Statements run outside a transaction
+         * ({@code CREATE INDEX CONCURRENTLY}) block nobody while they wait and get no lock timeout. Default 5 s;
+         * zero for none.
+         */
+        public Builder lockTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new ConfigurationException("lockTimeout(" + timeout + ") is out of range: give at most one "
+                        + "hour, e.g. Duration.ofSeconds(5), or Duration.ZERO for no lock timeout");
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many times promotion tries again after a migration gave way to a lock ({@link #lockTimeout}), waiting
+         * {@link #retryBackoff} before the first retry and twice as long before each next one (at most 30 s, with
+         * jitter). The outcome's {@link Promotion} says how many it took. Default 5; zero gives up at once.
+         */
+        public Builder lockRetries(int retries) {
+            if (retries < 0 || retries > 100) {
+                throw new ConfigurationException("lockRetries(" + retries + ") is out of range: give 0 to 100");
+            }
+            this.lockRetries = retries;
+            return this;
+        }
+
+        /** The wait before the first retry of promotion; it doubles at each retry, up to 30 s. Default 2 s. */
+        public Builder retryBackoff(Duration backoff) {
+            Objects.requireNonNull(backoff, "backoff");
+            if (backoff.isNegative() || backoff.isZero() || backoff.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new ConfigurationException("retryBackoff(" + backoff + ") is out of range: give between 1 ms "
+                        + "and 5 minutes, e.g. Duration.ofSeconds(2)");
+            }
+            this.retryBackoff = backoff;
+            return this;
+        }
+
+        /**
+         * A {@code statement_timeout} for every statement of the promotion, {@code CREATE INDEX CONCURRENTLY}
+         * included (one cancelled part-way leaves an invalid index behind, which the next rehearsal reports). Must
+         * be longer than the lock timeout. Default: none.
+         */
+        public Builder statementTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new ConfigurationException("statementTimeout(" + timeout + ") must be positive, e.g. "
+                        + "Duration.ofMinutes(10); leave it unset for none");
+            }
+            this.statementTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Whether each run first drops the orphan branches of its provider ({@link Rehearsal#reapOrphans()}).
+         * Default true.
+         */
+        public Builder reapOrphans(boolean reap) {
+            this.reapOrphans = reap;
+            return this;
+        }
+
         /** Checks the configuration and returns the immutable runner. */
         public Rehearsal load() {
             if (target == null) {
@@ -313,6 +432,17 @@ public final class Rehearsal {
                 throw new ConfigurationException("No migration engine configured: call engine(...), e.g. "
                         + "engine(FlywayEngine.of(flywayConfiguration)) from rehearsal-flyway");
             }
+            if (statementTimeout != null && !lockTimeout.isZero() && statementTimeout.compareTo(lockTimeout) <= 0) {
+                throw new ConfigurationException("statementTimeout(" + statementTimeout + ") must be longer than "
+                        + "lockTimeout(" + lockTimeout + "): otherwise a statement waiting for a lock is cancelled "
+                        + "as too slow instead of retried. Raise the statement timeout or lower the lock timeout");
+            }
+            if (lockDatabase.equals(target.database())) {
+                throw new ConfigurationException("lockDatabase('" + lockDatabase + "') is the target database "
+                        + "itself: runners would sit in the target while it is being copied, and copying needs it "
+                        + "free of sessions. Use another database of the same server, e.g. 'postgres'");
+            }
+            branchProvider.validate(target);
             return new Rehearsal(this);
         }
     }

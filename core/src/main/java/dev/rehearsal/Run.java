@@ -63,6 +63,11 @@ final class Run {
     private long checkMillis;
     private long discardMillis;
     private long promoteMillis;
+    private CatalogSnapshot branchBefore;
+    private CatalogSnapshot branchAfter;
+    private List<String> historyAtBranch = List.of();
+    private List<String> orphansDropped = List.of();
+    private Promotion promotion;
 
     Run(Rehearsal config, boolean promote) {
         this.config = config;
@@ -82,6 +87,9 @@ final class Run {
         DatabaseLocation target = config.target();
         DataSource targetDataSource = target.dataSource(Sql.APPLICATION_NAME);
         requireReachable(target);
+        if (config.reapsOrphans()) {
+            orphansDropped = config.branchProvider().reapOrphans(target, Instant.now());
+        }
 
         long phase = System.nanoTime();
         MigrationPlan plan = config.engine().plan(targetDataSource);
@@ -107,7 +115,7 @@ final class Run {
     private Verdict rehearseOnBranch(DatabaseLocation target, MigrationPlan plan) {
         long phase = System.nanoTime();
         Branch branch = config.branchProvider().create(new BranchRequest(target, config.branchExpiry(),
-                "rehearsal"));
+                BranchRequest.RUNNER));
         branchMillis = millisSince(phase);
         LOG.info("Branch {} created ({}, {} ms)", branch.name(), branch.copyMethod(), branch.creationMillis());
         Thread dropOnShutdown = new Thread(branch::close, "rehearsal-drop-" + branch.name());
@@ -128,9 +136,12 @@ final class Run {
     }
 
     private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
+        // The branch as made is the target as it was then: the freshness gate compares the target with it.
+        historyAtBranch = config.engine().history(branch.dataSource());
         config.engine().prepareBranch(branch.dataSource());
         long phase = System.nanoTime();
         CatalogSnapshot before = snapshot(branch);
+        branchBefore = before;
         KnownRelations known = knownRelations(branch);
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
@@ -154,6 +165,7 @@ final class Run {
         }
         phase = System.nanoTime();
         CatalogSnapshot after = snapshot(branch);
+        branchAfter = after;
         schemaChanges = CatalogDiff.between(before, after);
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
@@ -223,33 +235,15 @@ final class Run {
 
     private Verdict promote(DataSource target, MigrationPlan rehearsed) {
         long phase = System.nanoTime();
+        Promoter promoter = new Promoter(config, target, onTarget);
         try {
-            MigrationPlan now = config.engine().plan(target);
-            if (!now.equals(rehearsed)) {
-                findings.add(Finding.blocking(FindingKinds.TARGET_CHANGED, "the migrations pending on the target changed "
-                        + "during the rehearsal (rehearsed " + rehearsed.ids() + ", now pending " + now.ids()
-                        + "); nothing was promoted. Run again to rehearse the current state"));
-                return Verdict.BLOCKED;
-            }
-            LOG.info("Rehearsal passed; applying {} migration(s) to the target", rehearsed.size());
-            ApplyResult result = config.engine().apply(target, rehearsed, MigrationObserver.NONE);
-            record(onTarget, result);
-            if (!result.succeeded()) {
-                failure = failureOf("target", result.failure(), List.of());
-                LOG.debug("Promotion failed: {}", failure.summary());
-                return Verdict.PROMOTION_FAILED;
-            }
-            List<String> appliedOnTarget = result.applied().stream().map(Migration::id).toList();
-            if (!appliedOnTarget.equals(appliedOnBranch)) {
-                failure = new MigrationFailure("target", null, null, null, null, null, "the target applied "
-                        + appliedOnTarget + " but the branch applied " + appliedOnBranch
-                        + ": the target differs from what was rehearsed", null, null);
-                LOG.debug("Promotion differs from the rehearsal: {}", failure.summary());
-                return Verdict.PROMOTION_FAILED;
-            }
-            return Verdict.PROMOTED;
+            return promoter.promote(new Promoter.Rehearsed(rehearsed, appliedOnBranch, branchBefore, historyAtBranch,
+                    branchAfter));
         } finally {
             promoteMillis = millisSince(phase);
+            findings.addAll(promoter.findings());
+            failure = promoter.failure() != null ? promoter.failure() : failure;
+            promotion = promoter.summary();
         }
     }
 
@@ -296,7 +290,7 @@ final class Run {
         Outcome outcome = new Outcome(verdict, config.target().redactedUrl(), config.engine().name(), migrations,
                 branchSummary, failure, findings, schemaChanges, statements, startedAt,
                 new Timings(planMillis, branchMillis, catalogMillis, migrateMillis, checkMillis, discardMillis,
-                        promoteMillis, millisSince(start)));
+                        promoteMillis, millisSince(start)), promotion, orphansDropped);
         if (config.report() != null) {
             JsonReport.write(outcome, config.report());
         }
@@ -306,7 +300,7 @@ final class Run {
         String summary = ConsoleSummary.render(outcome);
         if (verdict.isSuccess()) {
             LOG.info("{}", summary);
-        } else if (verdict == Verdict.PROMOTION_FAILED) {
+        } else if (verdict == Verdict.PROMOTION_FAILED || verdict == Verdict.DIVERGED) {
             LOG.error("{}", summary);
         } else {
             LOG.warn("{}", summary);

@@ -12,8 +12,19 @@ public enum Verdict {
     BLOCKED(false, ErrorCode.BLOCKED),
     /** A migration failed on the branch (usually on the target's real data); nothing reached the target. */
     FAILED_ON_BRANCH(false, ErrorCode.FAILED_ON_BRANCH),
+    /**
+     * The target changed between the moment the branch was made and the promotion (its schema, its migration
+     * history or what is pending on it): what was rehearsed is not what would be applied, so nothing was promoted.
+     * Run again to rehearse the target as it is now.
+     */
+    TARGET_CHANGED(false, ErrorCode.TARGET_CHANGED),
     /** The rehearsal passed but applying to the target failed; see the outcome for what was applied. */
-    PROMOTION_FAILED(false, ErrorCode.PROMOTION_FAILED);
+    PROMOTION_FAILED(false, ErrorCode.PROMOTION_FAILED),
+    /**
+     * The migrations were applied to the target, but its schema afterwards differs from the branch's after the same
+     * migrations: the target is not what was tested. The differences are in the outcome; look before going on.
+     */
+    DIVERGED(false, ErrorCode.DIVERGED);
 
     private final boolean success;
     private final ErrorCode errorCode;

@@ -1,5 +1,9 @@
 package dev.rehearsal.branch;
 
+import dev.rehearsal.DatabaseLocation;
+import java.time.Instant;
+import java.util.List;
+
 /**
  * Makes branches: connectable copies of a parent database, data included.
  *
@@ -16,4 +20,23 @@ public interface BranchProvider {
      * @throws dev.rehearsal.BranchException when the branch cannot be made; nothing is left behind
      */
     Branch create(BranchRequest request);
+
+    /**
+     * Checks, before any run, that this provider can branch {@code target} as configured.
+     *
+     * @throws dev.rehearsal.ConfigurationException naming the problem and the fix
+     */
+    default void validate(DatabaseLocation target) {
+    }
+
+    /**
+     * Drops what this provider left behind on {@code target}'s server: branches past their expiry, and branches of
+     * {@code target} made by a runner ({@code purpose "rehearsal"}, not kept) — the caller holds the target's runner
+     * turn, so no runner of it is alive to own them. Never touches a database the provider did not create.
+     *
+     * @return the names of the databases dropped
+     */
+    default List<String> reapOrphans(DatabaseLocation target, Instant now) {
+        return List.of();
+    }
 }

@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param purpose      why it exists, recorded in its metadata (e.g. {@code "rehearsal"})
  */
 public record BranchRequest(DatabaseLocation parent, Duration expiresAfter, String purpose) {
+    /** The purpose of a runner's branch: one that no one needs once its runner is gone. */
+    public static final String RUNNER = "rehearsal";
+
     public BranchRequest {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(expiresAfter, "expiresAfter");

@@ -54,7 +54,7 @@ final class TemplateBranch implements Branch {
 
     @Override
     public void keepUntil(Instant expires) {
-        BranchMetadata updated = metadata.withExpires(expires);
+        BranchMetadata updated = metadata.keptUntil(expires);
         provider.comment(maintenance, name, updated);
         metadata = updated;
         kept = true;

@@ -10,12 +10,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.postgresql.util.PSQLException;
@@ -52,6 +55,9 @@ public final class TemplateBranchProvider implements BranchProvider {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int MAX_IDENTIFIER_BYTES = 63;
+    private static final Duration ORPHAN_WAIT = Duration.ofMinutes(1);
+    /** {@code _yyyyMMddTHHmmss_xxxxxx}. */
+    private static final int SUFFIX_LENGTH = 23;
     /** SQLSTATE object_in_use: "source database ... is being accessed by other users". */
     private static final String OBJECT_IN_USE = "55006";
 
@@ -117,6 +123,147 @@ public final class TemplateBranchProvider implements BranchProvider {
         } catch (SQLException e) {
             throw new BranchException("Could not branch database '" + parent.database() + "' on "
                     + maintenance.withDatabase(parent.database()) + ": " + Sql.describe(e), e);
+        }
+    }
+
+    @Override
+    public void validate(DatabaseLocation target) {
+        if (maintenanceDatabase.equals(target.database())) {
+            throw new dev.rehearsal.ConfigurationException("The maintenance database '" + maintenanceDatabase
+                    + "' is the target itself: a database cannot be copied while Rehearsal is connected to it. "
+                    + "Use another database of the same server: TemplateBranchProvider.builder()"
+                    + ".maintenanceDatabase(\"postgres\")");
+        }
+    }
+
+    /**
+     * Drops, on {@code target}'s server, the databases of this provider's prefix that it can tell are its own
+     * leftovers: those whose recorded expiry has passed; those of {@code target} made by a runner and not kept;
+     * and those of {@code target} whose name has this provider's exact form but that still have no comment a second
+     * after they were seen — a runner killed between {@code CREATE DATABASE} and {@code COMMENT}. A copy that a killed runner's server session
+     * is still making is waited for (up to a minute) first, and so are
+     * Rehearsal's sessions on the target, which a killed runner leaves finishing their statement. Anything else is left alone, databases of another prefix
+     * or without this provider's marker above all.
+     */
+    @Override
+    public List<String> reapOrphans(DatabaseLocation target, Instant now) {
+        DatabaseLocation maintenance = target.withDatabase(maintenanceDatabase);
+        List<String> dropped = new ArrayList<>();
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
+                + "'")) {
+            awaitCopiesInProgress(connection, target.database());
+            awaitInterruptedSessions(connection, target.database());
+            Pattern ownName = Pattern.compile(Pattern.quote(prefix + stem(target.database()))
+                    + "_\\d{8}T\\d{6}_[a-z0-9]{6}");
+            Map<String, String> orphans = new LinkedHashMap<>();
+            List<String> unlabelled = new ArrayList<>();
+            for (Map.Entry<String, String> database : databasesWithPrefix(connection).entrySet()) {
+                String name = database.getKey();
+                BranchMetadata metadata = BranchComment.parse(database.getValue()).orElse(null);
+                if (metadata == null) {
+                    if (database.getValue() == null && ownName.matcher(name).matches()) {
+                        unlabelled.add(name);
+                    }
+                } else if (metadata.expiredAt(now)) {
+                    orphans.put(name, "expired at " + metadata.expires());
+                } else if (metadata.parent().equals(target.database())
+                        && BranchRequest.RUNNER.equals(metadata.purpose()) && !metadata.kept()) {
+                    orphans.put(name, "left by an interrupted run of " + target.database() + " started at "
+                            + metadata.created());
+                }
+            }
+            if (!unlabelled.isEmpty()) {
+                // A copy that was just made gets its label right after: give it the time to.
+                pause(Duration.ofSeconds(1));
+                Map<String, String> again = databasesWithPrefix(connection);
+                for (String name : unlabelled) {
+                    if (again.containsKey(name) && again.get(name) == null) {
+                        orphans.put(name, "a copy of " + target.database() + " whose run was interrupted before "
+                                + "it was labelled");
+                    }
+                }
+            }
+            for (Map.Entry<String, String> orphan : orphans.entrySet()) {
+                try {
+                    Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", orphan.getKey());
+                    dropped.add(orphan.getKey());
+                    LOG.info("Dropped orphan branch {} ({})", orphan.getKey(), orphan.getValue());
+                } catch (SQLException e) {
+                    LOG.warn("Could not drop orphan branch {} ({}): {}", orphan.getKey(), orphan.getValue(),
+                            Sql.describe(e));
+                }
+            }
+        } catch (SQLException e) {
+            throw new BranchException("Could not look for orphan branches on " + maintenance.redactedUrl() + ": "
+                    + Sql.describe(e), e);
+        }
+        return dropped;
+    }
+
+    private Map<String, String> databasesWithPrefix(Connection connection) throws SQLException {
+        Map<String, String> databases = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT datname, "
+                + "shobj_description(oid, 'pg_database') FROM pg_database WHERE starts_with(datname, ?) "
+                + "ORDER BY datname")) {
+            statement.setString(1, prefix);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    databases.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return databases;
+    }
+
+    /** Waits for {@code CREATE DATABASE} statements of Rehearsal sessions copying {@code parent} to end. */
+    private static void awaitCopiesInProgress(Connection connection, String parent) throws SQLException {
+        awaitNone(connection, "a copy of " + parent + " left running by an interrupted run", "SELECT count(*) "
+                + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND application_name = ? "
+                + "AND starts_with(query, 'CREATE DATABASE ') AND strpos(query, ?) > 0",
+                Sql.APPLICATION_NAME, Sql.format(connection, "TEMPLATE %I", parent));
+    }
+
+    /**
+     * Waits for Rehearsal's sessions on {@code target} to end: with the runner turn held, they are what a killed
+     * runner left, still finishing a statement (their transaction rolls back when they find their client gone).
+     */
+    private static void awaitInterruptedSessions(Connection connection, String target) throws SQLException {
+        awaitNone(connection, "sessions of an interrupted run on " + target + " to end", "SELECT count(*) "
+                + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND application_name = ? AND datname = ?",
+                Sql.APPLICATION_NAME, target);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitNone(Connection connection, String what, String countQuery, String... parameters)
+            throws SQLException {
+        long deadline = System.nanoTime() + ORPHAN_WAIT.toNanos();
+        boolean logged = false;
+        try (PreparedStatement statement = connection.prepareStatement(countQuery)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    if (rows.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                if (!logged) {
+                    LOG.info("Waiting up to {} for {}", ORPHAN_WAIT, what);
+                    logged = true;
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -206,17 +353,19 @@ public final class TemplateBranchProvider implements BranchProvider {
         }
     }
 
-    String branchName(String parent, Instant created) {
+    /** The parent's name as branch names carry it: lower case, runs of other characters as one underscore. */
+    private String stem(String parent) {
         String stem = parent.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        int room = MAX_IDENTIFIER_BYTES - prefix.length() - SUFFIX_LENGTH;
+        return stem.length() > room ? stem.substring(0, room) : stem;
+    }
+
+    String branchName(String parent, Instant created) {
         StringBuilder suffix = new StringBuilder("_").append(STAMP.format(created)).append('_');
         for (int i = 0; i < 6; i++) {
             suffix.append(RANDOM_ALPHABET.charAt(random.nextInt(RANDOM_ALPHABET.length())));
         }
-        int room = MAX_IDENTIFIER_BYTES - prefix.length() - suffix.length();
-        if (stem.length() > room) {
-            stem = stem.substring(0, room);
-        }
-        return prefix + stem + suffix;
+        return prefix + stem(parent) + suffix;
     }
 
     /** Configures a {@link TemplateBranchProvider}; every setter checks its argument at once. */

@@ -30,6 +30,8 @@ public final class FindingKinds {
     public static final String CHECK_ERROR = "check-error";
     /** The target changed between the rehearsal and the promotion. */
     public static final String TARGET_CHANGED = "target-changed";
+    /** After promotion, the target's schema differs from the rehearsed branch's. */
+    public static final String TARGET_DIFFERS = "target-differs";
     /** A {@code rehearsal:allow} comment without a reason: not honoured. */
     public static final String UNJUSTIFIED_ACKNOWLEDGEMENT = "unjustified-acknowledgement";
 

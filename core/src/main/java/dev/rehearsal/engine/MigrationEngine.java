@@ -1,5 +1,6 @@
 package dev.rehearsal.engine;
 
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -34,5 +35,16 @@ public interface MigrationEngine {
      * @param branch the branch, untraced
      */
     default void prepareBranch(DataSource branch) {
+    }
+
+    /**
+     * The migrations recorded as applied on this database, oldest first, one line each with everything the tool
+     * keeps that identifies what ran (e.g. rank, version, checksum, success) but nothing that differs between two
+     * copies of the same database. Rehearsal compares the target's history when the branch was made with the
+     * target's history right before promotion, and refuses to promote when they differ. Reads only; never creates
+     * the tool's tables. Default: empty, for an engine that keeps no history (then only the schema is compared).
+     */
+    default List<String> history(DataSource database) {
+        return List.of();
     }
 }

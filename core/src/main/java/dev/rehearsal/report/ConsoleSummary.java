@@ -4,6 +4,7 @@ import dev.rehearsal.BranchSummary;
 import dev.rehearsal.MigrationFailure;
 import dev.rehearsal.MigrationStatus;
 import dev.rehearsal.Outcome;
+import dev.rehearsal.Promotion;
 import dev.rehearsal.Timings;
 import dev.rehearsal.check.Finding;
 import java.util.Locale;
@@ -56,6 +57,13 @@ public final class ConsoleSummary {
                 text.append("           safer: ").append(finding.remedy()).append('\n');
             }
         }
+        Promotion promotion = outcome.promotion();
+        if (promotion != null) {
+            text.append("  promote  ").append(promotionLine(promotion)).append('\n');
+        }
+        if (!outcome.orphansDropped().isEmpty()) {
+            text.append("  orphans  dropped ").append(String.join(", ", outcome.orphansDropped())).append('\n');
+        }
         Timings timings = outcome.timings();
         if (!outcome.schemaChanges().isEmpty()) {
             text.append("  schema   ").append(outcome.schemaChanges().size()).append(" change(s)\n");
@@ -65,6 +73,25 @@ public final class ConsoleSummary {
                 timings.catalogMillis(), timings.migrateMillis(), timings.checkMillis(), timings.discardMillis(),
                 timings.promoteMillis()));
         return text.toString();
+    }
+
+    /** Attempts, retries and verification of a promotion, in one line. */
+    public static String promotionLine(Promotion promotion) {
+        StringBuilder line = new StringBuilder();
+        line.append(promotion.attempts()).append(" attempt(s) with lock_timeout ")
+                .append(promotion.lockTimeout().toMillis()).append(" ms");
+        if (!promotion.retries().isEmpty()) {
+            line.append(", ").append(promotion.retries().size()).append(" retried after a lock wait (waited ")
+                    .append(promotion.retries().stream().mapToLong(Promotion.Retry::waitedMillis).sum())
+                    .append(" ms)");
+        }
+        if (promotion.verified()) {
+            line.append("; target schema verified equal to the rehearsed branch's");
+        } else if (!promotion.differences().isEmpty()) {
+            line.append("; TARGET DIFFERS from the rehearsed branch in ").append(promotion.differences().size())
+                    .append(" place(s)");
+        }
+        return line.toString();
     }
 
     /** The statement without the comment lines that precede it in its script: they are not what failed. */

@@ -47,6 +47,13 @@ public final class MarkdownReport {
                     .append(')');
         }
         md.append("\n\n");
+        if (outcome.promotion() != null) {
+            md.append("Promotion: ").append(ConsoleSummary.promotionLine(outcome.promotion())).append(".\n\n");
+        }
+        if (!outcome.orphansDropped().isEmpty()) {
+            md.append("Dropped ").append(outcome.orphansDropped().size()).append(" orphan branch(es) left by earlier "
+                    + "runs.\n\n");
+        }
         if (!outcome.migrations().isEmpty()) {
             md.append("| Migration | Description | Branch | Target |\n|---|---|---|---|\n");
             for (MigrationStatus migration : outcome.migrations()) {
@@ -135,8 +142,12 @@ public final class MarkdownReport {
                     + ". The target was not changed.";
             case FAILED_ON_BRANCH -> "A migration **failed on a copy of the target's real data**. The target was not "
                     + "changed.";
+            case TARGET_CHANGED -> "The migrations passed on a branch, but **the target changed** since the branch "
+                    + "was made: nothing was promoted. Run again to rehearse the target as it is now.";
             case PROMOTION_FAILED -> "The migrations passed on the branch but **failed on the target**: see which "
                     + "were applied below.";
+            case DIVERGED -> "The migrations were applied to the target, but **the target's schema differs from the "
+                    + "rehearsed branch's**: see the differences below.";
         };
     }
 

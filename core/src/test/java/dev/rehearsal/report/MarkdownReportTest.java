@@ -45,7 +45,7 @@ class MarkdownReportTest {
                 outcome.branch(), outcome.failure(), outcome.findings(),
                 List.of(new SchemaChange(SchemaChange.ObjectType.COLUMN, "public.t.a|b", SchemaChange.Kind.ADDED,
                         null, "text")),
-                outcome.statements(), outcome.startedAt(), outcome.timings());
+                outcome.statements(), outcome.startedAt(), outcome.timings(), null, List.of());
 
         String markdown = MarkdownReport.render(withPipes);
 
@@ -64,7 +64,7 @@ class MarkdownReportTest {
         }
         Outcome large = new Outcome(outcome.verdict(), outcome.target(), outcome.engine(), outcome.migrations(),
                 outcome.branch(), outcome.failure(), outcome.findings(), outcome.schemaChanges(), many,
-                outcome.startedAt(), outcome.timings());
+                outcome.startedAt(), outcome.timings(), null, List.of());
 
         String markdown = MarkdownReport.render(large);
 

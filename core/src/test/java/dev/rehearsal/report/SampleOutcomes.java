@@ -5,11 +5,13 @@ import dev.rehearsal.MigrationFailure;
 import dev.rehearsal.MigrationStatus;
 import dev.rehearsal.MigrationStatus.State;
 import dev.rehearsal.Outcome;
+import dev.rehearsal.Promotion;
 import dev.rehearsal.Timings;
 import dev.rehearsal.Verdict;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.trace.StatementTrace;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +33,14 @@ final class SampleOutcomes {
                 branch(false), null, List.of(), List.of(),
                 List.of(new StatementTrace(1, "2", "CREATE TABLE orders (id int)", STARTED, 1200, 0L, true, null,
                         null)),
-                STARTED, TIMINGS);
+                STARTED, TIMINGS, new Promotion(Duration.ofSeconds(5), null, 2,
+                        List.of(new Promotion.Retry(1, "2", "canceling statement due to lock timeout", 1400)), true,
+                        "9f2c", List.of()), List.of("rehearsal_shop_20261122T101500_a1b2c3"));
     }
 
     static Outcome nothingPending() {
         return new Outcome(Verdict.NOTHING_PENDING, TARGET, "Flyway 13.12.0", List.of(), null, null, List.of(),
-                List.of(), List.of(), STARTED, new Timings(5, 0, 0, 0, 0, 0, 0, 9));
+                List.of(), List.of(), STARTED, new Timings(5, 0, 0, 0, 0, 0, 0, 9), null, List.of());
     }
 
     /** Failed on the branch; the branch was kept. */
@@ -52,7 +56,7 @@ final class SampleOutcomes {
                 List.of(), List.of(),
                 List.of(new StatementTrace(1, "3", statement, STARTED, 800, null, true, "23505",
                         "ERROR: could not create unique index")),
-                STARTED, TIMINGS);
+                STARTED, TIMINGS, null, List.of());
     }
 
     static Outcome blocked() {
@@ -64,7 +68,7 @@ final class SampleOutcomes {
                                 "rewrites orders (1000000 rows) under an ACCESS EXCLUSIVE lock",
                                 Map.of("rows", 1_000_000), "add a new column and backfill it in batches"),
                         new Finding("slow-statement", Severity.INFO, null, null, "took 2 s", null, null)),
-                List.of(), List.of(), STARTED, TIMINGS);
+                List.of(), List.of(), STARTED, TIMINGS, null, List.of());
     }
 
     private static BranchSummary branch(boolean kept) {

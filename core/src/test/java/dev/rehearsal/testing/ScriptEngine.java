@@ -94,6 +94,11 @@ public final class ScriptEngine implements MigrationEngine {
         return ApplyResult.success(done);
     }
 
+    @Override
+    public List<String> history(DataSource database) {
+        return applied(database).stream().sorted().toList();
+    }
+
     private static Set<String> applied(DataSource database) {
         Set<String> ids = new HashSet<>();
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();

@@ -84,6 +84,20 @@ public final class FlywayEngine implements MigrationEngine {
         return MigrationPlan.of(Arrays.stream(pending).map(FlywayEngine::migration).toList());
     }
 
+    /** Flyway's schema history: rank, version, description, type, checksum and whether it succeeded. */
+    @Override
+    public List<String> history(DataSource database) {
+        try {
+            return Arrays.stream(flyway(database, null, null).info().applied())
+                    .map(info -> info.getInstalledRank() + " " + migration(info).id() + " " + info.getDescription()
+                            + " " + info.getType() + " checksum " + info.getChecksum()
+                            + (info.getState().isFailed() ? " FAILED" : ""))
+                    .toList();
+        } catch (FlywayException e) {
+            throw new ConfigurationException("Flyway could not read the schema history: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public ApplyResult apply(DataSource database, MigrationPlan plan, MigrationObserver observer) {
         MigrationTracker tracker = new MigrationTracker(plan, observer);

@@ -185,6 +185,25 @@ public final class LiquibaseEngine implements MigrationEngine {
         }
     }
 
+    /** DATABASECHANGELOG: order, changeset, checksum and exec type of every changeset that ran. */
+    @Override
+    public List<String> history(DataSource database) {
+        Objects.requireNonNull(database, "database");
+        try {
+            return withLiquibase(database, db -> {
+                ReadingHistoryService history = new ReadingHistoryService(db);
+                return history.getRanChangeSets().stream()
+                        .map(ran -> ran.getOrderExecuted() + " " + ran.getChangeLog() + "::" + ran.getId() + "::"
+                                + ran.getAuthor() + " checksum " + ran.getLastCheckSum() + " " + ran.getExecType())
+                        .toList();
+            });
+        } catch (SQLException e) {
+            throw new DatabaseException("Cannot connect to read Liquibase's history: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new ConfigurationException("Liquibase could not read DATABASECHANGELOG: " + messageOf(e), e);
+        }
+    }
+
     /**
      * Runs Liquibase's {@code update} on {@code database}, with the user's configuration and listeners, stopping
      * before any changeset that is not in {@code plan}. A failing changeset is returned as a failure with the

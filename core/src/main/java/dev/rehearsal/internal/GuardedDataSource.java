@@ -1,0 +1,129 @@
+package dev.rehearsal.internal;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The target as the engine sees it during promotion: every transaction gets {@code SET LOCAL lock_timeout}, so a
+ * migration that cannot get its locks promptly fails (and rolls back) instead of queueing — and making every query
+ * of the application queue behind it. Statements in auto-commit mode ({@code CREATE INDEX CONCURRENTLY}) get no lock
+ * timeout: they block no reads or writes while they wait, and cancelling one part-way would leave an invalid index.
+ * An optional {@code statement_timeout} applies to the whole session.
+ *
+ * <p>A transaction starts when the engine turns auto-commit off, and again after each commit or rollback while it
+ * stays off; the setting is made right then, as the transaction's first statement.
+ */
+public final class GuardedDataSource implements DataSource {
+    private final DataSource delegate;
+    private final long lockTimeoutMillis;
+    private final Duration statementTimeout;
+
+    /**
+     * @param lockTimeout      for each transaction; zero for none
+     * @param statementTimeout for the session, or null for none
+     */
+    public GuardedDataSource(DataSource delegate, Duration lockTimeout, Duration statementTimeout) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.lockTimeoutMillis = lockTimeout.toMillis();
+        this.statementTimeout = statementTimeout;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return guard(delegate.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return guard(delegate.getConnection(username, password));
+    }
+
+    private Connection guard(Connection connection) throws SQLException {
+        if (statementTimeout != null) {
+            execute(connection, "SET statement_timeout = '" + statementTimeout.toMillis() + "ms'");
+        }
+        if (!connection.getAutoCommit()) {
+            transactionStarts(connection);
+        }
+        InvocationHandler handler = (proxy, method, args) -> {
+            Object result;
+            try {
+                result = method.invoke(connection, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            String name = method.getName();
+            boolean noArguments = args == null || args.length == 0;
+            if ((name.equals("setAutoCommit") && Boolean.FALSE.equals(args[0]))
+                    || ((name.equals("commit") || name.equals("rollback")) && noArguments
+                    && !connection.getAutoCommit())) {
+                transactionStarts(connection);
+            }
+            return result;
+        };
+        return (Connection) Proxy.newProxyInstance(GuardedDataSource.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, handler);
+    }
+
+    private void transactionStarts(Connection connection) throws SQLException {
+        if (lockTimeoutMillis > 0) {
+            execute(connection, "SET LOCAL lock_timeout = '" + lockTimeoutMillis + "ms'");
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return delegate.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        delegate.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        delegate.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return delegate.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return delegate.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        // Not the delegate: connections taken from it would escape the lock timeout.
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("GuardedDataSource wraps no " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+}
