@@ -219,7 +219,7 @@ public final class TemplateBranchProvider implements BranchProvider {
     private static void awaitCopiesInProgress(Connection connection, String parent) throws SQLException {
         awaitNone(connection, "a copy of " + parent + " left running by an interrupted run", "SELECT count(*) "
                 + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND application_name = ? "
-                + "AND starts_with(query, 'CREATE DATABASE ') AND strpos(query, ?) > 0",
+                + "AND state <> 'idle' AND starts_with(query, 'CREATE DATABASE ') AND strpos(query, ?) > 0",
                 Sql.APPLICATION_NAME, Sql.format(connection, "TEMPLATE %I", parent));
     }
 
