@@ -18,6 +18,7 @@ import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
+import dev.rehearsal.internal.LeakProofDataSource;
 import dev.rehearsal.internal.RunnerLock;
 import dev.rehearsal.internal.Sql;
 import dev.rehearsal.report.ConsoleSummary;
@@ -84,8 +85,20 @@ final class Run {
     }
 
     private Outcome executeInTurn() {
+        LeakProofDataSource targetDataSource = new LeakProofDataSource(config.target().dataSource(
+                Sql.APPLICATION_NAME));
+        try {
+            return executeInTurn(targetDataSource);
+        } finally {
+            int leaked = targetDataSource.closeLeftovers();
+            if (leaked > 0) {
+                LOG.debug("Closed {} connection(s) to the target that the migration tool left open", leaked);
+            }
+        }
+    }
+
+    private Outcome executeInTurn(LeakProofDataSource targetDataSource) {
         DatabaseLocation target = config.target();
-        DataSource targetDataSource = target.dataSource(Sql.APPLICATION_NAME);
         requireReachable(target);
         if (config.reapsOrphans()) {
             orphansDropped = config.branchProvider().reapOrphans(target, Instant.now());
@@ -93,6 +106,7 @@ final class Run {
 
         long phase = System.nanoTime();
         MigrationPlan plan = config.engine().plan(targetDataSource);
+        targetDataSource.closeLeftovers(); // a session left on the target would keep it from being copied
         planMillis = millisSince(phase);
         plan.migrations().forEach(m -> {
             pending.put(m.id(), m);

@@ -26,8 +26,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * Runs rehearsals as a role with a password — given as an argument, inside the URL, and through a DataSource — that
  * fail, pass, and cannot start, and looks for the password in everything Rehearsal renders: reports, summaries,
- * logs, exception messages and stack traces. (The embedded server trusts local connections, so the password is not
- * checked, but it is sent, and must still never be printed.)
+ * logs, exception messages and stack traces. The server checks the role's password (SCRAM), so every connection
+ * Rehearsal opens — target, lock database, maintenance database, branch, promotion — really uses it.
  */
 class PasswordsNeverPrintedIT {
     private static final String UNIQUE_EMAIL = "CREATE UNIQUE INDEX customers_email ON customers (email)";
@@ -41,6 +41,7 @@ class PasswordsNeverPrintedIT {
     @Test
     void thePasswordAppearsInNoReportSummaryLogOrErrorMessage(@TempDir Path directory) throws IOException {
         String owner = databases.role("owner", password);
+        postgres.requirePassword(owner);
         String target = databases.create("secret");
         postgres.execute(target, "ALTER DATABASE " + TestPostgres.quoteIdentifier(target) + " OWNER TO " + owner,
                 "SET ROLE " + owner, RehearsalIT.SHOP[0], RehearsalIT.SHOP[1]);
@@ -61,6 +62,12 @@ class PasswordsNeverPrintedIT {
                     report);
             Outcome promoted = render(Rehearsal.configure().target(urlWithPassword, null, null).engine(passing())
                     .reportTo(report).load().run(), report);
+            Outcome changed = render(Rehearsal.configure().target(postgres.jdbcUrl(target), owner, password)
+                    .engine(passing().migration("2", "ALTER TABLE customers ADD COLUMN tier int"))
+                    .check(context -> {
+                        postgres.execute(target, "CREATE TABLE meanwhile (id int)");
+                        return List.of();
+                    }).reportTo(report).load().run(), report);
 
             databases.session(target, "orders-service");
             render(catchThrowable(() -> Rehearsal.configure().target(urlWithPassword, null, null)
@@ -77,6 +84,7 @@ class PasswordsNeverPrintedIT {
 
             assertThat(keptAsArgument.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
             assertThat(promoted.verdict()).isEqualTo(Verdict.PROMOTED);
+            assertThat(changed.verdict()).isEqualTo(Verdict.TARGET_CHANGED);
         }
 
         // the runs were made as the role: it owns the two branches they kept
@@ -84,7 +92,7 @@ class PasswordsNeverPrintedIT {
                 "SELECT datdba::regrole::text FROM pg_database WHERE datname = ?", branch)).containsExactly(owner));
 
         assertThat(log).contains("KEPT for debugging", "FAILED_ON_BRANCH", "PROMOTED");
-        assertThat(rendered).hasSize(20);
+        assertThat(rendered).hasSize(24);
         assertThat(rendered).allSatisfy(text -> assertThat(text).isNotBlank().doesNotContain(password));
         assertThat(log).doesNotContain(password);
     }

@@ -122,7 +122,8 @@ public final class TemplateBranchProvider implements BranchProvider {
             return new TemplateBranch(this, name, parent.withDatabase(name), maintenance, metadata, copyMethod, millis);
         } catch (SQLException e) {
             throw new BranchException("Could not branch database '" + parent.database() + "' on "
-                    + maintenance.withDatabase(parent.database()) + ": " + Sql.describe(e), e);
+                    + maintenance.withDatabase(parent.database()) + ": " + Sql.describe(e) + privilegeHint(e, parent),
+                    e);
         }
     }
 
@@ -265,6 +266,15 @@ public final class TemplateBranchProvider implements BranchProvider {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String privilegeHint(SQLException e, DatabaseLocation parent) {
+        if (!"42501".equals(e.getSQLState())) {
+            return "";
+        }
+        String role = parent.user() == null ? "the role" : "role '" + parent.user() + "'";
+        return ". To branch, " + role + " needs CREATEDB (ALTER ROLE ... CREATEDB) and must own database '"
+                + parent.database() + "' (or be a superuser); or give Rehearsal a role that has both";
     }
 
     private String copy(Connection connection, int serverVersion, String name, String parent) throws SQLException {

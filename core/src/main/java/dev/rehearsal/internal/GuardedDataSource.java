@@ -1,17 +1,11 @@
 package dev.rehearsal.internal;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -24,8 +18,7 @@ import javax.sql.DataSource;
  * <p>A transaction starts when the engine turns auto-commit off, and again after each commit or rollback while it
  * stays off; the setting is made right then, as the transaction's first statement.
  */
-public final class GuardedDataSource implements DataSource {
-    private final DataSource delegate;
+public final class GuardedDataSource extends ForwardingDataSource {
     private final long lockTimeoutMillis;
     private final Duration statementTimeout;
 
@@ -34,7 +27,7 @@ public final class GuardedDataSource implements DataSource {
      * @param statementTimeout for the session, or null for none
      */
     public GuardedDataSource(DataSource delegate, Duration lockTimeout, Duration statementTimeout) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.lockTimeoutMillis = lockTimeout.toMillis();
         this.statementTimeout = statementTimeout;
     }
@@ -57,12 +50,7 @@ public final class GuardedDataSource implements DataSource {
             transactionStarts(connection);
         }
         InvocationHandler handler = (proxy, method, args) -> {
-            Object result;
-            try {
-                result = method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
+            Object result = invokeOn(connection, method, args);
             String name = method.getName();
             boolean noArguments = args == null || args.length == 0;
             if ((name.equals("setAutoCommit") && Boolean.FALSE.equals(args[0]))
@@ -86,31 +74,6 @@ public final class GuardedDataSource implements DataSource {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return delegate.getParentLogger();
     }
 
     @Override

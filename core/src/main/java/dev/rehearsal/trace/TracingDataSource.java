@@ -2,9 +2,8 @@ package dev.rehearsal.trace;
 
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationObserver;
-import java.io.PrintWriter;
+import dev.rehearsal.internal.ForwardingDataSource;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,16 +18,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -49,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is also the {@link MigrationObserver} that attributes statements to the migration running at the time.
  */
-public final class TracingDataSource implements DataSource, MigrationObserver, AutoCloseable {
-    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(TracingDataSource.class);
+public final class TracingDataSource extends ForwardingDataSource implements MigrationObserver, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TracingDataSource.class);
     private static final Set<String> EXECUTE = Set.of("execute", "executeUpdate", "executeLargeUpdate",
             "executeQuery", "executeBatch", "executeLargeBatch");
     /** Lock-free: function calls only, no relation is opened. The marker lets server logs tell probes apart. */
@@ -74,7 +71,6 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
     private static final String FILENODES = "/* rehearsal:probe */ SELECT o::int8, pg_relation_filenode(o)::int8, "
             + ROWS_READ.formatted("o") + " FROM unnest(string_to_array(?, ',')::oid[]) AS o";
 
-    private final DataSource delegate;
     private final KnownRelations known;
     private final List<Entry> entries = new ArrayList<>();
     private final Map<Long, Long> filenodes = new ConcurrentHashMap<>();
@@ -92,7 +88,7 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
      * @param known the relations that existed before the migrations; null records statements only
      */
     public TracingDataSource(DataSource delegate, KnownRelations known) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.known = known;
         this.sampler = known == null ? null : new LockSampler(delegate);
         if (known != null) {
@@ -543,39 +539,6 @@ public final class TracingDataSource implements DataSource, MigrationObserver, A
             }
             return null;
         }
-    }
-
-    private static Object invokeOn(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return delegate.getParentLogger();
     }
 
     @Override

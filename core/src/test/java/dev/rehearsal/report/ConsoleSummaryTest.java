@@ -15,6 +15,9 @@ class ConsoleSummaryTest {
                 "Rehearsal of jdbc:postgresql://db:5432/shop with Flyway 13.12.0: PROMOTED",
                 "  branch   rehearsal_shop_20261123T215301_k3f9qa (FILE_COPY (file_copy_method=clone), 120 ms) dropped",
                 "  2        add orders                               branch: APPLIED  target: APPLIED",
+                "  promote  2 attempt(s) with lock_timeout 5000 ms, 1 retried after a lock wait (waited 1400 ms); "
+                        + "target schema verified equal to the rehearsed branch's",
+                "  orphans  dropped rehearsal_shop_20261122T101500_a1b2c3",
                 "  took 530 ms (branch 120, catalog 0, migrate 300, checks 40, discard 60, promote 0)");
     }
 

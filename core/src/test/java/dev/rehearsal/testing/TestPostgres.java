@@ -141,6 +141,35 @@ public final class TestPostgres {
         execute("postgres", "DROP ROLE IF EXISTS " + quoteIdentifier(role));
     }
 
+    /**
+     * Makes the server check {@code role}'s password (SCRAM) on TCP connections: the embedded server trusts local
+     * connections, so a wrong password would otherwise pass. Only this role's lines are added, first in pg_hba.conf.
+     */
+    public synchronized void requirePassword(String role) {
+        Path hba = Path.of(query("postgres", "SHOW hba_file").get(0));
+        try {
+            String rules = "host all " + role + " 127.0.0.1/32 scram-sha-256\nhost all " + role
+                    + " ::1/128 scram-sha-256\n";
+            java.nio.file.Files.writeString(hba, rules + java.nio.file.Files.readString(hba));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot edit " + hba, e);
+        }
+        query("postgres", "SELECT pg_reload_conf()");
+        Properties properties = new Properties();
+        properties.setProperty("user", role);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (Connection probe = new org.postgresql.Driver().connect(jdbcUrl("postgres"), properties)) {
+                Thread.sleep(50); // the reload has not reached new connections yet
+            } catch (SQLException e) {
+                return; // the password is now asked for
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("The server does not ask " + role + " for a password after a reload");
+    }
+
     /** Every database on the server, by name. */
     public List<String> databases() {
         return query("postgres", "SELECT datname FROM pg_database ORDER BY 1");

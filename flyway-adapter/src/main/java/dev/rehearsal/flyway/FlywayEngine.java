@@ -39,6 +39,9 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
  *         .placeholders(Map.of("schema", "shop")));
  * }</pre>
  *
+ * <p>A location that does not exist is an error ({@code failOnMissingLocations}), where Flyway would only warn and
+ * find nothing pending.
+ *
  * <p>Non-transactional migrations (Flyway detects {@code CREATE INDEX CONCURRENTLY} itself) work as they do under
  * Flyway. Flyway's PostgreSQL <em>transactional</em> advisory lock would make {@code CONCURRENTLY} wait for
  * Flyway's own open transaction forever, so this engine uses Flyway's session-level lock instead
@@ -119,8 +122,10 @@ public final class FlywayEngine implements MigrationEngine {
     }
 
     private Flyway flyway(DataSource database, MigrationVersion target, Callback tracker) {
+        // A mistyped location must not read as "nothing pending": Flyway would only log a warning.
         FluentConfiguration copy = Flyway.configure(configuration.getClassLoader())
                 .configuration(configuration)
+                .failOnMissingLocations(true)
                 .dataSource(database);
         PostgreSQLConfigurationExtension postgres =
                 copy.getConfigurationExtension(PostgreSQLConfigurationExtension.class);

@@ -55,37 +55,28 @@ class CrashIT {
 
     @Test
     void killedWhileMigratingTheBranch() throws Exception {
-        String target = Shop.production("kill_migrating");
+        killedWhileRunningOnTheBranch("kill_migrating", false, "slow", "%pg_sleep(120)%");
+    }
+
+    @Test
+    void killedDuringTheChecks() throws Exception {
+        killedWhileRunningOnTheBranch("kill_checks", true, "safe", "%pg_sleep(120)::text%");
+    }
+
+    /** Kills the runner while a statement like {@code running} runs on its branch; the next run reaps the branch. */
+    private static void killedWhileRunningOnTheBranch(String stem, boolean slowCheck, String location, String running)
+            throws Exception {
+        String target = Shop.production(stem);
         String before = POSTGRES.describe(target);
-        Process runner = start(target, false, "slow");
-        await("the slow migration to run on the branch", () -> !POSTGRES.query("postgres", "SELECT 1 FROM "
-                + "pg_stat_activity WHERE datname LIKE 'rehearsal\\_%' AND query LIKE '%pg_sleep(120)%' "
-                + "AND state = 'active'").isEmpty());
+        Process runner = start(target, slowCheck, location);
+        await(running + " to run on the branch", () -> !POSTGRES.query("postgres", "SELECT 1 FROM pg_stat_activity "
+                + "WHERE datname LIKE 'rehearsal\\_%' AND query LIKE ? AND state = 'active'", running).isEmpty());
         List<String> branches = POSTGRES.branchesOf(target);
 
         kill(runner);
 
         assertThat(branches).hasSize(1);
         assertThat(POSTGRES.branchesOf(target)).as("SIGKILL runs no shutdown hook").isEqualTo(branches);
-        assertThat(POSTGRES.describe(target)).isEqualTo(before);
-        Outcome next = nextRun(target, "safe");
-        assertThat(next.verdict()).isEqualTo(Verdict.PROMOTED);
-        assertThat(next.orphansDropped()).isEqualTo(branches);
-        assertNoDatabaseLeftOf(target);
-    }
-
-    @Test
-    void killedDuringTheChecks() throws Exception {
-        String target = Shop.production("kill_checks");
-        String before = POSTGRES.describe(target);
-        Process runner = start(target, true, "safe");
-        await("the slow check to run on the branch", () -> !POSTGRES.query("postgres", "SELECT 1 FROM "
-                + "pg_stat_activity WHERE datname LIKE 'rehearsal\\_%' AND query LIKE '%pg_sleep(120)::text%' "
-                + "AND state = 'active'").isEmpty());
-        List<String> branches = POSTGRES.branchesOf(target);
-
-        kill(runner);
-
         assertThat(POSTGRES.describe(target)).isEqualTo(before);
         Outcome next = nextRun(target, "safe");
         assertThat(next.verdict()).isEqualTo(Verdict.PROMOTED);

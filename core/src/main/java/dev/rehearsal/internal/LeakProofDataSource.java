@@ -1,0 +1,74 @@
+package dev.rehearsal.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Hands out the wrapped DataSource's connections and remembers them, so that {@link #closeLeftovers()} can close
+ * those a migration tool failed to close (Flyway leaves one open when it fails part-way, for instance on a location
+ * that does not exist). A session left on the target would outlive the run — and keep the target from being copied.
+ */
+public final class LeakProofDataSource extends ForwardingDataSource {
+    private final List<Connection> opened = new ArrayList<>();
+
+    public LeakProofDataSource(DataSource delegate) {
+        super(delegate);
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return remember(delegate.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return remember(delegate.getConnection(username, password));
+    }
+
+    private synchronized Connection remember(Connection connection) {
+        opened.removeIf(LeakProofDataSource::isClosed);
+        opened.add(connection);
+        return connection;
+    }
+
+    /** Closes every connection handed out and not closed yet; returns how many there were. */
+    public synchronized int closeLeftovers() {
+        int closed = 0;
+        for (Connection connection : opened) {
+            if (!isClosed(connection)) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // it is being closed anyway
+                }
+                closed++;
+            }
+        }
+        opened.clear();
+        return closed;
+    }
+
+    private static boolean isClosed(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("LeakProofDataSource wraps no " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+}
