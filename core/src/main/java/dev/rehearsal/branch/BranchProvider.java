@@ -1,6 +1,7 @@
 package dev.rehearsal.branch;
 
 import dev.rehearsal.DatabaseLocation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -38,5 +39,48 @@ public interface BranchProvider {
      */
     default List<String> reapOrphans(DatabaseLocation target, Instant now) {
         return List.of();
+    }
+
+    // Branch management: branches for people (one per developer, a branch per CI job), independent of rehearsals.
+    // A provider that does not manage branches keeps these defaults, which refuse.
+
+    /**
+     * Makes a branch named {@code name} (see {@link BranchNames}) of {@code parent}, purpose {@code "developer"},
+     * that lives until it expires or is deleted. Fails if a database or branch of that name exists.
+     */
+    default BranchInfo createBranch(DatabaseLocation parent, String name, Duration expiresAfter) {
+        throw unsupported("create named branches");
+    }
+
+    /** The branches of {@code parent} this provider made (any purpose), by name. */
+    default List<BranchInfo> listBranches(DatabaseLocation parent) {
+        throw unsupported("list branches");
+    }
+
+    /**
+     * Branch Reset: replaces the branch's content with {@code parent}'s current state, keeping its name, purpose
+     * and expiry. Sessions on the branch are ended (the branch's own, never the parent's).
+     */
+    default BranchInfo resetBranch(DatabaseLocation parent, String name) {
+        throw unsupported("reset branches");
+    }
+
+    /** Moves the branch's expiry to {@code expires}. */
+    default BranchInfo extendBranch(DatabaseLocation parent, String name, Instant expires) {
+        throw unsupported("extend branches");
+    }
+
+    /** Deletes the branch; only a branch this provider made (by its metadata), never another database. */
+    default void deleteBranch(DatabaseLocation parent, String name) {
+        throw unsupported("delete branches");
+    }
+
+    /** How to connect to the branch: its location, with the credentials it takes. */
+    default DatabaseLocation branchLocation(DatabaseLocation parent, String name) {
+        throw unsupported("locate branches");
+    }
+
+    private UnsupportedOperationException unsupported(String what) {
+        return new UnsupportedOperationException("The '" + name() + "' branch provider cannot " + what);
     }
 }
