@@ -14,6 +14,8 @@ import java.util.Objects;
 public record BranchRequest(DatabaseLocation parent, Duration expiresAfter, String purpose) {
     /** The purpose of a runner's branch: one that no one needs once its runner is gone. */
     public static final String RUNNER = "rehearsal";
+    /** The purpose of a named branch made for people through {@link BranchManager}. */
+    public static final String DEVELOPER = "developer";
 
     public BranchRequest {
         Objects.requireNonNull(parent, "parent");

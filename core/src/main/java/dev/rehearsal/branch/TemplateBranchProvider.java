@@ -104,19 +104,7 @@ public final class TemplateBranchProvider implements BranchProvider {
         long start = System.nanoTime();
         try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
                 + "' (set another with TemplateBranchProvider.builder().maintenanceDatabase(...))")) {
-            int serverVersion = Sql.serverVersion(connection);
-            requireExists(connection, parent);
-            List<SessionInfo> sessions = otherSessions(connection, parent.database());
-            if (!sessions.isEmpty()) {
-                throw new TargetInUseException(parent.database(), sessions, null);
-            }
-            String copyMethod = copy(connection, serverVersion, name, parent.database());
-            try {
-                Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
-            } catch (SQLException | RuntimeException e) {
-                dropQuietly(connection, name, e);
-                throw e;
-            }
+            String copyMethod = copyLabelled(connection, parent, name, metadata);
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copyMethod, millis);
             return new TemplateBranch(this, name, parent.withDatabase(name), maintenance, metadata, copyMethod, millis);
@@ -376,6 +364,174 @@ public final class TemplateBranchProvider implements BranchProvider {
             suffix.append(RANDOM_ALPHABET.charAt(random.nextInt(RANDOM_ALPHABET.length())));
         }
         return prefix + stem(parent) + suffix;
+    }
+
+    /** Copies {@code parent} as {@code name} and labels the copy; the copy is dropped if labelling fails. */
+    private String copyLabelled(Connection connection, DatabaseLocation parent, String name, BranchMetadata metadata)
+            throws SQLException {
+        int serverVersion = Sql.serverVersion(connection);
+        requireExists(connection, parent);
+        List<SessionInfo> sessions = otherSessions(connection, parent.database());
+        if (!sessions.isEmpty()) {
+            throw new TargetInUseException(parent.database(), sessions, null);
+        }
+        String copyMethod = copy(connection, serverVersion, name, parent.database());
+        try {
+            Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
+        } catch (SQLException | RuntimeException e) {
+            dropQuietly(connection, name, e);
+            throw e;
+        }
+        return copyMethod;
+    }
+
+    // Branch management. A named branch is a database of exactly that name, labelled like every other branch.
+
+    @Override
+    public BranchInfo createBranch(DatabaseLocation parent, String name, Duration expiresAfter) {
+        BranchNames.requireValid(name);
+        Instant created = clock.instant();
+        BranchMetadata metadata = new BranchMetadata(parent.database(), created, created.plus(expiresAfter),
+                Owner.current(), BranchRequest.DEVELOPER);
+        return manage(parent, "create branch '" + name + "'", connection -> {
+            if (comments(connection, name).containsKey(name)) {
+                throw new BranchException("A database named '" + name + "' already exists on "
+                        + parent.withDatabase(name).redactedUrl() + ": choose another branch name, or reset or "
+                        + "delete that branch if it is one");
+            }
+            copyLabelled(connection, parent, name, metadata);
+            LOG.info("Created branch {} of {}, expiring {}", name, parent.database(), metadata.expires());
+            return info(connection, parent, name, metadata);
+        });
+    }
+
+    @Override
+    public List<BranchInfo> listBranches(DatabaseLocation parent) {
+        return manage(parent, "list the branches of '" + parent.database() + "'", connection -> {
+            List<BranchInfo> branches = new ArrayList<>();
+            for (Map.Entry<String, String> database : comments(connection, null).entrySet()) {
+                BranchMetadata metadata = BranchComment.parse(database.getValue()).orElse(null);
+                if (metadata != null && metadata.parent().equals(parent.database())) {
+                    branches.add(info(connection, parent, database.getKey(), metadata));
+                }
+            }
+            return branches;
+        });
+    }
+
+    /**
+     * Copies the parent's current state under a temporary name first, then swaps it in: if the copy fails (the
+     * parent is in use, say), the branch is left as it was.
+     */
+    @Override
+    public BranchInfo resetBranch(DatabaseLocation parent, String name) {
+        return manage(parent, "reset branch '" + name + "'", connection -> {
+            BranchMetadata existing = own(connection, parent, name);
+            Instant now = clock.instant();
+            BranchMetadata fresh = new BranchMetadata(existing.parent(), now, existing.expires(), existing.owner(),
+                    existing.purpose(), existing.kept());
+            String temporary = branchName(parent.database(), now);
+            copyLabelled(connection, parent, temporary, fresh);
+            Sql.execute(connection, "DROP DATABASE %I WITH (FORCE)", name);
+            Sql.execute(connection, "ALTER DATABASE %I RENAME TO %I", temporary, name);
+            LOG.info("Reset branch {} to the current state of {}", name, parent.database());
+            return info(connection, parent, name, fresh);
+        });
+    }
+
+    @Override
+    public BranchInfo extendBranch(DatabaseLocation parent, String name, Instant expires) {
+        return manage(parent, "extend branch '" + name + "'", connection -> {
+            BranchMetadata existing = own(connection, parent, name);
+            BranchMetadata extended = new BranchMetadata(existing.parent(), existing.created(), expires,
+                    existing.owner(), existing.purpose(), existing.kept());
+            Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(extended));
+            return info(connection, parent, name, extended);
+        });
+    }
+
+    @Override
+    public void deleteBranch(DatabaseLocation parent, String name) {
+        manage(parent, "delete branch '" + name + "'", connection -> {
+            own(connection, parent, name);
+            Sql.execute(connection, "DROP DATABASE %I WITH (FORCE)", name);
+            LOG.info("Deleted branch {} of {}", name, parent.database());
+            return null;
+        });
+    }
+
+    @Override
+    public DatabaseLocation branchLocation(DatabaseLocation parent, String name) {
+        return manage(parent, "find branch '" + name + "'", connection -> {
+            own(connection, parent, name);
+            return parent.withDatabase(name);
+        });
+    }
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T manage(DatabaseLocation parent, String what, Work<T> work) {
+        DatabaseLocation maintenance = parent.withDatabase(maintenanceDatabase);
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
+                + "'")) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new BranchException("Could not " + what + " on " + maintenance.redactedUrl() + ": "
+                    + Sql.describe(e) + privilegeHint(e, parent), e);
+        }
+    }
+
+    /** The metadata of branch {@code name} of {@code parent}; refuses any database that is not one. */
+    private static BranchMetadata own(Connection connection, DatabaseLocation parent, String name)
+            throws SQLException {
+        Map<String, String> found = comments(connection, name);
+        if (!found.containsKey(name)) {
+            throw new BranchException("There is no branch '" + name + "' of '" + parent.database() + "': list them "
+                    + "with BranchManager.list()");
+        }
+        BranchMetadata metadata = BranchComment.parse(found.get(name)).orElse(null);
+        if (metadata == null || !metadata.parent().equals(parent.database())) {
+            throw new BranchException("Database '" + name + "' is not a branch of '" + parent.database()
+                    + "' made by Rehearsal: it is left alone");
+        }
+        return metadata;
+    }
+
+    /** Database name to comment, for {@code name} only or (null) every database. */
+    private static Map<String, String> comments(Connection connection, String name) throws SQLException {
+        Map<String, String> databases = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT datname, "
+                + "shobj_description(oid, 'pg_database') FROM pg_database WHERE ?::text IS NULL OR datname = ? "
+                + "ORDER BY datname")) {
+            statement.setString(1, name);
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    databases.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return databases;
+    }
+
+    private static BranchInfo info(Connection connection, DatabaseLocation parent, String name,
+                                   BranchMetadata metadata) throws SQLException {
+        Long size = null;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT CASE WHEN "
+                + "has_database_privilege(oid, 'CONNECT') THEN pg_database_size(oid) END FROM pg_database "
+                + "WHERE datname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    long bytes = rows.getLong(1);
+                    size = rows.wasNull() ? null : bytes;
+                }
+            }
+        }
+        return new BranchInfo(name, metadata.parent(), metadata.created(), metadata.expires(), metadata.owner(),
+                metadata.purpose(), metadata.kept(), size, parent.withDatabase(name).redactedUrl());
     }
 
     /** Configures a {@link TemplateBranchProvider}; every setter checks its argument at once. */

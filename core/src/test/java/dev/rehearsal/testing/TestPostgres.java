@@ -67,6 +67,24 @@ public final class TestPostgres {
         return postgres15;
     }
 
+    /**
+     * A PostgreSQL 18 server of its own whose data directory is {@code directory} (e.g. on a file system under
+     * test). The caller {@linkplain #stop() stops} it.
+     */
+    public static TestPostgres startIn(Path directory) {
+        return start(EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true),
+                "PostgreSQL in " + directory);
+    }
+
+    /** Stops a server from {@link #startIn(Path)}. */
+    public void stop() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot stop the server", e);
+        }
+    }
+
     private static TestPostgres start(EmbeddedPostgres.Builder builder, String what) {
         try {
             return new TestPostgres(builder
