@@ -13,6 +13,13 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.RehearsalFailedException;
 import dev.rehearsal.Verdict;
 import dev.rehearsal.branch.TemplateBranchProvider;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The rehearsal pipeline end to end with Liquibase, on the embedded PostgreSQL. */
@@ -43,6 +50,44 @@ class LiquibaseRehearsalIT {
         assertThat(Shop.describeWithoutHistoryTimes(target)).isEqualTo(Shop.describeWithoutHistoryTimes(reference));
         assertThat(Shop.lock(target)).as("Liquibase's lock, released").isEqualTo("f|<null>");
         assertThat(POSTGRES.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void aChangesetBlockedByALongTransactionOnTheTargetIsRetriedAndRecordedOnce() throws Exception {
+        String target = Shop.production("lock_retry");
+        String reference = Shop.twin(target);
+        Shop.liquibaseUpdate(reference, SAFE);
+        CompletableFuture<Connection> released = new CompletableFuture<>();
+
+        Outcome outcome = rehearsal(target, SAFE).check(context -> {
+            // after the branch was made, the application starts a long transaction reading customers
+            Connection session = POSTGRES.openSession(target, "nightly-report");
+            try (Statement statement = session.createStatement()) {
+                session.setAutoCommit(false);
+                statement.executeQuery("SELECT count(*) FROM customers").close();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(2000);
+                    session.commit();
+                    released.complete(session);
+                } catch (Exception e) {
+                    released.completeExceptionally(e);
+                }
+            });
+            return List.of();
+        }).lockTimeout(Duration.ofMillis(250)).retryBackoff(Duration.ofMillis(300))
+                .lockRetries(20).load().run();
+
+        released.get(10, TimeUnit.SECONDS).close();
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(outcome.promotion().retries()).isNotEmpty().allSatisfy(retry ->
+                assertThat(retry.migration()).isEqualTo(changeset(SAFE, "add-loyalty-points")));
+        assertThat(outcome.promotion().verified()).isTrue();
+        assertThat(Shop.history(target)).isEqualTo(Shop.history(reference));
+        assertThat(Shop.lock(target)).as("Liquibase's lock, released").isEqualTo("f|<null>");
     }
 
     @Test

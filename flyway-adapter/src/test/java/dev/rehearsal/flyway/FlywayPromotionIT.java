@@ -1,0 +1,69 @@
+package dev.rehearsal.flyway;
+
+import static dev.rehearsal.flyway.Shop.POSTGRES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rehearsal.Outcome;
+import dev.rehearsal.Promotion;
+import dev.rehearsal.Rehearsal;
+import dev.rehearsal.Verdict;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Safe promotion with Flyway itself: a Flyway migration that gives way to a lock is rolled back by Flyway, left out
+ * of its history, and retried; Flyway's history ends up as plain {@code flyway migrate} would have written it.
+ */
+class FlywayPromotionIT {
+
+    @Test
+    void aFlywayMigrationBlockedByALongTransactionIsRetriedAndRecordedOnce() throws Exception {
+        String target = Shop.production("flyway_lock_retry");
+        AtomicReference<Connection> holder = new AtomicReference<>();
+        CompletableFuture<Void> released = new CompletableFuture<>();
+
+        Outcome outcome = Rehearsal.configure().target(POSTGRES.jdbcUrl(target), "postgres", null)
+                .engine(FlywayEngine.of(Shop.flyway(target, "db/base", "db/safe")))
+                .check(context -> {
+                    // after the branch was made, the application starts a long transaction reading customers
+                    Connection session = POSTGRES.openSession(target, "nightly-report");
+                    holder.set(session);
+                    try (Statement statement = session.createStatement()) {
+                        session.setAutoCommit(false);
+                        statement.executeQuery("SELECT count(*) FROM customers").close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            Thread.sleep(2000);
+                            session.commit();
+                            released.complete(null);
+                        } catch (Exception e) {
+                            released.completeExceptionally(e);
+                        }
+                    });
+                    return List.of();
+                })
+                .lockTimeout(Duration.ofMillis(250)).retryBackoff(Duration.ofMillis(300)).lockRetries(20)
+                .load().run();
+
+        released.get(10, TimeUnit.SECONDS);
+        holder.get().close();
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        Promotion promotion = outcome.promotion();
+        assertThat(promotion.retries()).isNotEmpty().allSatisfy(retry -> {
+            assertThat(retry.migration()).isEqualTo("3");
+            assertThat(retry.message()).contains("lock timeout");
+        });
+        assertThat(promotion.verified()).isTrue();
+        assertThat(Shop.history(target)).extracting(row -> row.split("\\|")[1] + "|" + row.split("\\|")[7])
+                .containsExactly("1|t", "2|t", "3|t", "4|t");
+    }
+}
