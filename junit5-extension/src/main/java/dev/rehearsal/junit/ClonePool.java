@@ -1,0 +1,178 @@
+package dev.rehearsal.junit;
+
+import dev.rehearsal.internal.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A warm pool of clones of the migrated template: background threads keep {@code size} clones ready
+ * ({@code CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY}, copy-on-write on PostgreSQL 18 with reflinks), so
+ * that a test takes one without waiting; used ones are dropped in the background. Thread-safe. {@link #close()}
+ * drops every clone it made.
+ */
+final class ClonePool implements AutoCloseable {
+    static final String PREFIX = "rehearsal_test_";
+    private static final Logger LOG = LoggerFactory.getLogger(ClonePool.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final TestServer server;
+    private final String template;
+    private final int size;
+    private final String namePrefix;
+    private final LinkedBlockingQueue<String> ready = new LinkedBlockingQueue<>();
+    private final AtomicInteger filling = new AtomicInteger();
+    private final AtomicInteger counter = new AtomicInteger();
+    private final AtomicInteger misses = new AtomicInteger();
+    private final ExecutorService filler;
+    private final ExecutorService dropper;
+    private volatile boolean closed;
+
+    ClonePool(TestServer server, String template, int size) {
+        this.server = server;
+        this.template = template;
+        this.size = size;
+        this.namePrefix = PREFIX + ProcessHandle.current().pid() + "_" + POOLS.incrementAndGet() + "_";
+        this.filler = Executors.newFixedThreadPool(2, daemon("rehearsal-pool-fill"));
+        this.dropper = Executors.newSingleThreadExecutor(daemon("rehearsal-pool-drop"));
+        refill();
+    }
+
+    String template() {
+        return template;
+    }
+
+    /** A fresh clone, from the pool when one is ready, else made now. */
+    String acquire() {
+        if (closed) {
+            throw new IllegalStateException("The test database pool is closed");
+        }
+        String clone = ready.poll();
+        if (clone == null) {
+            misses.incrementAndGet();
+            clone = create();
+        }
+        refill();
+        return clone;
+    }
+
+    /** Gives a used clone back: it is dropped in the background. */
+    void release(String clone) {
+        dropper.execute(() -> drop(clone));
+    }
+
+    /** How many times a test had to wait for a clone to be made. */
+    int misses() {
+        return misses.get();
+    }
+
+    private void refill() {
+        while (!closed && ready.size() + filling.get() < size) {
+            filling.incrementAndGet();
+            try {
+                filler.execute(() -> {
+                    try {
+                        if (!closed) {
+                            ready.add(create());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not prepare a test database: {}", e.getMessage());
+                    } finally {
+                        filling.decrementAndGet();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                filling.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    private String create() {
+        String clone = namePrefix + counter.incrementAndGet();
+        try (Connection connection = Sql.connect(server.maintenance(), "the test server")) {
+            String strategy = Sql.serverVersion(connection) >= 150000 ? " STRATEGY FILE_COPY" : "";
+            if (Sql.serverVersion(connection) >= 180000) {
+                Sql.execute(connection, "SET file_copy_method = clone");
+            }
+            Sql.execute(connection, "CREATE DATABASE %I TEMPLATE %I" + strategy, clone, template);
+            return clone;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot clone the migrated template " + template + ": "
+                    + Sql.describe(e), e);
+        }
+    }
+
+    private void drop(String clone) {
+        try (Connection connection = Sql.connect(server.maintenance(), "the test server")) {
+            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", clone);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not drop test database {}: {}", clone, e.getMessage());
+        }
+    }
+
+    /** Drops the clones still ready and waits for every drop to finish. */
+    @Override
+    public void close() {
+        closed = true;
+        filler.shutdown();
+        try {
+            filler.awaitTermination(1, TimeUnit.MINUTES);
+            List<String> left = new ArrayList<>();
+            ready.drainTo(left);
+            left.forEach(this::release);
+            dropper.shutdown();
+            dropper.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.debug("Closed the pool of {} ({} wait(s) for a clone)", template, misses.get());
+    }
+
+    /**
+     * Drops clones that JVMs gone before left on the embedded server (which no one else uses). On an external
+     * server nothing is dropped but this JVM's: other machines may be running tests there.
+     */
+    static void dropLeftovers(TestServer server) {
+        if (!server.isEmbedded()) {
+            return;
+        }
+        try (Connection connection = Sql.connect(server.maintenance(), "the test server");
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
+            statement.setString(1, PREFIX);
+            List<String> leftovers = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    leftovers.add(rows.getString(1));
+                }
+            }
+            for (String leftover : leftovers) {
+                if (!leftover.startsWith(PREFIX + ProcessHandle.current().pid() + "_")) {
+                    Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", leftover);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("Could not look for test databases left by earlier runs: {}", Sql.describe(e));
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger number = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,273 @@
+package dev.rehearsal.junit;
+
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.engine.MigrationEngine;
+import dev.rehearsal.internal.Sql;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives every test a fresh database with the project's migrations applied — in milliseconds: the migrations run
+ * once, into a template kept on the server while they are unchanged, and tests take clones of it from a warm pool.
+ *
+ * <pre>{@code
+ * class OrderRepositoryTest {
+ *     @RegisterExtension
+ *     static MigratedDatabase database = MigratedDatabase.with(
+ *             FlywayEngine.of(Flyway.configure().locations("classpath:db/migration")));
+ *
+ *     @TestDatabase
+ *     DataSource dataSource;                      // a fresh database for each test
+ *
+ *     @Test
+ *     void savesAnOrder(Connection connection) {  // or as a parameter: DataSource, Connection, @TestDatabase String url
+ *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The server is one embedded PostgreSQL per JVM, or an external one given by the system property
+ * {@code rehearsal.test.url} (environment {@code REHEARSAL_TEST_URL}, with {@code rehearsal.test.user} and
+ * {@code rehearsal.test.password}). Works with JUnit's parallel execution: every test gets its own database. Clones
+ * are dropped after their test (in the background) and the pool's spare ones when the test run ends.
+ */
+public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback, ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(MigratedDatabase.class);
+    private static final Map<String, PoolResource> POOLS = new ConcurrentHashMap<>();
+
+    private final MigrationEngine engine;
+    private final Isolation isolation;
+    private final int poolSize;
+
+    private MigratedDatabase(Builder builder) {
+        this.engine = builder.engine;
+        this.isolation = builder.isolation;
+        this.poolSize = builder.poolSize;
+    }
+
+    /** An extension whose databases have {@code engine}'s migrations applied, isolated per test method. */
+    public static MigratedDatabase with(MigrationEngine engine) {
+        return builder(engine).build();
+    }
+
+    /** Configures the pool size and isolation. */
+    public static Builder builder(MigrationEngine engine) {
+        return new Builder(engine);
+    }
+
+    /** The template the test databases are cloned from (its name on the test server). */
+    public String template() {
+        return pool(null).template();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        ClonePool pool = pool(context);
+        if (isolation == Isolation.PER_CLASS) {
+            context.getStore(NAMESPACE).put(Lease.class, new Lease(pool));
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        if (isolation == Isolation.PER_METHOD) {
+            context.getStore(NAMESPACE).put(Lease.class, new Lease(pool(context)));
+        }
+        Lease lease = lease(context);
+        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+            inject(instance, lease);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (isolation == Isolation.PER_METHOD) {
+            Lease lease = context.getStore(NAMESPACE).remove(Lease.class, Lease.class);
+            if (lease != null) {
+                lease.close();
+            }
+        } else {
+            lease(context).closeConnections();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Lease lease = context.getStore(NAMESPACE).remove(Lease.class, Lease.class);
+        if (lease != null) {
+            lease.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == DataSource.class || type == Connection.class || type == DatabaseLocation.class
+                || (type == String.class && parameter.isAnnotated(TestDatabase.class));
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        try {
+            return lease(context).as(parameter.getParameter().getType());
+        } catch (SQLException e) {
+            throw new ParameterResolutionException("Cannot connect to the test database: " + Sql.describe(e), e);
+        }
+    }
+
+    private Lease lease(ExtensionContext context) {
+        for (ExtensionContext at = context; at != null; at = at.getParent().orElse(null)) {
+            Lease lease = at.getStore(NAMESPACE).get(Lease.class, Lease.class);
+            if (lease != null) {
+                return lease;
+            }
+        }
+        // a parameter of a @BeforeAll method with per-method isolation: there is no test database yet
+        throw new ParameterResolutionException("No test database here: with Isolation.PER_METHOD a database "
+                + "exists for each test method only; use Isolation.PER_CLASS to use one in @BeforeAll");
+    }
+
+    /** The pool for this engine on the test server; closed (clones dropped) when the whole test run ends. */
+    private ClonePool pool(ExtensionContext context) {
+        TestServer server = TestServer.get();
+        PoolResource resource = POOLS.computeIfAbsent(engine.toString() + "|" + poolSize, key -> {
+            ClonePool.dropLeftovers(server);
+            String template = MigratedTemplate.ensure(server, engine);
+            return new PoolResource(key, new ClonePool(server, template, poolSize));
+        });
+        if (context != null) {
+            context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(PoolResource.class.getName() + resource.key,
+                    key -> resource);
+        }
+        return resource.pool;
+    }
+
+    private static void inject(Object instance, Lease lease) throws Exception {
+        for (Class<?> type = instance.getClass(); type != Object.class; type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (field.isAnnotationPresent(TestDatabase.class) && !Modifier.isStatic(field.getModifiers())) {
+                    field.setAccessible(true);
+                    field.set(instance, lease.as(field.getType()));
+                }
+            }
+        }
+    }
+
+    /** Closes a pool at the end of the test run (JUnit closes what the root context's store holds). */
+    @SuppressWarnings("deprecation")
+    private static final class PoolResource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+        private final String key;
+        private final ClonePool pool;
+
+        PoolResource(String key, ClonePool pool) {
+            this.key = key;
+            this.pool = pool;
+        }
+
+        @Override
+        public void close() {
+            if (POOLS.remove(key, this)) {
+                pool.close();
+            }
+        }
+    }
+
+    /** One test database in use, and the connections opened on it for the test. */
+    private static final class Lease {
+        private final ClonePool pool;
+        private final String database;
+        private final DatabaseLocation location;
+        private final List<Connection> connections = new ArrayList<>();
+
+        Lease(ClonePool pool) {
+            this.pool = pool;
+            this.database = pool.acquire();
+            this.location = TestServer.get().database(database);
+        }
+
+        synchronized Object as(Class<?> type) throws SQLException {
+            if (type == DataSource.class) {
+                return location.dataSource("rehearsal-test");
+            }
+            if (type == Connection.class) {
+                Connection connection = location.dataSource("rehearsal-test").getConnection();
+                connections.add(connection);
+                return connection;
+            }
+            if (type == DatabaseLocation.class) {
+                return location;
+            }
+            if (type == String.class) {
+                // the user, never a password: with an external server that needs one, use the DataSource
+                String url = location.redactedUrl();
+                return location.user() == null ? url : url + (url.contains("?") ? "&" : "?") + "user="
+                        + java.net.URLEncoder.encode(location.user(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            throw new IllegalArgumentException("@TestDatabase cannot give a " + type.getName() + ": use DataSource, "
+                    + "Connection, DatabaseLocation or String (the JDBC URL)");
+        }
+
+        synchronized void closeConnections() {
+            for (Connection connection : connections) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // the database is dropped anyway
+                }
+            }
+            connections.clear();
+        }
+
+        void close() {
+            closeConnections();
+            pool.release(database);
+        }
+    }
+
+    /** Configures a {@link MigratedDatabase}. */
+    public static final class Builder {
+        private final MigrationEngine engine;
+        private Isolation isolation = Isolation.PER_METHOD;
+        private int poolSize = 4;
+
+        private Builder(MigrationEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /** Per test method (default) or per test class. */
+        public Builder isolation(Isolation isolation) {
+            this.isolation = Objects.requireNonNull(isolation, "isolation");
+            return this;
+        }
+
+        /** How many clones are kept ready (default 4; raise it for parallel runs). */
+        public Builder poolSize(int size) {
+            if (size < 1 || size > 64) {
+                throw new dev.rehearsal.ConfigurationException("poolSize(" + size + ") is out of range: give 1 to 64");
+            }
+            this.poolSize = size;
+            return this;
+        }
+
+        public MigratedDatabase build() {
+            return new MigratedDatabase(this);
+        }
+    }
+}

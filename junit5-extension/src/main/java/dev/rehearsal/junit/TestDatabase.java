@@ -1,0 +1,19 @@
+package dev.rehearsal.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a field to receive the test's database from {@link MigratedDatabase}, or a {@code String} parameter or field
+ * to receive its JDBC URL (parameters of type {@code DataSource}, {@code Connection} and {@code DatabaseLocation}
+ * need no annotation). Supported field types: {@code javax.sql.DataSource}, {@code java.sql.Connection} (opened for
+ * the test, closed after it), {@code dev.rehearsal.DatabaseLocation} and {@code String} (the JDBC URL).
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+public @interface TestDatabase {
+}

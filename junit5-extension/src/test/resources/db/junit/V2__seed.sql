@@ -1,0 +1,1 @@
+INSERT INTO accounts (owner, balance) VALUES ('house', 1000);
