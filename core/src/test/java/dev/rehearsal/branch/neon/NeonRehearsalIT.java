@@ -66,7 +66,7 @@ class NeonRehearsalIT {
 
         assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.PROMOTED);
         assertThat(outcome.branch().provider()).isEqualTo("neon");
-        assertThat(outcome.branch().name()).matches("rehearsal-run-\\d{8}T\\d{6}-[a-z0-9]{6}");
+        assertThat(outcome.branch().name()).matches("rehearsal-run-\\d{8}t\\d{6}-[a-z0-9]{6}");
         // the checks ran on the branch's own database, as the role of the connection URI, with the parent's data
         assertThat(seenOnBranch).singleElement().asString()
                 .matches("neon_\\d+_br_local_\\d{6}\\|" + neon.role + "\\|1000\\|0");
