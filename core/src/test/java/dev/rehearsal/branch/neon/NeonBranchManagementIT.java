@@ -2,6 +2,7 @@ package dev.rehearsal.branch.neon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.rehearsal.BranchException;
@@ -21,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -126,9 +128,9 @@ class NeonBranchManagementIT {
 
         assertThat(kept.name()).startsWith("rehearsal-kept-");
         assertThat(branches.list()).extracting(BranchInfo::name, BranchInfo::kept).contains(
-                org.assertj.core.groups.Tuple.tuple(kept.name().substring("rehearsal-".length()), true));
+                tuple(kept.name().substring("rehearsal-".length()), true));
 
-        java.util.List<String> reaped = Rehearsal.configure().target(neon.parent()).branchProvider(provider)
+        List<String> reaped = Rehearsal.configure().target(neon.parent()).branchProvider(provider)
                 .engine(new ScriptEngine()).load().reapOrphans();
 
         assertThat(reaped).containsExactlyInAnyOrder(interrupted.name(), "rehearsal-dev-erin");

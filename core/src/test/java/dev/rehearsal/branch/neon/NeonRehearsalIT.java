@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -143,7 +144,7 @@ class NeonRehearsalIT {
     @Test
     void anyOtherRefusalShowsNeonsOwnMessage() {
         Throwable thrown = catchThrowable(() -> Rehearsal.configure().target(neon.parent())
-                .branchProvider(neon.provider().parentTimestamp(java.time.Instant.now().minusSeconds(60)).build())
+                .branchProvider(neon.provider().parentTimestamp(Instant.now().minusSeconds(60)).build())
                 .engine(new ScriptEngine().migration("1", ADD_NOTE))
                 .load().run());
 
