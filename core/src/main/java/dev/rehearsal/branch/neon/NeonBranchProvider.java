@@ -1,0 +1,630 @@
+package dev.rehearsal.branch.neon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rehearsal.BranchException;
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.branch.Branch;
+import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchMetadata;
+import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchRequest;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Branches a Neon project's branch through the <a href="https://api-docs.neon.tech/reference">Neon API</a>: a real
+ * copy-on-write copy, data included, made in about a second whatever the size, with a read-write compute of its own.
+ *
+ * <p>For a run it creates a branch of the parent branch ({@code POST /projects/{id}/branches} with a
+ * {@code read_write} endpoint and an {@code expires_at}), waits for the operations that started, connects with the
+ * connection URI Neon returns, and deletes the branch when the run is done. Branch management
+ * ({@link dev.rehearsal.branch.BranchManager}) names branches {@code <prefix><name>}, resets them from the parent
+ * with {@code POST .../restore}, and moves their {@code expires_at}. A run's branches are named
+ * {@code <prefix>run-<utc timestamp>-<random>} and renamed {@code <prefix>kept-...} when kept, so that
+ * {@link #reapOrphans} can tell them apart; it only ever deletes branches of this prefix.
+ *
+ * <p>The target given to Rehearsal is the parent branch's database (its connection URL, with the role's
+ * password): Rehearsal reads pending migrations there and promotes there. Its runner lock lives in another database
+ * of the same server ({@code Rehearsal.Builder.lockDatabase}, by default {@code postgres}), which must exist on
+ * the parent branch.
+ *
+ * <pre>{@code
+ * NeonBranchProvider neon = NeonBranchProvider.builder()
+ *         .projectId("autumn-disk-484331")
+ *         .parentBranch("main")            // id (br-...) or name; default: the project's default branch
+ *         .databaseName("neondb").roleName("neondb_owner")
+ *         .build();                        // API key from the environment variable NEON_API_KEY
+ * Rehearsal.configure().target(mainUrl, "neondb_owner", password).branchProvider(neon).engine(engine).load().run();
+ * }</pre>
+ *
+ * <p>The API key and the role's password never appear in a log line, an exception message or {@code toString}.
+ */
+public final class NeonBranchProvider implements BranchProvider {
+    /** Neon's API, version 2. */
+    public static final String DEFAULT_API_BASE_URL = "https://console.neon.tech/api/v2";
+    /** The environment variable the API key is read from unless told otherwise. */
+    public static final String DEFAULT_API_KEY_VARIABLE = "NEON_API_KEY";
+    /** The default prefix of every branch name. */
+    public static final String DEFAULT_PREFIX = "rehearsal-";
+    /** The purpose of a branch made through branch management. */
+    public static final String DEVELOPER = "developer";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NeonBranchProvider.class);
+    private static final String RUN = "run-";
+    private static final String KEPT = "kept-";
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_-]{0,23}");
+    private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd't'HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /** What a branch without {@code expires_at} (someone removed it) is listed as expiring at. */
+    private static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
+
+    private final NeonApi api;
+    private final String parentBranch;
+    private final String databaseName;
+    private final String roleName;
+    private final String prefix;
+    private final Instant parentTimestamp;
+    private final String parentLsn;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private volatile Parent parent;
+
+    /** The parent branch as Neon knows it. */
+    private record Parent(String id, String name) {
+    }
+
+    private NeonBranchProvider(Builder builder, String apiKey, String keySource) {
+        this.api = new NeonApi(builder.apiBaseUrl, builder.projectId, apiKey, keySource, builder.maxRetries,
+                builder.retryBackoff, builder.maxBackoff, builder.requestTimeout, builder.operationTimeout);
+        this.parentBranch = builder.parentBranch;
+        this.databaseName = builder.databaseName;
+        this.roleName = builder.roleName;
+        this.prefix = builder.prefix;
+        this.parentTimestamp = builder.parentTimestamp;
+        this.parentLsn = builder.parentLsn;
+        this.clock = builder.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "neon";
+    }
+
+    /** The name prefix every branch of this provider carries. */
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public Branch create(BranchRequest request) {
+        Parent from = parent();
+        Instant created = clock.instant();
+        Instant expires = created.plus(request.expiresAfter());
+        String name = prefix + RUN + STAMP.format(created) + "-" + randomSuffix();
+        long start = System.nanoTime();
+        JsonNode made = api.post(api.project("/branches"), createBody(name, from.id(), expires));
+        String id = made.path("branch").path("id").asText();
+        try {
+            api.awaitOperations(made, "branch " + name);
+            DatabaseLocation location = locationOf(made, id);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            LOG.debug("Branched Neon branch '{}' as '{}' ({}) in {} ms", from.name(), name, id, millis);
+            return new NeonBranch(this, id, name, location, new BranchMetadata(from.name(), created, expires, null,
+                    request.purpose()), millis);
+        } catch (RuntimeException e) {
+            deleteQuietly(id, name, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Deletes this provider's branches (those of its prefix) that Neon has not deleted itself yet although their
+     * {@code expires_at} has passed, and the parent's branches of runs ({@code <prefix>run-...}, not kept): the
+     * caller holds the target's runner turn, so no run that made them is alive. Never touches another branch.
+     */
+    @Override
+    public List<String> reapOrphans(DatabaseLocation target, Instant now) {
+        Parent from = parent();
+        List<String> deleted = new ArrayList<>();
+        for (JsonNode branch : branches()) {
+            String name = branch.path("name").asText();
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            Instant expires = instant(branch, "expires_at");
+            String reason = null;
+            if (expires != null && !expires.isAfter(now)) {
+                reason = "expired at " + expires;
+            } else if (name.startsWith(prefix + RUN) && from.id().equals(branch.path("parent_id").asText())) {
+                reason = "left by an interrupted run of " + from.name() + " started at " + instant(branch,
+                        "created_at");
+            }
+            if (reason != null) {
+                try {
+                    delete(branch.path("id").asText(), name);
+                    deleted.add(name);
+                    LOG.info("Deleted orphan Neon branch {} ({})", name, reason);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not delete orphan Neon branch {} ({}): {}", name, reason, e.getMessage());
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /** Refuses names of the forms this provider gives runs' branches. */
+    @Override
+    public BranchInfo createBranch(DatabaseLocation parentLocation, String name, Duration expiresAfter) {
+        if (name.startsWith(RUN) || name.startsWith(KEPT)) {
+            throw new ConfigurationException("Branch name '" + name + "' is not allowed: names starting with '"
+                    + RUN + "' or '" + KEPT + "' are those of rehearsal runs' branches, which are reaped. Choose "
+                    + "another name, e.g. 'dev-alice'");
+        }
+        Parent from = parent();
+        String neonName = prefix + name;
+        if (find(neonName).isPresent()) {
+            throw new BranchException("Neon project '" + api.projectId() + "' already has a branch named '"
+                    + neonName + "': delete it first (BranchManager.delete(\"" + name + "\")), reset it, or choose "
+                    + "another name");
+        }
+        JsonNode made = api.post(api.project("/branches"), createBody(neonName, from.id(),
+                clock.instant().plus(expiresAfter)));
+        String id = made.path("branch").path("id").asText();
+        try {
+            api.awaitOperations(made, "branch " + neonName);
+        } catch (RuntimeException e) {
+            deleteQuietly(id, neonName, e);
+            throw e;
+        }
+        LOG.info("Created Neon branch {} ({}) of {}", neonName, id, from.name());
+        return info(branch(id), Map.of(from.id(), from.name()));
+    }
+
+    @Override
+    public List<BranchInfo> listBranches(DatabaseLocation parentLocation) {
+        Parent from = parent();
+        List<JsonNode> all = branches();
+        Map<String, String> names = all.stream().collect(Collectors.toMap(b -> b.path("id").asText(),
+                b -> b.path("name").asText(), (a, b) -> a));
+        return all.stream()
+                .filter(b -> b.path("name").asText().startsWith(prefix))
+                .filter(b -> from.id().equals(b.path("parent_id").asText()))
+                .sorted(Comparator.comparing(b -> b.path("name").asText()))
+                .map(b -> info(b, names))
+                .toList();
+    }
+
+    /**
+     * Restores the branch from the head of the parent ({@code POST .../restore} with the parent as
+     * {@code source_branch_id}); Neon restarts the branch's compute, which ends its sessions.
+     */
+    @Override
+    public BranchInfo resetBranch(DatabaseLocation parentLocation, String name) {
+        Parent from = parent();
+        JsonNode branch = require(name);
+        String id = branch.path("id").asText();
+        JsonNode restored = api.post(api.project("/branches/" + id + "/restore"),
+                Map.of("source_branch_id", from.id()));
+        api.awaitOperations(restored, "branch " + prefix + name);
+        LOG.info("Reset Neon branch {} ({}) to the head of {}", prefix + name, id, from.name());
+        return info(branch(id), Map.of(from.id(), from.name()));
+    }
+
+    @Override
+    public BranchInfo extendBranch(DatabaseLocation parentLocation, String name, Instant expires) {
+        Parent from = parent();
+        String id = require(name).path("id").asText();
+        JsonNode updated = api.patch(api.project("/branches/" + id),
+                Map.of("branch", Map.of("expires_at", rfc3339(expires))));
+        api.awaitOperations(updated, "branch " + prefix + name);
+        return info(updated.path("branch"), Map.of(from.id(), from.name()));
+    }
+
+    @Override
+    public void deleteBranch(DatabaseLocation parentLocation, String name) {
+        delete(require(name).path("id").asText(), prefix + name);
+        LOG.info("Deleted Neon branch {}", prefix + name);
+    }
+
+    /** The branch's database, as {@link #databaseName} and {@link #roleName} on its read-write compute. */
+    @Override
+    public DatabaseLocation branchLocation(DatabaseLocation parentLocation, String name) {
+        return connectionUri(require(name).path("id").asText());
+    }
+
+    String keep(String id, String name, Instant expires) {
+        String kept = name.startsWith(prefix + RUN) ? prefix + KEPT + name.substring((prefix + RUN).length()) : name;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", kept);
+        fields.put("expires_at", rfc3339(expires));
+        api.awaitOperations(api.patch(api.project("/branches/" + id), Map.of("branch", fields)), "branch " + kept);
+        return kept;
+    }
+
+    /** Deletes the branch and waits for Neon to have done it; a branch already gone counts as deleted. */
+    void delete(String id, String name) {
+        JsonNode deleted;
+        try {
+            deleted = api.delete(api.project("/branches/" + id));
+        } catch (NeonApiException e) {
+            if (e.status() == 404) {
+                return;
+            }
+            throw new NeonApiException("Could not delete Neon branch '" + name + "' (" + id + "): "
+                    + e.getMessage() + ". Delete it in the Neon Console, or with the Neon CLI: neon branches "
+                    + "delete " + id + " --project-id " + api.projectId(), e.status(), e.neonCode(), e);
+        }
+        api.awaitOperations(deleted, "branch " + name);
+    }
+
+    private void deleteQuietly(String id, String name, RuntimeException primary) {
+        if (id == null || id.isEmpty()) {
+            return;
+        }
+        try {
+            delete(id, name);
+        } catch (RuntimeException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    private Map<String, Object> createBody(String name, String parentId, Instant expires) {
+        Map<String, Object> branch = new LinkedHashMap<>();
+        branch.put("name", name);
+        branch.put("parent_id", parentId);
+        if (parentTimestamp != null) {
+            branch.put("parent_timestamp", rfc3339(parentTimestamp));
+        }
+        if (parentLsn != null) {
+            branch.put("parent_lsn", parentLsn);
+        }
+        branch.put("expires_at", rfc3339(expires));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("branch", branch);
+        body.put("endpoints", List.of(Map.of("type", "read_write")));
+        return body;
+    }
+
+    /** The URI Neon returned for the configured database and role, or (when it returned none) asks for it. */
+    private DatabaseLocation locationOf(JsonNode made, String id) {
+        for (JsonNode uri : made.path("connection_uris")) {
+            JsonNode parameters = uri.path("connection_parameters");
+            if (databaseName.equals(parameters.path("database").asText())
+                    && roleName.equals(parameters.path("role").asText())) {
+                return ConnectionUris.toLocation(uri.path("connection_uri").asText());
+            }
+        }
+        return connectionUri(id);
+    }
+
+    private DatabaseLocation connectionUri(String id) {
+        JsonNode answer = api.get(api.project("/connection_uri") + NeonApi.query(Map.of("branch_id", id,
+                "database_name", databaseName, "role_name", roleName)));
+        return ConnectionUris.toLocation(answer.path("uri").asText(null));
+    }
+
+    private Parent parent() {
+        Parent resolved = parent;
+        if (resolved != null) {
+            return resolved;
+        }
+        List<JsonNode> all = branches();
+        for (JsonNode branch : all) {
+            boolean match = parentBranch == null
+                    ? branch.path("default").asBoolean(false) || branch.path("primary").asBoolean(false)
+                    : parentBranch.equals(branch.path("id").asText()) || parentBranch.equals(
+                            branch.path("name").asText());
+            if (match) {
+                resolved = new Parent(branch.path("id").asText(), branch.path("name").asText());
+                parent = resolved;
+                return resolved;
+            }
+        }
+        String known = all.stream().map(b -> b.path("name").asText() + " (" + b.path("id").asText() + ")")
+                .collect(Collectors.joining(", "));
+        throw new ConfigurationException(parentBranch == null
+                ? "Neon project '" + api.projectId() + "' has no default branch to branch from: name the parent "
+                + "with NeonBranchProvider.builder().parentBranch(...); its branches are: " + known
+                : "Neon project '" + api.projectId() + "' has no branch with the id or name '" + parentBranch
+                + "': set NeonBranchProvider.builder().parentBranch(...) to one of its branches: " + known);
+    }
+
+    private List<JsonNode> branches() {
+        List<JsonNode> branches = new ArrayList<>();
+        api.get(api.project("/branches") + NeonApi.query(Map.of("limit", "10000"))).path("branches")
+                .forEach(branches::add);
+        return branches;
+    }
+
+    private JsonNode branch(String id) {
+        return api.get(api.project("/branches/" + id)).path("branch");
+    }
+
+    private Optional<JsonNode> find(String neonName) {
+        return branches().stream().filter(b -> neonName.equals(b.path("name").asText())).findFirst();
+    }
+
+    private JsonNode require(String name) {
+        return find(prefix + name).orElseThrow(() -> new BranchException("Neon project '" + api.projectId()
+                + "' has no branch '" + name + "' (Neon name '" + prefix + name + "'): list the branches with "
+                + "BranchManager.list()"));
+    }
+
+    private BranchInfo info(JsonNode branch, Map<String, String> namesById) {
+        String neonName = branch.path("name").asText();
+        String name = neonName.startsWith(prefix) ? neonName.substring(prefix.length()) : neonName;
+        boolean kept = name.startsWith(KEPT);
+        String parentId = branch.path("parent_id").asText();
+        Instant reset = instant(branch, "last_reset_at");
+        Instant created = reset != null ? reset : instant(branch, "created_at");
+        Instant expires = instant(branch, "expires_at");
+        JsonNode size = branch.path("logical_size");
+        String url;
+        try {
+            url = connectionUri(branch.path("id").asText()).redactedUrl();
+        } catch (BranchException e) {
+            url = "(no connection URI: " + e.getMessage() + ")";
+        }
+        return new BranchInfo(name, namesById.getOrDefault(parentId, parentId), created == null ? Instant.EPOCH
+                : created, expires == null ? NEVER : expires, null, name.startsWith(RUN) || kept
+                ? BranchRequest.RUNNER : DEVELOPER, kept, size.isNumber() ? size.asLong() : null, url);
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String text = node.path(field).asText(null);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** RFC 3339 at whole seconds, as Neon's examples give it: {@code 2026-11-24T01:02:03Z}. */
+    private static String rfc3339(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private String randomSuffix() {
+        StringBuilder suffix = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            suffix.append(RANDOM_ALPHABET.charAt(random.nextInt(RANDOM_ALPHABET.length())));
+        }
+        return suffix.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "NeonBranchProvider[" + api + ", parent " + (parentBranch == null ? "(default branch)" : parentBranch)
+                + ", database " + databaseName + ", role " + roleName + ", prefix " + prefix + "]";
+    }
+
+    /** Configures a {@link NeonBranchProvider}; every setter checks its argument at once. */
+    public static final class Builder {
+        private String projectId;
+        private String parentBranch;
+        private String databaseName = "neondb";
+        private String roleName = "neondb_owner";
+        private URI apiBaseUrl = URI.create(DEFAULT_API_BASE_URL);
+        private String apiKey;
+        private String apiKeyVariable = DEFAULT_API_KEY_VARIABLE;
+        private String prefix = DEFAULT_PREFIX;
+        private Instant parentTimestamp;
+        private String parentLsn;
+        private int maxRetries = 5;
+        private Duration retryBackoff = Duration.ofMillis(500);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration operationTimeout = Duration.ofMinutes(5);
+        private Clock clock = Clock.systemUTC();
+        private Function<String, String> environment = System::getenv;
+
+        private Builder() {
+        }
+
+        /** The Neon project, by its id (Settings page of the project in the Neon Console), e.g. {@code autumn-disk-484331}. */
+        public Builder projectId(String projectId) {
+            Objects.requireNonNull(projectId, "projectId");
+            if (!PROJECT_ID.matcher(projectId).matches()) {
+                throw new ConfigurationException("Neon project id '" + projectId + "' is not valid: give the id from "
+                        + "the project's Settings page in the Neon Console, e.g. 'autumn-disk-484331'");
+            }
+            this.projectId = projectId;
+            return this;
+        }
+
+        /** The branch to branch from, by id ({@code br-...}) or name. Default: the project's default branch. */
+        public Builder parentBranch(String idOrName) {
+            this.parentBranch = requireText(idOrName, "parent branch", "e.g. 'main' or 'br-wispy-dew-591433'");
+            return this;
+        }
+
+        /** The database to connect to on each branch. Default {@code neondb}. */
+        public Builder databaseName(String databaseName) {
+            this.databaseName = requireText(databaseName, "database name", "e.g. 'neondb'");
+            return this;
+        }
+
+        /** The role to connect as on each branch (Neon gives its password with the connection URI). Default {@code neondb_owner}. */
+        public Builder roleName(String roleName) {
+            this.roleName = requireText(roleName, "role name", "e.g. 'neondb_owner'");
+            return this;
+        }
+
+        /** The Neon API's base URL. Default {@value NeonBranchProvider#DEFAULT_API_BASE_URL}. */
+        public Builder apiBaseUrl(String url) {
+            Objects.requireNonNull(url, "url");
+            URI uri;
+            try {
+                uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null || !("https".equals(uri.getScheme())
+                    || "http".equals(uri.getScheme()))) {
+                throw new ConfigurationException("Neon API base URL '" + url + "' is not an http(s) URL: leave the "
+                        + "default, " + DEFAULT_API_BASE_URL + ", or give a URL like it");
+            }
+            this.apiBaseUrl = uri;
+            return this;
+        }
+
+        /** The API key itself, rather than from the environment. Never logged or shown. */
+        public Builder apiKey(String apiKey) {
+            Objects.requireNonNull(apiKey, "apiKey");
+            if (apiKey.isBlank()) {
+                throw new ConfigurationException("The Neon API key given is blank: pass the key created in the Neon "
+                        + "Console (Account settings > API keys), or leave it out to read " + apiKeyVariable);
+            }
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** The environment variable the API key is read from. Default {@value NeonBranchProvider#DEFAULT_API_KEY_VARIABLE}. */
+        public Builder apiKeyFromEnvironment(String variable) {
+            this.apiKeyVariable = requireText(variable, "environment variable name", "e.g. 'NEON_API_KEY'");
+            return this;
+        }
+
+        /**
+         * The prefix of every branch name, by which leftovers are recognised: lower-case letters, digits, {@code _}
+         * and {@code -}, starting with a letter, at most 24 characters. Default {@value NeonBranchProvider#DEFAULT_PREFIX}.
+         */
+        public Builder prefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!PREFIX.matcher(prefix).matches()) {
+                throw new ConfigurationException("Branch prefix '" + prefix + "' is not allowed: use 1 to 24 "
+                        + "lower-case letters, digits, '_' and '-', starting with a letter (e.g. 'rehearsal-')");
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        /** Branch the parent as it was at this time (within the project's history window). Default: its head. */
+        public Builder parentTimestamp(Instant timestamp) {
+            this.parentTimestamp = Objects.requireNonNull(timestamp, "timestamp");
+            return this;
+        }
+
+        /** Branch the parent as it was at this LSN, e.g. {@code 0/1AA6408}. Default: its head. */
+        public Builder parentLsn(String lsn) {
+            Objects.requireNonNull(lsn, "lsn");
+            if (!LSN.matcher(lsn).matches()) {
+                throw new ConfigurationException("'" + lsn + "' is not an LSN: give one like 0/1AA6408 (see "
+                        + "pg_current_wal_lsn() on the parent)");
+            }
+            this.parentLsn = lsn;
+            return this;
+        }
+
+        /** How often a request refused with 429, 423 or 5xx is tried again (0 to 10). Default 5. */
+        public Builder maxRetries(int retries) {
+            if (retries < 0 || retries > 10) {
+                throw new ConfigurationException("maxRetries(" + retries + ") is out of range: give 0 to 10");
+            }
+            this.maxRetries = retries;
+            return this;
+        }
+
+        /**
+         * The first pause before a retry, doubled for each further one up to 30 s; a 429's {@code Retry-After}
+         * wins (up to 30 s too). Also the first pause between polls of an operation. Default 500 ms.
+         */
+        public Builder retryBackoff(Duration first) {
+            Objects.requireNonNull(first, "first");
+            if (first.isNegative() || first.isZero() || first.compareTo(maxBackoff) > 0) {
+                throw new ConfigurationException("retryBackoff(" + first + ") is out of range: give between 1 ms "
+                        + "and " + maxBackoff.toSeconds() + " s, e.g. Duration.ofMillis(500)");
+            }
+            this.retryBackoff = first;
+            return this;
+        }
+
+        /** How long to wait for the operations a request starts (creating, restoring, deleting). Default 5 minutes. */
+        public Builder operationTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new ConfigurationException("operationTimeout(" + timeout + ") is out of range: give between "
+                        + "1 second and 1 hour, e.g. Duration.ofMinutes(5)");
+            }
+            this.operationTimeout = timeout;
+            return this;
+        }
+
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where environment variables are read (tests). */
+        Builder environment(Function<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /**
+         * Checks the configuration and returns the provider; no request is made yet.
+         *
+         * @throws ConfigurationException when the project id or the API key is missing, or the parent's point in
+         *                                time is given twice
+         */
+        public NeonBranchProvider build() {
+            if (projectId == null) {
+                throw new ConfigurationException("No Neon project id: call projectId(...) with the id from the "
+                        + "project's Settings page in the Neon Console, e.g. 'autumn-disk-484331'");
+            }
+            if (parentTimestamp != null && parentLsn != null) {
+                throw new ConfigurationException("Both parentTimestamp and parentLsn are set: a branch starts at one "
+                        + "point of the parent's history, give one of them");
+            }
+            String key = apiKey != null ? apiKey : environment.apply(apiKeyVariable);
+            if (key == null || key.isBlank()) {
+                throw new ConfigurationException("No Neon API key: the environment variable " + apiKeyVariable
+                        + " is not set. Create an API key in the Neon Console (Account settings > API keys) and "
+                        + "set it in " + apiKeyVariable + ", or pass it with NeonBranchProvider.builder().apiKey(...)");
+            }
+            String source = apiKey != null ? "NeonBranchProvider.builder().apiKey(...)"
+                    : "the environment variable " + apiKeyVariable;
+            return new NeonBranchProvider(this, key, source);
+        }
+
+        private static String requireText(String value, String what, String example) {
+            Objects.requireNonNull(value, what);
+            if (value.isBlank()) {
+                throw new ConfigurationException("The " + what + " is blank: give one, " + example);
+            }
+            return value;
+        }
+    }
+}
