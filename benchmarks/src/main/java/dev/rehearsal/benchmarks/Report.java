@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Writes a benchmark's section of BENCHMARKS.md, with the machine and the date, leaving other sections alone. */
-final class Report {
+public final class Report {
     private Report() {
     }
 
@@ -41,7 +41,7 @@ final class Report {
     }
 
     /** Replaces the text between {@code <!-- name:start -->} and {@code <!-- name:end -->}, or appends it. */
-    static void replaceSection(Path file, String name, String section) throws IOException {
+    public static void replaceSection(Path file, String name, String section) throws IOException {
         String start = "<!-- " + name + ":start -->";
         String end = "<!-- " + name + ":end -->";
         String block = start + "\n" + section + end + "\n";
@@ -58,7 +58,7 @@ final class Report {
         Files.writeString(file, text);
     }
 
-    static String machine() {
+    public static String machine() {
         String cpu = "unknown CPU";
         try {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
