@@ -3,7 +3,6 @@ package dev.rehearsal.branch;
 import dev.rehearsal.BranchException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.internal.Sql;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,15 +11,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,28 +40,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class TemplateBranchProvider implements BranchProvider {
     /** The default branch name prefix. */
-    public static final String DEFAULT_PREFIX = "rehearsal_";
+    public static final String DEFAULT_PREFIX = BranchNaming.DEFAULT_PREFIX;
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
-    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,23}");
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final int MAX_IDENTIFIER_BYTES = 63;
     private static final Duration ORPHAN_WAIT = Duration.ofMinutes(1);
-    /** {@code _yyyyMMddTHHmmss_xxxxxx}. */
-    private static final int SUFFIX_LENGTH = 23;
     /** SQLSTATE object_in_use: "source database ... is being accessed by other users". */
     private static final String OBJECT_IN_USE = "55006";
 
-    private final String prefix;
+    private final BranchNaming naming;
     private final String maintenanceDatabase;
     private final boolean clone;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     private TemplateBranchProvider(Builder builder) {
-        this.prefix = builder.prefix;
+        this.naming = BranchNaming.of(builder.prefix);
         this.maintenanceDatabase = builder.maintenanceDatabase;
         this.clone = builder.clone;
         this.clock = builder.clock;
@@ -85,7 +70,7 @@ public final class TemplateBranchProvider implements BranchProvider {
 
     /** The name prefix every branch of this provider carries. */
     public String prefix() {
-        return prefix;
+        return naming.prefix();
     }
 
     @Override
@@ -112,14 +97,14 @@ public final class TemplateBranchProvider implements BranchProvider {
             }
             String copyMethod = copy(connection, serverVersion, name, parent.database());
             try {
-                Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
+                BranchDatabases.comment(connection, name, metadata);
             } catch (SQLException | RuntimeException e) {
-                dropQuietly(connection, name, e);
+                BranchDatabases.dropQuietly(connection, name, e);
                 throw e;
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copyMethod, millis);
-            return new TemplateBranch(this, name, parent.withDatabase(name), maintenance, metadata, copyMethod, millis);
+            return new DatabaseBranch(name, parent.withDatabase(name), maintenance, metadata, copyMethod, millis);
         } catch (SQLException e) {
             throw new BranchException("Could not branch database '" + parent.database() + "' on "
                     + maintenance.withDatabase(parent.database()) + ": " + Sql.describe(e) + privilegeHint(e, parent),
@@ -154,66 +139,13 @@ public final class TemplateBranchProvider implements BranchProvider {
                 + "'")) {
             awaitCopiesInProgress(connection, target.database());
             awaitInterruptedSessions(connection, target.database());
-            Pattern ownName = Pattern.compile(Pattern.quote(prefix + stem(target.database()))
-                    + "_\\d{8}T\\d{6}_[a-z0-9]{6}");
-            Map<String, String> orphans = new LinkedHashMap<>();
-            List<String> unlabelled = new ArrayList<>();
-            for (Map.Entry<String, String> database : databasesWithPrefix(connection).entrySet()) {
-                String name = database.getKey();
-                BranchMetadata metadata = BranchComment.parse(database.getValue()).orElse(null);
-                if (metadata == null) {
-                    if (database.getValue() == null && ownName.matcher(name).matches()) {
-                        unlabelled.add(name);
-                    }
-                } else if (metadata.expiredAt(now)) {
-                    orphans.put(name, "expired at " + metadata.expires());
-                } else if (metadata.parent().equals(target.database())
-                        && BranchRequest.RUNNER.equals(metadata.purpose()) && !metadata.kept()) {
-                    orphans.put(name, "left by an interrupted run of " + target.database() + " started at "
-                            + metadata.created());
-                }
-            }
-            if (!unlabelled.isEmpty()) {
-                // A copy that was just made gets its label right after: give it the time to.
-                pause(Duration.ofSeconds(1));
-                Map<String, String> again = databasesWithPrefix(connection);
-                for (String name : unlabelled) {
-                    if (again.containsKey(name) && again.get(name) == null) {
-                        orphans.put(name, "a copy of " + target.database() + " whose run was interrupted before "
-                                + "it was labelled");
-                    }
-                }
-            }
-            for (Map.Entry<String, String> orphan : orphans.entrySet()) {
-                try {
-                    Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", orphan.getKey());
-                    dropped.add(orphan.getKey());
-                    LOG.info("Dropped orphan branch {} ({})", orphan.getKey(), orphan.getValue());
-                } catch (SQLException e) {
-                    LOG.warn("Could not drop orphan branch {} ({}): {}", orphan.getKey(), orphan.getValue(),
-                            Sql.describe(e));
-                }
-            }
+            dropped.addAll(BranchDatabases.dropOrphans(connection,
+                    BranchDatabases.orphans(connection, naming, target.database(), now)));
         } catch (SQLException e) {
             throw new BranchException("Could not look for orphan branches on " + maintenance.redactedUrl() + ": "
                     + Sql.describe(e), e);
         }
         return dropped;
-    }
-
-    private Map<String, String> databasesWithPrefix(Connection connection) throws SQLException {
-        Map<String, String> databases = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT datname, "
-                + "shobj_description(oid, 'pg_database') FROM pg_database WHERE starts_with(datname, ?) "
-                + "ORDER BY datname")) {
-            statement.setString(1, prefix);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    databases.put(rows.getString(1), rows.getString(2));
-                }
-            }
-        }
-        return databases;
     }
 
     /** Waits for {@code CREATE DATABASE} statements of Rehearsal sessions copying {@code parent} to end. */
@@ -232,14 +164,6 @@ public final class TemplateBranchProvider implements BranchProvider {
         awaitNone(connection, "sessions of an interrupted run on " + target + " to end", "SELECT count(*) "
                 + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND application_name = ? AND datname = ?",
                 Sql.APPLICATION_NAME, target);
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void awaitNone(Connection connection, String what, String countQuery, String... parameters)
@@ -335,47 +259,8 @@ public final class TemplateBranchProvider implements BranchProvider {
         return sessions;
     }
 
-    void drop(DatabaseLocation maintenance, String name) {
-        try (Connection connection = Sql.connect(maintenance, "the maintenance database '"
-                + maintenance.database() + "'")) {
-            // FORCE ends sessions on the branch only: they are Rehearsal's own, or a kept branch's debugger.
-            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
-        } catch (SQLException e) {
-            throw new BranchException("Could not drop branch '" + name + "': " + Sql.describe(e)
-                    + ". Drop it by hand: DROP DATABASE \"" + name + "\" WITH (FORCE);", e);
-        }
-    }
-
-    void comment(DatabaseLocation maintenance, String name, BranchMetadata metadata) {
-        try (Connection connection = Sql.connect(maintenance, "the maintenance database '"
-                + maintenance.database() + "'")) {
-            Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
-        } catch (SQLException e) {
-            throw new BranchException("Could not record the expiry of branch '" + name + "': " + Sql.describe(e), e);
-        }
-    }
-
-    private static void dropQuietly(Connection connection, String name, Exception primary) {
-        try {
-            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
-        } catch (SQLException | RuntimeException e) {
-            primary.addSuppressed(e);
-        }
-    }
-
-    /** The parent's name as branch names carry it: lower case, runs of other characters as one underscore. */
-    private String stem(String parent) {
-        String stem = parent.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
-        int room = MAX_IDENTIFIER_BYTES - prefix.length() - SUFFIX_LENGTH;
-        return stem.length() > room ? stem.substring(0, room) : stem;
-    }
-
     String branchName(String parent, Instant created) {
-        StringBuilder suffix = new StringBuilder("_").append(STAMP.format(created)).append('_');
-        for (int i = 0; i < 6; i++) {
-            suffix.append(RANDOM_ALPHABET.charAt(random.nextInt(RANDOM_ALPHABET.length())));
-        }
-        return prefix + stem(parent) + suffix;
+        return naming.branchName(parent, created);
     }
 
     /** Configures a {@link TemplateBranchProvider}; every setter checks its argument at once. */
@@ -393,13 +278,7 @@ public final class TemplateBranchProvider implements BranchProvider {
          * underscores, starting with a letter, at most 24 characters. Default {@value #DEFAULT_PREFIX}.
          */
         public Builder prefix(String prefix) {
-            Objects.requireNonNull(prefix, "prefix");
-            if (!PREFIX.matcher(prefix).matches()) {
-                throw new dev.rehearsal.ConfigurationException("Branch prefix '" + prefix + "' is not allowed: use "
-                        + "1 to 24 lower-case letters, digits and underscores, starting with a letter "
-                        + "(e.g. 'rehearsal_')");
-            }
-            this.prefix = prefix;
+            this.prefix = BranchNaming.requireValidPrefix(prefix);
             return this;
         }
 
