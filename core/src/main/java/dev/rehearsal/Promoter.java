@@ -96,7 +96,10 @@ final class Promoter {
         return applied == Verdict.PROMOTED ? verify(rehearsed) : applied;
     }
 
-    /** The freshness gate: the target now against the branch as it was made (the same database, so the same OIDs). */
+    /**
+     * The freshness gate: the target now against the branch as it was made — the same database, so the same OIDs,
+     * for a template copy; for a restored copy, the same schema by name.
+     */
     private List<String> changesSince(Rehearsed rehearsed) {
         List<String> changes = new ArrayList<>();
         MigrationPlan now = engine.plan(target);
@@ -114,8 +117,13 @@ final class Promoter {
                 changes.add("history entry added: " + entry);
             }
         }
-        for (SchemaChange change : CatalogDiff.between(rehearsed.before(), snapshotOfTarget())) {
-            changes.add("schema: " + change.describe());
+        CatalogSnapshot schemaNow = snapshotOfTarget();
+        // A copy made by pg_restore (snapshot-copy provider) has OIDs of its own, which the diff pairs objects by:
+        // when the schemas are the same by name, the differences are only those identities.
+        if (!SchemaFingerprint.of(rehearsed.before()).equals(SchemaFingerprint.of(schemaNow))) {
+            for (SchemaChange change : CatalogDiff.between(rehearsed.before(), schemaNow)) {
+                changes.add("schema: " + change.describe());
+            }
         }
         return changes;
     }

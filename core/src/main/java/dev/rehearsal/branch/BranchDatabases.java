@@ -1,6 +1,7 @@
 package dev.rehearsal.branch;
 
 import dev.rehearsal.BranchException;
+import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.internal.Sql;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -31,6 +33,16 @@ final class BranchDatabases {
 
     /** A database that carries a branch's metadata. */
     record Marked(String name, BranchMetadata metadata, Long sizeBytes) {
+    }
+
+    /** Returns {@code database} as the name of a maintenance database, or fails naming the fix when it is blank. */
+    static String requireMaintenanceDatabase(String database) {
+        Objects.requireNonNull(database, "database");
+        if (database.isBlank()) {
+            throw new ConfigurationException("The maintenance database name is blank: give the name of a database "
+                    + "the role may connect to, e.g. 'postgres'");
+        }
+        return database;
     }
 
     /** The databases whose name starts with {@code prefix}, with their comment (null when none). */

@@ -284,12 +284,7 @@ public final class TemplateBranchProvider implements BranchProvider {
 
         /** The database to connect to for CREATE/DROP DATABASE. Default {@code postgres}. */
         public Builder maintenanceDatabase(String database) {
-            Objects.requireNonNull(database, "database");
-            if (database.isBlank()) {
-                throw new dev.rehearsal.ConfigurationException("The maintenance database name is blank: give the "
-                        + "name of a database the role may connect to, e.g. 'postgres'");
-            }
-            this.maintenanceDatabase = database;
+            this.maintenanceDatabase = BranchDatabases.requireMaintenanceDatabase(database);
             return this;
         }
 
