@@ -96,7 +96,10 @@ final class Promoter {
         return applied == Verdict.PROMOTED ? verify(rehearsed) : applied;
     }
 
-    /** The freshness gate: the target now against the branch as it was made (the same database, so the same OIDs). */
+    /**
+     * The freshness gate: the target now against the branch as it was made — the same database, so the same OIDs,
+     * for a template copy; for a restored copy, the same schema by name.
+     */
     private List<String> changesSince(Rehearsed rehearsed) {
         List<String> changes = new ArrayList<>();
         MigrationPlan now = engine.plan(target);
@@ -114,10 +117,28 @@ final class Promoter {
                 changes.add("history entry added: " + entry);
             }
         }
-        for (SchemaChange change : CatalogDiff.between(rehearsed.before(), snapshotOfTarget())) {
-            changes.add("schema: " + change.describe());
+        CatalogSnapshot schemaNow = snapshotOfTarget();
+        // A copy made by pg_restore (snapshot-copy provider) has OIDs of its own, which the diff pairs objects by:
+        // when the schemas are the same by name, the differences are only those identities.
+        SchemaFingerprint then = SchemaFingerprint.of(rehearsed.before());
+        SchemaFingerprint current = SchemaFingerprint.of(schemaNow);
+        if (!then.equals(current)) {
+            if (sameObjects(rehearsed.before(), schemaNow)) {
+                for (SchemaChange change : CatalogDiff.between(rehearsed.before(), schemaNow)) {
+                    changes.add("schema: " + change.describe());
+                }
+            } else {
+                then.missingFrom(current).forEach(line -> changes.add("schema: gone from the target: " + line));
+                current.missingFrom(then).forEach(line -> changes.add("schema: new on the target: " + line));
+            }
         }
         return changes;
+    }
+
+    /** True when the branch was a file-level copy of the target: its tables have the target's OIDs. */
+    private static boolean sameObjects(CatalogSnapshot branch, CatalogSnapshot target) {
+        return branch.tables().isEmpty() || branch.tables().stream().anyMatch(t -> target.tableByOid(t.oid())
+                .filter(same -> same.qualifiedName().equals(t.qualifiedName())).isPresent());
     }
 
     private Verdict applyWithRetries(Rehearsed rehearsed) {

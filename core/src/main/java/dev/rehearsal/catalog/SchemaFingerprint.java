@@ -16,7 +16,9 @@ import java.util.Set;
  * have equal fingerprints even when their OIDs differ — a branch and its parent after the same migrations, say —
  * and any difference in tables, columns (type, nullability, default, identity, generation, order), constraints,
  * indexes (validity included), triggers, views, sequences, functions, enum types or schemas shows as a line that only
- * one of them has.
+ * one of them has. NOT NULL is compared through the columns, so that PostgreSQL 18's NOT NULL constraints (and
+ * their generated names) do not set it apart from earlier versions — but a NOT VALID NOT NULL on 18 counts as not
+ * null.
  *
  * <pre>{@code
  * List<String> missing = SchemaFingerprint.of(branchAfter).missingFrom(SchemaFingerprint.of(targetAfter));
@@ -44,8 +46,10 @@ public record SchemaFingerprint(List<String> lines) {
                         + optional(" default ", column.defaultExpression())
                         + optional(" identity ", column.identity()) + optional(" generated ", column.generated()));
             }
-            table.constraints().forEach(c -> lines.add("constraint " + name + "." + Identifiers.quote(c.name())
-                    + " " + c.type() + " " + c.definition() + (c.validated() ? "" : " (not validated)")));
+            // NOT NULL is in the column lines on every version; PostgreSQL 18 also lists it as constraints
+            table.constraints().stream().filter(c -> !c.type().equals("not null"))
+                    .forEach(c -> lines.add("constraint " + name + "." + Identifiers.quote(c.name()) + " " + c.type()
+                            + " " + c.definition() + (c.validated() ? "" : " (not validated)")));
             table.indexes().forEach(i -> lines.add("index " + i.definition() + (i.valid() ? "" : " (INVALID)")));
             table.triggers().forEach(t -> lines.add("trigger " + t.definition() + (t.enabled() ? "" : " (disabled)")));
         }

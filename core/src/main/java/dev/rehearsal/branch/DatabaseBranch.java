@@ -4,9 +4,11 @@ import dev.rehearsal.DatabaseLocation;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A database made by {@link TemplateBranchProvider}; dropped on close unless kept. */
-final class TemplateBranch implements Branch {
-    private final TemplateBranchProvider provider;
+/**
+ * A branch that is a database of its own on a server, made by {@link TemplateBranchProvider} or
+ * {@link SnapshotCopyBranchProvider}; dropped on close unless kept.
+ */
+final class DatabaseBranch implements Branch {
     private final String name;
     private final DatabaseLocation location;
     private final DatabaseLocation maintenance;
@@ -16,9 +18,8 @@ final class TemplateBranch implements Branch {
     private volatile BranchMetadata metadata;
     private volatile boolean kept;
 
-    TemplateBranch(TemplateBranchProvider provider, String name, DatabaseLocation location,
-                   DatabaseLocation maintenance, BranchMetadata metadata, String copyMethod, long creationMillis) {
-        this.provider = provider;
+    DatabaseBranch(String name, DatabaseLocation location, DatabaseLocation maintenance, BranchMetadata metadata,
+                   String copyMethod, long creationMillis) {
         this.name = name;
         this.location = location;
         this.maintenance = maintenance;
@@ -55,7 +56,7 @@ final class TemplateBranch implements Branch {
     @Override
     public void keepUntil(Instant expires) {
         BranchMetadata updated = metadata.keptUntil(expires);
-        provider.comment(maintenance, name, updated);
+        BranchDatabases.comment(maintenance, name, updated);
         metadata = updated;
         kept = true;
     }
@@ -68,7 +69,7 @@ final class TemplateBranch implements Branch {
     @Override
     public void close() {
         if (!kept && closed.compareAndSet(false, true)) {
-            provider.drop(maintenance, name);
+            BranchDatabases.drop(maintenance, name);
         }
     }
 

@@ -1,0 +1,195 @@
+package dev.rehearsal.branch;
+
+import dev.rehearsal.BranchException;
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.internal.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the providers that make branches as databases (template, snapshot copy) do alike on the server that holds
+ * them, through a connection to its maintenance database: find their branches by prefix or by marker, tell orphans,
+ * label, drop.
+ */
+final class BranchDatabases {
+    private static final Logger LOG = LoggerFactory.getLogger(BranchDatabases.class);
+
+    private BranchDatabases() {
+    }
+
+    /** A database that carries a branch's metadata. */
+    record Marked(String name, BranchMetadata metadata, Long sizeBytes) {
+    }
+
+    /** Returns {@code database} as the name of a maintenance database, or fails naming the fix when it is blank. */
+    static String requireMaintenanceDatabase(String database) {
+        Objects.requireNonNull(database, "database");
+        if (database.isBlank()) {
+            throw new ConfigurationException("The maintenance database name is blank: give the name of a database "
+                    + "the role may connect to, e.g. 'postgres'");
+        }
+        return database;
+    }
+
+    /** The databases whose name starts with {@code prefix}, with their comment (null when none). */
+    static Map<String, String> withPrefix(Connection connection, String prefix) throws SQLException {
+        Map<String, String> databases = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT datname, "
+                + "shobj_description(oid, 'pg_database') FROM pg_database WHERE starts_with(datname, ?) "
+                + "ORDER BY datname")) {
+            statement.setString(1, prefix);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    databases.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return databases;
+    }
+
+    /**
+     * Every database on the server that carries branch metadata of parent {@code parent}, whatever its name, with
+     * its size when the role may connect to it.
+     */
+    static List<Marked> branchesOf(Connection connection, String parent) throws SQLException {
+        List<Marked> branches = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT datname, comment, CASE WHEN "
+                + "has_database_privilege(oid, 'CONNECT') THEN pg_database_size(oid) END FROM (SELECT oid, datname, "
+                + "shobj_description(oid, 'pg_database') AS comment FROM pg_database) d "
+                + "WHERE strpos(comment, ?) > 0 ORDER BY datname")) {
+            statement.setString(1, BranchComment.MARKER);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Optional<BranchMetadata> metadata = BranchComment.parse(rows.getString(2));
+                    if (metadata.isPresent() && metadata.get().parent().equals(parent)) {
+                        long size = rows.getLong(3);
+                        branches.add(new Marked(rows.getString(1), metadata.get(), rows.wasNull() ? null : size));
+                    }
+                }
+            }
+        }
+        return branches;
+    }
+
+    /** True when a database named {@code name} exists on the server. */
+    static boolean exists(Connection connection, String name) throws SQLException {
+        try (PreparedStatement statement =
+                     connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /**
+     * The databases of {@code naming}'s prefix that are leftovers, with why: those whose recorded expiry has passed;
+     * those of {@code target} made by a runner and not kept; and those of {@code target} whose name has the exact form
+     * of {@code naming} but that still have no comment a second after they were seen — a runner killed between
+     * creating and labelling them. Databases of another prefix or without the marker are never among them.
+     */
+    static Map<String, String> orphans(Connection connection, BranchNaming naming, String target, Instant now)
+            throws SQLException {
+        Pattern ownName = naming.ownNames(target);
+        Map<String, String> orphans = new LinkedHashMap<>();
+        List<String> unlabelled = new ArrayList<>();
+        for (Map.Entry<String, String> database : withPrefix(connection, naming.prefix()).entrySet()) {
+            String name = database.getKey();
+            BranchMetadata metadata = BranchComment.parse(database.getValue()).orElse(null);
+            if (metadata == null) {
+                if (database.getValue() == null && ownName.matcher(name).matches()) {
+                    unlabelled.add(name);
+                }
+            } else if (metadata.expiredAt(now)) {
+                orphans.put(name, "expired at " + metadata.expires());
+            } else if (metadata.parent().equals(target)
+                    && BranchRequest.RUNNER.equals(metadata.purpose()) && !metadata.kept()) {
+                orphans.put(name, "left by an interrupted run of " + target + " started at " + metadata.created());
+            }
+        }
+        if (!unlabelled.isEmpty()) {
+            // A copy that was just made gets its label right after: give it the time to.
+            pause(Duration.ofSeconds(1));
+            Map<String, String> again = withPrefix(connection, naming.prefix());
+            for (String name : unlabelled) {
+                if (again.containsKey(name) && again.get(name) == null) {
+                    orphans.put(name, "a copy of " + target + " whose run was interrupted before it was labelled");
+                }
+            }
+        }
+        return orphans;
+    }
+
+    /** Drops the orphans (name to why), logging each; a failure to drop one is logged and the others go on. */
+    static List<String> dropOrphans(Connection connection, Map<String, String> orphans) {
+        List<String> dropped = new ArrayList<>();
+        for (Map.Entry<String, String> orphan : orphans.entrySet()) {
+            try {
+                Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", orphan.getKey());
+                dropped.add(orphan.getKey());
+                LOG.info("Dropped orphan branch {} ({})", orphan.getKey(), orphan.getValue());
+            } catch (SQLException e) {
+                LOG.warn("Could not drop orphan branch {} ({}): {}", orphan.getKey(), orphan.getValue(),
+                        Sql.describe(e));
+            }
+        }
+        return dropped;
+    }
+
+    static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void comment(Connection connection, String name, BranchMetadata metadata) throws SQLException {
+        Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
+    }
+
+    /** Drops branch {@code name} through a new connection to {@code maintenance}. */
+    static void drop(DatabaseLocation maintenance, String name) {
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '"
+                + maintenance.database() + "'")) {
+            // FORCE ends sessions on the branch only: they are Rehearsal's own, or a kept branch's debugger.
+            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
+        } catch (SQLException e) {
+            throw new BranchException("Could not drop branch '" + name + "': " + Sql.describe(e)
+                    + ". Drop it by hand: DROP DATABASE \"" + name + "\" WITH (FORCE);", e);
+        }
+    }
+
+    /** Records {@code metadata} on branch {@code name} through a new connection to {@code maintenance}. */
+    static void comment(DatabaseLocation maintenance, String name, BranchMetadata metadata) {
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '"
+                + maintenance.database() + "'")) {
+            comment(connection, name, metadata);
+        } catch (SQLException e) {
+            throw new BranchException("Could not record the expiry of branch '" + name + "': " + Sql.describe(e), e);
+        }
+    }
+
+    /** Drops {@code name}, adding a failure to {@code primary} rather than hiding it. */
+    static void dropQuietly(Connection connection, String name, Exception primary) {
+        try {
+            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", name);
+        } catch (SQLException | RuntimeException e) {
+            primary.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,452 @@
+package dev.rehearsal.branch;
+
+import dev.rehearsal.BranchException;
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.internal.Sql;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Branches a <em>live</em> database, while its writers keep running, by copying one consistent snapshot of it with
+ * {@code pg_dump} and {@code pg_restore} into a new database — on the same server or on another one (say production
+ * to a local PostgreSQL).
+ *
+ * <p>How: a read-only {@code REPEATABLE READ} transaction on the source exports its snapshot
+ * ({@code pg_export_snapshot()}); {@code pg_dump --snapshot} dumps schema and data of exactly that snapshot, in
+ * parallel ({@code -j}, its workers share the snapshot) to a private temporary directory (directory format); then
+ * {@code pg_restore -j} loads it into the new database. Writers are not blocked: the copy takes only {@code ACCESS
+ * SHARE} locks, which conflict with DDL (and {@code VACUUM FULL}, {@code CLUSTER}) only — but DDL waiting for the
+ * copy's locks makes the writers queue behind it, so do not run migrations on the source during a copy. Sequences
+ * are read after the snapshot, so each is at least as far as the ids that use it.
+ *
+ * <p>What the copy is: schema and data, comments, sequences; objects are owned by the destination's role and no
+ * privileges are copied ({@code --no-owner --no-privileges}); subscriptions are not copied (a copy must not
+ * replicate); the new database gets the source's encoding and the destination server's default locale. The
+ * destination needs the extensions the source uses. {@link Builder#schemaOnly()} copies the schema alone and
+ * {@link Builder#sample(int)} a foreign-key-consistent sample of the rows.
+ *
+ * <p>Client programs: {@link Builder#pgDumpPath(Path)} if configured, else {@code pg_dump} on {@code PATH}, else the
+ * newest of Debian's {@code /usr/lib/postgresql/<major>/bin}; {@code pg_restore} is the one beside it. pg_dump must
+ * be of the source server's major version or later: otherwise the copy fails at once, naming both versions. The
+ * password goes to them in their environment ({@code PGPASSWORD}) only; the dump directory is deleted after every
+ * copy, and a new database is dropped when its copy fails — nothing is left behind.
+ *
+ * <p>Progress (tables, bytes and estimated rows done, ETA) goes to the log (SLF4J, INFO at most every 5 seconds)
+ * and to a {@link CopyProgress.Listener}. Branches carry their {@link BranchMetadata} as a JSON
+ * {@code COMMENT ON DATABASE} and are named like {@link TemplateBranchProvider}'s.
+ *
+ * <pre>{@code
+ * BranchProvider provider = SnapshotCopyBranchProvider.builder()
+ *         .destination(DatabaseLocation.of("jdbc:postgresql://localhost:5432/postgres", "me", null))
+ *         .jobs(4)
+ *         .progress(p -> log.info("{}% ETA {}", p.percent(), p.eta()))
+ *         .build();
+ * }</pre>
+ */
+public final class SnapshotCopyBranchProvider implements BranchProvider {
+    /** The purpose of a branch made through branch management. */
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotCopyBranchProvider.class);
+
+    private final BranchNaming naming;
+    private final DatabaseLocation destination;
+    private final String maintenanceDatabase;
+    private final PgClients clients;
+    private final int jobs;
+    private final boolean schemaOnly;
+    private final int sampleRows;
+    private final CopyProgress.Listener listener;
+    private final Path workDirectory;
+    private final Clock clock;
+    private final DatabaseBranchManagement management;
+
+    private SnapshotCopyBranchProvider(Builder builder) {
+        this.naming = BranchNaming.of(builder.prefix);
+        this.destination = builder.destination;
+        this.maintenanceDatabase = builder.maintenanceDatabase;
+        this.clients = new PgClients(builder.pgDumpPath, builder.pgRestorePath, builder.debianRoot);
+        this.jobs = builder.jobs;
+        this.schemaOnly = builder.schemaOnly;
+        this.sampleRows = builder.sampleRows;
+        this.listener = builder.listener;
+        this.workDirectory = builder.workDirectory;
+        this.clock = builder.clock;
+        this.management = new DatabaseBranchManagement(this::maintenance,
+                (parent, name, metadata) -> copy(parent, maintenance(parent), name, metadata), naming, clock);
+    }
+
+    /** A provider with the defaults: same server, prefix {@value TemplateBranchProvider#DEFAULT_PREFIX}, full copy. */
+    public static SnapshotCopyBranchProvider create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "snapshot-copy";
+    }
+
+    /** The name prefix of the branches this provider makes for rehearsals. */
+    public String prefix() {
+        return naming.prefix();
+    }
+
+    @Override
+    public void validate(DatabaseLocation target) {
+        clients.validate();
+    }
+
+    @Override
+    public Branch create(BranchRequest request) {
+        DatabaseLocation parent = request.parent();
+        Instant created = clock.instant();
+        BranchMetadata metadata = new BranchMetadata(parent.database(), created,
+                created.plus(request.expiresAfter()), Owner.current(), request.purpose());
+        String name = naming.branchName(parent.database(), created);
+        DatabaseLocation maintenance = maintenance(parent);
+        long start = System.nanoTime();
+        copy(parent, maintenance, name, metadata);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        LOG.debug("Branched '{}' as '{}' on {} in {} ms", parent.database(), name, maintenance.redactedUrl(), millis);
+        return new DatabaseBranch(name, maintenance.withDatabase(name), maintenance, metadata, copyMethod(), millis);
+    }
+
+    /**
+     * Drops, on the destination server, this provider's leftovers of {@code target} with the semantics of
+     * {@link TemplateBranchProvider#reapOrphans}: databases of this prefix past their expiry, those of
+     * {@code target} made by a runner and not kept, and those of its exact name form still unlabelled a second after
+     * they were seen. Anything else is left alone.
+     */
+    @Override
+    public List<String> reapOrphans(DatabaseLocation target, Instant now) {
+        DatabaseLocation maintenance = maintenance(target);
+        try (Connection connection = connectMaintenance(maintenance)) {
+            return BranchDatabases.dropOrphans(connection,
+                    BranchDatabases.orphans(connection, naming, target.database(), now));
+        } catch (SQLException e) {
+            throw new BranchException("Could not look for orphan branches on " + maintenance.redactedUrl() + ": "
+                    + Sql.describe(e), e);
+        }
+    }
+
+    // Branch management (see DatabaseBranchManagement): a named branch is a database of exactly that name.
+
+    @Override
+    public BranchInfo createBranch(DatabaseLocation parent, String name, Duration expiresAfter) {
+        return management.create(parent, name, expiresAfter);
+    }
+
+    @Override
+    public List<BranchInfo> listBranches(DatabaseLocation parent) {
+        return management.list(parent);
+    }
+
+    @Override
+    public BranchInfo resetBranch(DatabaseLocation parent, String name) {
+        return management.reset(parent, name);
+    }
+
+    @Override
+    public BranchInfo extendBranch(DatabaseLocation parent, String name, Instant expires) {
+        return management.extend(parent, name, expires);
+    }
+
+    @Override
+    public void deleteBranch(DatabaseLocation parent, String name) {
+        management.delete(parent, name);
+    }
+
+    @Override
+    public DatabaseLocation branchLocation(DatabaseLocation parent, String name) {
+        return management.location(parent, name);
+    }
+
+    private DatabaseLocation maintenance(DatabaseLocation parent) {
+        return destination != null ? destination : parent.withDatabase(maintenanceDatabase);
+    }
+
+    private static Connection connectMaintenance(DatabaseLocation maintenance) {
+        return Sql.connect(maintenance, "the destination server's maintenance database '" + maintenance.database()
+                + "' (set it with SnapshotCopyBranchProvider.builder().destination(...))");
+    }
+
+    private String copyMethod() {
+        String method = "snapshot copy (pg_dump/pg_restore, " + jobs + " job" + (jobs == 1 ? "" : "s");
+        if (schemaOnly) {
+            return method + ", schema only)";
+        }
+        return sampleRows > 0 ? method + ", sample of " + sampleRows + " rows a table)" : method + ")";
+    }
+
+    /**
+     * Copies one snapshot of {@code parent} into a new database {@code name} on {@code maintenance}'s server,
+     * labelled with {@code metadata}. On failure nothing is left: neither the dump nor the database.
+     */
+    private void copy(DatabaseLocation parent, DatabaseLocation maintenance, String name, BranchMetadata metadata) {
+        Path work = createWorkDirectory();
+        try (Connection source = Sql.connect(parent, "the database to copy")) {
+            PgClients.Program pgDump = clients.pgDump(Sql.serverVersion(source));
+            Path pgRestore = clients.pgRestore(pgDump);
+            source.setAutoCommit(false);
+            Sql.execute(source, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            String snapshot = single(source, "SELECT pg_export_snapshot()");
+            String encoding = single(source, "SELECT pg_encoding_to_char(encoding) FROM pg_database "
+                    + "WHERE datname = current_database()");
+            List<CopyProgressTracker.Table> tables = schemaOnly ? List.of() : tables(source);
+            CopyProgressTracker progress = new CopyProgressTracker(parent.database(), tables, listener);
+            Path dump = work.resolve("dump");
+            List<String> dumpCommand = new ArrayList<>(List.of(pgDump.path().toString(),
+                    "--dbname=" + PgClients.conninfo(parent), "--format=directory", "--file=" + dump,
+                    "--snapshot=" + snapshot, "--jobs=" + jobs, "--verbose", "--no-sync"));
+            if (schemaOnly || sampleRows > 0) {
+                dumpCommand.add("--schema-only");
+            }
+            progress.phase(CopyProgress.Phase.DUMP);
+            PgClients.run(dumpCommand, PgClients.passwordEnvironment(parent), progress::line,
+                    "pg_dump of '" + parent.database() + "'", PgClients.password(parent));
+            progress.programDone();
+            if (sampleRows == 0) {
+                // The dump holds its snapshot now: the source needs no transaction open during the restore.
+                source.rollback();
+            }
+            try (Connection server = connectMaintenance(maintenance)) {
+                Sql.execute(server, "CREATE DATABASE %I TEMPLATE template0 ENCODING %L", name, encoding);
+                try {
+                    BranchDatabases.comment(server, name, metadata);
+                    progress.phase(CopyProgress.Phase.RESTORE);
+                    DatabaseLocation branch = maintenance.withDatabase(name);
+                    if (sampleRows > 0) {
+                        restore(pgRestore, dump, branch, progress, "--section=pre-data");
+                        SampleCopy.copy(source, branch, sampleRows, work);
+                        restore(pgRestore, dump, branch, progress, "--section=post-data");
+                    } else {
+                        restore(pgRestore, dump, branch, progress);
+                    }
+                    progress.complete();
+                } catch (SQLException | RuntimeException e) {
+                    BranchDatabases.dropQuietly(server, name, e);
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new BranchException("Could not copy database '" + parent.database() + "' at "
+                    + parent.redactedUrl() + " to '" + name + "' at " + maintenance.redactedUrl() + ": "
+                    + Sql.describe(e), e);
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private void restore(Path pgRestore, Path dump, DatabaseLocation branch, CopyProgressTracker progress,
+                         String... options) {
+        List<String> command = new ArrayList<>(List.of(pgRestore.toString(), "--dbname=" + PgClients.conninfo(branch),
+                "--jobs=" + jobs, "--verbose", "--no-owner", "--no-privileges", "--no-subscriptions",
+                "--exit-on-error"));
+        command.addAll(List.of(options));
+        command.add(dump.toString());
+        PgClients.run(command, PgClients.passwordEnvironment(branch), progress::line, "pg_restore into '"
+                + branch.database() + "'", PgClients.password(branch));
+        progress.programDone();
+    }
+
+    /** The tables with data, with sizes from the catalog: no lock beyond ACCESS SHARE, which writers never wait for. */
+    private static List<CopyProgressTracker.Table> tables(Connection source) throws SQLException {
+        List<CopyProgressTracker.Table> tables = new ArrayList<>();
+        try (Statement statement = source.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT n.nspname, c.relname, pg_table_size(c.oid), "
+                     + "greatest(c.reltuples, 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     + "WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                     + "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%' "
+                     + "ORDER BY 1, 2")) {
+            while (rows.next()) {
+                tables.add(new CopyProgressTracker.Table(rows.getString(1), rows.getString(2), rows.getLong(3),
+                        rows.getLong(4)));
+            }
+        }
+        return tables;
+    }
+
+    private static String single(Connection connection, String query) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private Path createWorkDirectory() {
+        try {
+            // rwx for this user only (POSIX): the dump is a copy of the data
+            return workDirectory == null ? Files.createTempDirectory("rehearsal-snapshot-")
+                    : Files.createTempDirectory(workDirectory, "rehearsal-snapshot-");
+        } catch (IOException e) {
+            throw new BranchException("Could not create a directory for the dump in " + (workDirectory == null
+                    ? System.getProperty("java.io.tmpdir") : workDirectory) + ": " + e.getMessage()
+                    + ". Set one with room for the dump: SnapshotCopyBranchProvider.builder().workDirectory(...)", e);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete the dump directory {}: {}. Delete it by hand: it holds a copy of the data",
+                    directory, e.getMessage());
+        }
+    }
+
+    /** Configures a {@link SnapshotCopyBranchProvider}; every setter checks its argument at once. */
+    public static final class Builder {
+        private String prefix = TemplateBranchProvider.DEFAULT_PREFIX;
+        private DatabaseLocation destination;
+        private String maintenanceDatabase = "postgres";
+        private Path pgDumpPath;
+        private Path pgRestorePath;
+        private Path debianRoot = PgClients.DEBIAN_ROOT;
+        private int jobs = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private boolean schemaOnly;
+        private int sampleRows;
+        private CopyProgress.Listener listener = progress -> { };
+        private Path workDirectory;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The prefix of the names of branches made for rehearsals; rules as for the template provider. */
+        public Builder prefix(String prefix) {
+            this.prefix = BranchNaming.requireValidPrefix(prefix);
+            return this;
+        }
+
+        /**
+         * The server to make branches on, as a location of a database there to connect to for {@code CREATE/DROP
+         * DATABASE} (e.g. {@code jdbc:postgresql://localhost:5432/postgres}) with a role that has {@code CREATEDB}.
+         * Branches are reached with these credentials. Default: the parent's server, through
+         * {@link #maintenanceDatabase(String)} with the parent's credentials.
+         */
+        public Builder destination(DatabaseLocation server) {
+            this.destination = Objects.requireNonNull(server, "server");
+            return this;
+        }
+
+        /** The database to connect to on the parent's server when no destination is set. Default {@code postgres}. */
+        public Builder maintenanceDatabase(String database) {
+            this.maintenanceDatabase = BranchDatabases.requireMaintenanceDatabase(database);
+            return this;
+        }
+
+        /** The pg_dump to use; pg_restore is then the one beside it unless {@link #pgRestorePath} is set. */
+        public Builder pgDumpPath(Path pgDump) {
+            this.pgDumpPath = Objects.requireNonNull(pgDump, "pgDump");
+            return this;
+        }
+
+        /** The pg_restore to use. Default: the one beside the pg_dump used. */
+        public Builder pgRestorePath(Path pgRestore) {
+            this.pgRestorePath = Objects.requireNonNull(pgRestore, "pgRestore");
+            return this;
+        }
+
+        /** Where Debian-style {@code <major>/bin} client directories are looked for. */
+        Builder debianRoot(Path root) {
+            this.debianRoot = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /**
+         * How many tables pg_dump and pg_restore copy at once (each job is a session on the server). Default: the
+         * number of processors, at most 4.
+         */
+        public Builder jobs(int jobs) {
+            if (jobs < 1 || jobs > 64) {
+                throw new ConfigurationException("jobs must be between 1 and 64, was " + jobs
+                        + ": give about the number of cores the source and destination servers can spare");
+            }
+            this.jobs = jobs;
+            return this;
+        }
+
+        /**
+         * Copies the schema only, no rows: for databases too big to copy, when the migrations' locking and catalog
+         * changes matter but not their run time on real data. Sequences start afresh.
+         */
+        public Builder schemaOnly() {
+            this.schemaOnly = true;
+            return this;
+        }
+
+        /**
+         * Copies at most {@code rowsPerTable} rows of each table, plus every row that the copied rows reference
+         * through foreign keys, all from the one snapshot, so that every foreign key holds on the copy.
+         *
+         * <p>Limits: which rows are sampled is arbitrary (the first ones a sequential scan returns); references are
+         * followed from referencing to referenced rows only (a sampled customer comes without its orders); with
+         * cycles or self references (a manager chain) the closure may take many more rows than
+         * {@code rowsPerTable}, the whole table at worst; partitioned tables are sampled per partition; large objects
+         * are not copied; row-level security on the source applies to what is read.
+         */
+        public Builder sample(int rowsPerTable) {
+            if (rowsPerTable < 1) {
+                throw new ConfigurationException("A sample needs at least 1 row a table, was " + rowsPerTable
+                        + ": give e.g. sample(1000), or schemaOnly() for no rows");
+            }
+            this.sampleRows = rowsPerTable;
+            return this;
+        }
+
+        /** Receives the copy's progress (see {@link CopyProgress}). Default: none, the log only. */
+        public Builder progress(CopyProgress.Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Where the dump is written (in a private subdirectory, deleted after each copy): it needs room for the
+         * compressed dump of the source. Default: {@code java.io.tmpdir}.
+         */
+        public Builder workDirectory(Path directory) {
+            Objects.requireNonNull(directory, "directory");
+            if (!Files.isDirectory(directory)) {
+                throw new ConfigurationException("The work directory " + directory + " does not exist: create it, "
+                        + "or give an existing directory with room for the dump");
+            }
+            this.workDirectory = directory;
+            return this;
+        }
+
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The provider; fails when both {@link #schemaOnly()} and {@link #sample(int)} were asked for. */
+        public SnapshotCopyBranchProvider build() {
+            if (schemaOnly && sampleRows > 0) {
+                throw new ConfigurationException("schemaOnly() and sample(" + sampleRows + ") exclude each other: "
+                        + "choose no rows or a sample of rows");
+            }
+            return new SnapshotCopyBranchProvider(this);
+        }
+    }
+}
