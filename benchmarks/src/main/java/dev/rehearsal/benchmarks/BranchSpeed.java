@@ -3,6 +3,7 @@ package dev.rehearsal.benchmarks;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.branch.SnapshotCopyBranchProvider;
 import dev.rehearsal.branch.TemplateBranchProvider;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.testing.XfsLoopMount;
@@ -135,6 +136,8 @@ public final class BranchSpeed {
                 TemplateBranchProvider.builder().prefix("bench_").clone(false).build()));
         methods.add(provider("FILE_COPY with file_copy_method = clone (template provider)", pg18,
                 TemplateBranchProvider.builder().prefix("bench_").build()));
+        methods.add(provider("snapshot copy provider (live source, pg_dump/pg_restore -j2)", pg15,
+                SnapshotCopyBranchProvider.builder().prefix("bench_").jobs(2).build()));
         methods.add(pgDumpRestore());
         return methods;
     }
