@@ -38,11 +38,11 @@ public final class BranchSpeed {
     private static final Map<String, Long> SIZES = new LinkedHashMap<>();
 
     static {
-        // rows of ~800 bytes (with the primary key): 100 MB and 1 GB on disk; a quick trial of the benchmark itself
+        // rows of ~610 bytes on disk (with the primary key): 100 MB and 1 GB on disk; a quick trial of the benchmark itself
         // with -Drehearsal.bench.quick=true
         boolean quick = Boolean.getBoolean("rehearsal.bench.quick");
-        SIZES.put(quick ? "10 MB" : "100 MB", quick ? 13_000L : 130_000L);
-        SIZES.put(quick ? "20 MB" : "1 GB", quick ? 26_000L : 1_300_000L);
+        SIZES.put(quick ? "10 MB" : "100 MB", quick ? 16_000L : 165_000L);
+        SIZES.put(quick ? "20 MB" : "1 GB", quick ? 32_000L : 1_750_000L);
     }
 
     private final Path work;

@@ -36,6 +36,10 @@ final class ClonePool implements AutoCloseable {
     private final AtomicInteger misses = new AtomicInteger();
     private final ExecutorService filler;
     private final ExecutorService dropper;
+    /** Each filler and dropper thread keeps one session: opening one costs more than a small clone's copy. */
+    private final ThreadLocal<Connection> session = new ThreadLocal<>();
+    private final List<Connection> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String strategy;
     private volatile boolean closed;
 
     ClonePool(TestServer server, String template, int size) {
@@ -100,24 +104,58 @@ final class ClonePool implements AutoCloseable {
 
     private String create() {
         String clone = namePrefix + counter.incrementAndGet();
-        try (Connection connection = Sql.connect(server.maintenance(), "the test server")) {
-            String strategy = Sql.serverVersion(connection) >= 150000 ? " STRATEGY FILE_COPY" : "";
-            if (Sql.serverVersion(connection) >= 180000) {
-                Sql.execute(connection, "SET file_copy_method = clone");
-            }
-            Sql.execute(connection, "CREATE DATABASE %I TEMPLATE %I" + strategy, clone, template);
+        try {
+            Connection connection = session();
+            Sql.execute(connection, "CREATE DATABASE %I TEMPLATE %I" + strategy(connection), clone, template);
             return clone;
         } catch (SQLException e) {
+            discardSession();
             throw new IllegalStateException("Cannot clone the migrated template " + template + ": "
                     + Sql.describe(e), e);
         }
     }
 
+    /** FILE_COPY (copy-on-write on PostgreSQL 18 with reflinks) where the server has it. */
+    private String strategy(Connection connection) throws SQLException {
+        if (strategy == null) {
+            int version = Sql.serverVersion(connection);
+            strategy = version >= 150000 ? " STRATEGY FILE_COPY" : "";
+        }
+        return strategy;
+    }
+
     private void drop(String clone) {
-        try (Connection connection = Sql.connect(server.maintenance(), "the test server")) {
-            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", clone);
+        try {
+            Sql.execute(session(), "DROP DATABASE IF EXISTS %I WITH (FORCE)", clone);
         } catch (SQLException | RuntimeException e) {
+            discardSession();
             LOG.warn("Could not drop test database {}: {}", clone, e.getMessage());
+        }
+    }
+
+    private Connection session() throws SQLException {
+        Connection connection = session.get();
+        if (connection == null || connection.isClosed()) {
+            connection = Sql.connect(server.maintenance(), "the test server");
+            if (Sql.serverVersion(connection) >= 180000) {
+                Sql.execute(connection, "SET file_copy_method = clone");
+            }
+            session.set(connection);
+            sessions.add(connection);
+        }
+        return connection;
+    }
+
+    private void discardSession() {
+        Connection connection = session.get();
+        session.remove();
+        if (connection != null) {
+            sessions.remove(connection);
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // broken anyway
+            }
         }
     }
 
@@ -136,6 +174,14 @@ final class ClonePool implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        for (Connection connection : sessions) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // closing anyway
+            }
+        }
+        sessions.clear();
         LOG.debug("Closed the pool of {} ({} wait(s) for a clone)", template, misses.get());
     }
 
