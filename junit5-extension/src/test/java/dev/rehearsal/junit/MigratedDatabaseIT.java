@@ -88,6 +88,26 @@ class MigratedDatabaseIT {
         assertThat(oid(first)).as("the template of the old migrations is dropped").isNull();
     }
 
+    @Test
+    void throughTheEngineAChangedMigrationGivesTestsTheNewSchema(@TempDir Path migrations) throws Exception {
+        Files.writeString(migrations.resolve("V1__notes.sql"), "CREATE TABLE notes (id int PRIMARY KEY);");
+        System.setProperty(ChangingMigrations.LOCATION, "filesystem:" + migrations);
+        try {
+            SEEN.clear();
+            run(ChangingMigrations.class).assertStatistics(stats -> stats.succeeded(1));
+            List<String> before = new ArrayList<>(ChangingMigrations.COLUMNS);
+
+            Files.writeString(migrations.resolve("V1__notes.sql"), "CREATE TABLE notes (id int PRIMARY KEY, body text);");
+            run(ChangingMigrations.class).assertStatistics(stats -> stats.succeeded(1));
+
+            assertThat(before).containsExactly("id");
+            assertThat(ChangingMigrations.COLUMNS).containsExactly("id", "body");
+            assertThat(ChangingMigrations.TEMPLATES).hasSize(2).doesNotHaveDuplicates();
+        } finally {
+            System.clearProperty(ChangingMigrations.LOCATION);
+        }
+    }
+
     private static Events run(Class<?> fixture) {
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute().testEvents();
     }
@@ -174,6 +194,30 @@ class MigratedDatabaseIT {
                 rows.next();
                 assertThat(rows.getInt(1)).isEqualTo(2);
                 SEEN.add(rows.getString(2));
+            }
+        }
+    }
+
+    /** Its migrations are where a system property says, read when each test instance is made. */
+    static class ChangingMigrations {
+        static final String LOCATION = "rehearsal.test.fixtureLocation";
+        static final List<String> COLUMNS = new java.util.concurrent.CopyOnWriteArrayList<>();
+        static final List<String> TEMPLATES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @RegisterExtension
+        MigratedDatabase database = MigratedDatabase.with(FlywayEngine.of(Flyway.configure()
+                .locations(System.getProperty(LOCATION))));
+
+        @Test
+        void seesTheCurrentSchema(Connection connection) throws SQLException {
+            TEMPLATES.add(database.template());
+            COLUMNS.clear();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT attname FROM pg_attribute WHERE attrelid = "
+                         + "'notes'::regclass AND attnum > 0 ORDER BY attnum")) {
+                while (rows.next()) {
+                    COLUMNS.add(rows.getString(1));
+                }
             }
         }
     }
