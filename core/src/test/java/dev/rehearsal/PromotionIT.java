@@ -3,16 +3,15 @@ package dev.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.check.Check;
+import dev.rehearsal.testing.HeldLock;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -79,7 +78,8 @@ class PromotionIT {
         String target = databases.create("lock_retry", RehearsalIT.SHOP);
         CompletableFuture<Void> released = new CompletableFuture<>();
         Check aLongTransactionStarts = context -> {
-            releaseLater(hold(target, "long-report", "SELECT count(*) FROM customers"), 2500, released);
+            HeldLock.hold(postgres, target, "long-report", "SELECT count(*) FROM customers")
+                    .releaseAfter(Duration.ofMillis(2500)).whenComplete((ok, e) -> complete(released, e));
             return List.of();
         };
 
@@ -110,14 +110,16 @@ class PromotionIT {
         String target = databases.create("lock_give_up", RehearsalIT.SHOP);
         postgres.execute(target, HISTORY); // the engine's own table, which it would otherwise create
         String before = postgres.describe(target);
+        AtomicReference<HeldLock> held = new AtomicReference<>();
         Check aTransactionThatNeverEnds = context -> {
-            hold(target, "stuck-batch-job", "SELECT count(*) FROM customers");
+            held.set(HeldLock.hold(postgres, target, "stuck-batch-job", "SELECT count(*) FROM customers"));
             return List.of();
         };
 
         Outcome outcome = rehearsal(target, new ScriptEngine().migration("1", ADD_NOTE))
                 .check(aTransactionThatNeverEnds).lockTimeout(Duration.ofMillis(200))
                 .retryBackoff(Duration.ofMillis(100)).lockRetries(2).load().run();
+        held.get().close();
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTION_FAILED);
         assertThat(outcome.promotion().attempts()).isEqualTo(3);
@@ -136,7 +138,8 @@ class PromotionIT {
         CompletableFuture<Void> released = new CompletableFuture<>();
         Check aConflictingLockIsTaken = context -> {
             // SHARE conflicts with the SHARE UPDATE EXCLUSIVE lock CONCURRENTLY takes first
-            releaseLater(hold(target, "vacuum-like", "LOCK TABLE customers IN SHARE MODE"), 1500, released);
+            HeldLock.hold(postgres, target, "vacuum-like", "LOCK TABLE customers IN SHARE MODE")
+                    .releaseAfter(Duration.ofMillis(1500)).whenComplete((ok, e) -> complete(released, e));
             return List.of();
         };
 
@@ -210,28 +213,12 @@ class PromotionIT {
         assertThat(outcome.promotion().fingerprint()).hasSize(64);
     }
 
-    /** A session on {@code target}, opened now (after the branch was made), inside a transaction that ran sql. */
-    private Connection hold(String target, String application, String sql) {
-        Connection holder = databases.session(target, application);
-        try (Statement statement = holder.createStatement()) {
-            holder.setAutoCommit(false);
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+    private static void complete(CompletableFuture<Void> released, Throwable failure) {
+        if (failure == null) {
+            released.complete(null);
+        } else {
+            released.completeExceptionally(failure);
         }
-        return holder;
-    }
-
-    private static void releaseLater(Connection holder, long millis, CompletableFuture<Void> released) {
-        CompletableFuture.runAsync(() -> {
-            try {
-                Thread.sleep(millis);
-                holder.commit();
-                released.complete(null);
-            } catch (Exception e) {
-                released.completeExceptionally(e);
-            }
-        });
     }
 
     private Rehearsal.Builder rehearsal(String target, ScriptEngine engine) {

@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * }</pre>
  */
-public final class SnapshotCopyBranchProvider implements BranchProvider {
+public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
     /** The purpose of a branch made through branch management. */
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotCopyBranchProvider.class);
 
@@ -148,36 +147,9 @@ public final class SnapshotCopyBranchProvider implements BranchProvider {
         }
     }
 
-    // Branch management (see DatabaseBranchManagement): a named branch is a database of exactly that name.
-
     @Override
-    public BranchInfo createBranch(DatabaseLocation parent, String name, Duration expiresAfter) {
-        return management.create(parent, name, expiresAfter);
-    }
-
-    @Override
-    public List<BranchInfo> listBranches(DatabaseLocation parent) {
-        return management.list(parent);
-    }
-
-    @Override
-    public BranchInfo resetBranch(DatabaseLocation parent, String name) {
-        return management.reset(parent, name);
-    }
-
-    @Override
-    public BranchInfo extendBranch(DatabaseLocation parent, String name, Instant expires) {
-        return management.extend(parent, name, expires);
-    }
-
-    @Override
-    public void deleteBranch(DatabaseLocation parent, String name) {
-        management.delete(parent, name);
-    }
-
-    @Override
-    public DatabaseLocation branchLocation(DatabaseLocation parent, String name) {
-        return management.location(parent, name);
+    DatabaseBranchManagement management() {
+        return management;
     }
 
     private DatabaseLocation maintenance(DatabaseLocation parent) {

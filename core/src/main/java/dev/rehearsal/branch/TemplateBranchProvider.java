@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * BranchProvider provider = TemplateBranchProvider.builder().prefix("ci_rehearsal_").build();
  * }</pre>
  */
-public final class TemplateBranchProvider implements BranchProvider {
+public final class TemplateBranchProvider extends DatabaseBranchProvider {
     /** The default branch name prefix. */
     public static final String DEFAULT_PREFIX = BranchNaming.DEFAULT_PREFIX;
 
@@ -273,36 +273,9 @@ public final class TemplateBranchProvider implements BranchProvider {
         return copyMethod;
     }
 
-    // Branch management (see DatabaseBranchManagement): a named branch is a database of exactly that name.
-
     @Override
-    public BranchInfo createBranch(DatabaseLocation parent, String name, Duration expiresAfter) {
-        return management.create(parent, name, expiresAfter);
-    }
-
-    @Override
-    public List<BranchInfo> listBranches(DatabaseLocation parent) {
-        return management.list(parent);
-    }
-
-    @Override
-    public BranchInfo resetBranch(DatabaseLocation parent, String name) {
-        return management.reset(parent, name);
-    }
-
-    @Override
-    public BranchInfo extendBranch(DatabaseLocation parent, String name, Instant expires) {
-        return management.extend(parent, name, expires);
-    }
-
-    @Override
-    public void deleteBranch(DatabaseLocation parent, String name) {
-        management.delete(parent, name);
-    }
-
-    @Override
-    public DatabaseLocation branchLocation(DatabaseLocation parent, String name) {
-        return management.location(parent, name);
+    DatabaseBranchManagement management() {
+        return management;
     }
 
     /** A labelled copy of the parent, for branch management. */

@@ -7,8 +7,7 @@ import dev.rehearsal.Outcome;
 import dev.rehearsal.Promotion;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
-import java.sql.Connection;
-import java.sql.Statement;
+import dev.rehearsal.testing.HeldLock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,37 +24,20 @@ class FlywayPromotionIT {
     @Test
     void aFlywayMigrationBlockedByALongTransactionIsRetriedAndRecordedOnce() throws Exception {
         String target = Shop.production("flyway_lock_retry");
-        AtomicReference<Connection> holder = new AtomicReference<>();
-        CompletableFuture<Void> released = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<Void>> released = new AtomicReference<>();
 
         Outcome outcome = Rehearsal.configure().target(POSTGRES.jdbcUrl(target), "postgres", null)
                 .engine(FlywayEngine.of(Shop.flyway(target, "db/base", "db/safe")))
                 .check(context -> {
                     // after the branch was made, the application starts a long transaction reading customers
-                    Connection session = POSTGRES.openSession(target, "nightly-report");
-                    holder.set(session);
-                    try (Statement statement = session.createStatement()) {
-                        session.setAutoCommit(false);
-                        statement.executeQuery("SELECT count(*) FROM customers").close();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    CompletableFuture.runAsync(() -> {
-                        try {
-                            Thread.sleep(2000);
-                            session.commit();
-                            released.complete(null);
-                        } catch (Exception e) {
-                            released.completeExceptionally(e);
-                        }
-                    });
+                    released.set(HeldLock.hold(POSTGRES, target, "nightly-report", "SELECT count(*) FROM customers")
+                            .releaseAfter(Duration.ofSeconds(2)));
                     return List.of();
                 })
                 .lockTimeout(Duration.ofMillis(250)).retryBackoff(Duration.ofMillis(300)).lockRetries(20)
                 .load().run();
 
-        released.get(10, TimeUnit.SECONDS);
-        holder.get().close();
+        released.get().get(10, TimeUnit.SECONDS);
         assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
         Promotion promotion = outcome.promotion();
         assertThat(promotion.retries()).isNotEmpty().allSatisfy(retry -> {

@@ -13,13 +13,12 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.RehearsalFailedException;
 import dev.rehearsal.Verdict;
 import dev.rehearsal.branch.TemplateBranchProvider;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.rehearsal.testing.HeldLock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The rehearsal pipeline end to end with Liquibase, on the embedded PostgreSQL. */
@@ -57,31 +56,17 @@ class LiquibaseRehearsalIT {
         String target = Shop.production("lock_retry");
         String reference = Shop.twin(target);
         Shop.liquibaseUpdate(reference, SAFE);
-        CompletableFuture<Connection> released = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<Void>> released = new AtomicReference<>();
 
         Outcome outcome = rehearsal(target, SAFE).check(context -> {
             // after the branch was made, the application starts a long transaction reading customers
-            Connection session = POSTGRES.openSession(target, "nightly-report");
-            try (Statement statement = session.createStatement()) {
-                session.setAutoCommit(false);
-                statement.executeQuery("SELECT count(*) FROM customers").close();
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            CompletableFuture.runAsync(() -> {
-                try {
-                    Thread.sleep(2000);
-                    session.commit();
-                    released.complete(session);
-                } catch (Exception e) {
-                    released.completeExceptionally(e);
-                }
-            });
+            released.set(HeldLock.hold(POSTGRES, target, "nightly-report", "SELECT count(*) FROM customers")
+                    .releaseAfter(Duration.ofSeconds(2)));
             return List.of();
         }).lockTimeout(Duration.ofMillis(250)).retryBackoff(Duration.ofMillis(300))
                 .lockRetries(20).load().run();
 
-        released.get(10, TimeUnit.SECONDS).close();
+        released.get().get(10, TimeUnit.SECONDS);
         assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
         assertThat(outcome.promotion().retries()).isNotEmpty().allSatisfy(retry ->
                 assertThat(retry.migration()).isEqualTo(changeset(SAFE, "add-loyalty-points")));
