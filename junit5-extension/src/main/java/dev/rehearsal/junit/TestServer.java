@@ -36,11 +36,16 @@ final class TestServer {
         if (shared == null) {
             String url = setting(URL_PROPERTY, "REHEARSAL_TEST_URL");
             shared = url != null
-                    ? new TestServer(DatabaseLocation.of(url, setting(USER_PROPERTY, "REHEARSAL_TEST_USER"),
-                            setting(PASSWORD_PROPERTY, "REHEARSAL_TEST_PASSWORD")), false)
+                    ? external(DatabaseLocation.of(url, setting(USER_PROPERTY, "REHEARSAL_TEST_USER"),
+                            setting(PASSWORD_PROPERTY, "REHEARSAL_TEST_PASSWORD")))
                     : embedded();
         }
         return shared;
+    }
+
+    /** A server someone else runs: nothing on it is dropped but what this JVM made. */
+    static TestServer external(DatabaseLocation maintenance) {
+        return new TestServer(maintenance, false);
     }
 
     /** The server's maintenance database ({@code postgres} for the embedded one, the URL's for an external one). */
