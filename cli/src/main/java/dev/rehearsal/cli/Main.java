@@ -1,0 +1,292 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.ErrorCode;
+import dev.rehearsal.Outcome;
+import dev.rehearsal.Rehearsal;
+import dev.rehearsal.RehearsalException;
+import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManager;
+import dev.rehearsal.branch.TemplateBranchProvider;
+import dev.rehearsal.engine.MigrationEngine;
+import dev.rehearsal.flyway.FlywayEngine;
+import dev.rehearsal.liquibase.LiquibaseEngine;
+import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.report.MarkdownReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.flywaydb.core.Flyway;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar rehearsal.jar <command>}: rehearse or migrate a database, manage branches, or run the demo.
+ * Exit codes: 0 success, 1 blocked by findings, 2 failed on the branch, 3 promotion failed, 4 branch error,
+ * 5 database unreachable, 6 another runner kept the target, 7 target changed, 8 target diverged, 64 usage or
+ * configuration error.
+ */
+@Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Rehearses PostgreSQL migrations on a branch of the target before they touch it.",
+        subcommands = {Main.RehearseCommand.class, Main.MigrateCommand.class, Main.BranchCommand.class,
+                DemoCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  success (passed, promoted or nothing pending)", "  1  blocked by findings",
+                "  2  a migration failed on the branch", "  3  promotion failed", "  4  branch error",
+                "  5  database unreachable", "  6  another runner kept the target", "  7  the target changed",
+                "  8  the target diverged from the branch", " 64  usage or configuration error"})
+public final class Main implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line; returns the exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        CommandLine command = new CommandLine(new Main());
+        command.setOut(out);
+        command.setErr(err);
+        command.setExitCodeExceptionMapper(e -> e instanceof RehearsalException r ? r.code().exitCode()
+                : ErrorCode.CONFIGURATION.exitCode());
+        command.setParameterExceptionHandler((e, arguments) -> {
+            e.getCommandLine().getErr().println("rehearsal: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return ErrorCode.CONFIGURATION.exitCode();
+        });
+        command.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("rehearsal: " + DatabaseLocation.redact(String.valueOf(e.getMessage())));
+            return e instanceof RehearsalException r ? r.code().exitCode() : 70;
+        });
+        return command.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where the target is and how to log in; the password never on the command line. */
+    static final class TargetOptions {
+        @Option(names = "--url", required = true, description = "JDBC URL of the target, e.g. "
+                + "jdbc:postgresql://db:5432/shop")
+        String url;
+
+        @Option(names = "--user", description = "database user")
+        String user;
+
+        @Option(names = "--password-env", defaultValue = "REHEARSAL_PASSWORD", description = "environment variable "
+                + "holding the password (default: ${DEFAULT-VALUE}); passwords are never taken as arguments")
+        String passwordEnv;
+
+        DatabaseLocation location() {
+            String password = System.getenv(passwordEnv);
+            return DatabaseLocation.of(url, user, password == null || password.isEmpty() ? null : password);
+        }
+    }
+
+    /** Flyway locations or a Liquibase changelog: exactly one. */
+    static final class EngineOptions {
+        @Option(names = "--locations", split = ",", description = "Flyway locations, e.g. "
+                + "filesystem:src/main/resources/db/migration")
+        List<String> locations;
+
+        @Option(names = "--changelog", description = "Liquibase changelog, e.g. db/changelog/main.yaml (searched "
+                + "in the working directory)")
+        String changelog;
+
+        MigrationEngine engine() {
+            if (locations != null && changelog == null) {
+                return FlywayEngine.of(Flyway.configure().locations(locations.toArray(String[]::new)));
+            }
+            if (changelog != null && locations == null) {
+                return LiquibaseEngine.configure().changelog(changelog)
+                        .searchPath(Path.of("").toAbsolutePath().toString()).load();
+            }
+            throw new ConfigurationException("Give the migrations: either --locations (Flyway) or --changelog "
+                    + "(Liquibase), not both");
+        }
+    }
+
+    /** What rehearse and migrate share. */
+    abstract static class RunCommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        TargetMixin target;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        EngineOptions engine;
+
+        @Option(names = "--format", defaultValue = "text", description = "what to print: text, json or markdown "
+                + "(default: ${DEFAULT-VALUE})")
+        Format format;
+
+        @Option(names = "--report", description = "also write the JSON report to this file")
+        Path report;
+
+        @Option(names = "--markdown-report", description = "also write the Markdown report (for a pull-request "
+                + "comment) to this file")
+        Path markdownReport;
+
+        @Option(names = "--lock-timeout", description = "lock_timeout on the target during promotion, e.g. 5s")
+        String lockTimeout;
+
+        @Option(names = "--keep-failed-branch", description = "keep the branch of a failed run this long, e.g. 8h")
+        String keepFailedBranch;
+
+        abstract Outcome execute(Rehearsal rehearsal);
+
+        @Override
+        public Integer call() {
+            Rehearsal.Builder builder = Rehearsal.configure().target(target.options.location())
+                    .engine(engine.engine());
+            if (report != null) {
+                builder.reportTo(report);
+            }
+            if (markdownReport != null) {
+                builder.markdownReportTo(markdownReport);
+            }
+            if (lockTimeout != null) {
+                builder.lockTimeout(duration(lockTimeout, "--lock-timeout"));
+            }
+            if (keepFailedBranch != null) {
+                builder.keepFailedBranch(duration(keepFailedBranch, "--keep-failed-branch"));
+            }
+            Outcome outcome = execute(builder.load());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(switch (format) {
+                case text -> ConsoleSummary.render(outcome);
+                case json -> JsonReport.toJson(outcome);
+                case markdown -> MarkdownReport.render(outcome);
+            });
+            return outcome.verdict().exitCode();
+        }
+    }
+
+    /** The target options as a picocli mixin. */
+    static final class TargetMixin {
+        @ArgGroup(exclusive = false, multiplicity = "1", heading = "Target:%n")
+        TargetOptions options;
+    }
+
+    enum Format { text, json, markdown }
+
+    @Command(name = "rehearse", mixinStandardHelpOptions = true, description = "Branch the target, apply the pending "
+            + "migrations to the branch, check the evidence, drop the branch. Never changes the target.")
+    static final class RehearseCommand extends RunCommand {
+        @Override
+        Outcome execute(Rehearsal rehearsal) {
+            return rehearsal.rehearse();
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Rehearse, then apply exactly the "
+            + "rehearsed migrations to the target when nothing blocks.")
+    static final class MigrateCommand extends RunCommand {
+        @Override
+        Outcome execute(Rehearsal rehearsal) {
+            return rehearsal.run();
+        }
+    }
+
+    @Command(name = "branch", mixinStandardHelpOptions = true, description = "Named branches of the target for "
+            + "people: create, list, reset to the parent's current state, delete.")
+    static final class BranchCommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(index = "0", description = "create, list, reset, delete or url")
+        String action;
+
+        @CommandLine.Parameters(index = "1", arity = "0..1", description = "the branch name, e.g. dev-alice")
+        String name;
+
+        @Mixin
+        TargetMixin target;
+
+        @Option(names = "--expires", defaultValue = "7d", description = "how long a created branch lives "
+                + "(default: ${DEFAULT-VALUE})")
+        String expires;
+
+        @Override
+        public Integer call() {
+            BranchManager branches = BranchManager.of(TemplateBranchProvider.create(), target.options.location());
+            PrintWriter out = spec.commandLine().getOut();
+            switch (action) {
+                case "list" -> branches.list().forEach(b -> out.println(line(b)));
+                case "create" -> out.println(line(branches.create(required(), duration(expires, "--expires"))));
+                case "reset" -> out.println(line(branches.reset(required())));
+                case "delete" -> {
+                    branches.delete(required());
+                    out.println("deleted " + name);
+                }
+                case "url" -> out.println(branches.location(required()).redactedUrl());
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "Unknown branch action '"
+                        + action + "': use create, list, reset, delete or url");
+            }
+            return 0;
+        }
+
+        private String required() {
+            if (name == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "branch " + action + " needs the "
+                        + "branch name, e.g. rehearsal branch " + action + " dev-alice --url ...");
+            }
+            return name;
+        }
+
+        private static String line(BranchInfo branch) {
+            return String.format(Locale.ROOT, "%-30s parent %-20s created %s expires %s %s", branch.name(),
+                    branch.parent(), branch.created(), branch.expires(), branch.url());
+        }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    /** {@code 500ms}, {@code 5s}, {@code 10m}, {@code 8h}, {@code 7d}, or ISO-8601 ({@code PT5S}). */
+    static Duration duration(String text, String option) {
+        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(option + " " + text + " is not a duration: write e.g. 500ms, 5s, 10m, "
+                    + "8h or 7d");
+        }
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"rehearsal " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

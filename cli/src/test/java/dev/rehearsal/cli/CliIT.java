@@ -1,0 +1,177 @@
+package dev.rehearsal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.testing.TestDatabases;
+import dev.rehearsal.testing.TestPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real jar, run as a process the way a CI step runs it. */
+class CliIT {
+    private static final Path JAR = Path.of(System.getProperty("rehearsal.cli.jar", "target/rehearsal.jar"));
+    private static final String SHOP = "CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL, note text); "
+            + "INSERT INTO customers SELECT i, 'c' || (i % 40) || '@example.com', 'n' FROM generate_series(1, 200) i;";
+
+    @RegisterExtension
+    final TestDatabases databases = new TestDatabases();
+    private final TestPostgres postgres = databases.postgres();
+
+    @TempDir
+    Path migrations;
+
+    record Result(int exit, String out, String err) {
+    }
+
+    @Test
+    void migratePromotesASafeChangeAndExitsZero() throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+
+        Result result = cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
+                "--locations", "filesystem:" + migrations);
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains(": PROMOTED");
+        assertThat(postgres.query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = "
+                + "'phone'")).containsExactly("1");
+    }
+
+    @Test
+    void aMigrationThatFailsOnTheDataExitsTwoAndTheJsonCarriesTheFinding() throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__unique.sql"), "CREATE UNIQUE INDEX customers_email ON customers "
+                + "(email);");
+
+        Result result = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl(target), "--user", "postgres",
+                "--locations", "filesystem:" + migrations, "--format", "json");
+
+        assertThat(result.exit()).isEqualTo(2);
+        JsonNode report = new ObjectMapper().readTree(result.out());
+        assertThat(report.get("verdict").asText()).isEqualTo("FAILED_ON_BRANCH");
+        assertThat(report.get("failure").get("sqlState").asText()).isEqualTo("23505");
+        assertThat(report.get("findings").findValuesAsText("kind")).contains("failed-on-data");
+    }
+
+    @Test
+    void aBlockingFindingExitsOneAndTheMarkdownSaysWhy() throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__drop_note.sql"), "ALTER TABLE customers DROP COLUMN note;");
+
+        Result result = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl(target), "--user", "postgres",
+                "--locations", "filesystem:" + migrations, "--format", "markdown");
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.out()).startsWith("## ").contains("BLOCKED", "data-loss");
+    }
+
+    @Test
+    void badArgumentsGiveUsageAndSixtyFourAndEveryCommandHasHelp() throws Exception {
+        Result unknown = cli(Map.of(), "rehearse", "--bogus");
+        Result noEngine = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl("postgres"));
+        Result bothEngines = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl("postgres"), "--locations", "x",
+                "--changelog", "y.xml");
+
+        assertThat(unknown.exit()).isEqualTo(64);
+        assertThat(unknown.err()).contains("Unknown option: '--bogus'", "Usage: rehearsal rehearse");
+        assertThat(noEngine.exit()).isEqualTo(64);
+        assertThat(bothEngines.exit()).isEqualTo(64);
+        assertThat(bothEngines.err()).contains("either --locations (Flyway) or --changelog (Liquibase)");
+        for (String command : List.of("rehearse", "migrate", "branch", "demo")) {
+            Result help = cli(Map.of(), command, "--help");
+            assertThat(help.exit()).isZero();
+            assertThat(help.out()).startsWith("Usage: rehearsal " + command);
+        }
+    }
+
+    @Test
+    void anUnreachableServerExitsFiveAndThePasswordIsNeverEchoed() throws Exception {
+        String password = "Pw-" + UUID.randomUUID();
+        String role = databases.role("cli", password);
+        postgres.requirePassword(role);
+        String target = target();
+        postgres.execute("postgres", "ALTER DATABASE " + target + " OWNER TO " + role);
+        postgres.execute(target, "ALTER TABLE customers OWNER TO " + role,
+                "ALTER TABLE flyway_schema_history OWNER TO " + role, "GRANT CREATE ON SCHEMA public TO " + role);
+        Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+
+        Result unreachable = cli(Map.of("REHEARSAL_PASSWORD", password), "rehearse", "--url",
+                "jdbc:postgresql://localhost:1/" + target, "--user", role, "--locations", "filesystem:" + migrations);
+        Result wrong = cli(Map.of("REHEARSAL_PASSWORD", "not-" + password), "rehearse", "--url",
+                postgres.jdbcUrl(target), "--user", role, "--locations", "filesystem:" + migrations);
+        Result right = cli(Map.of("REHEARSAL_PASSWORD", password), "rehearse", "--url", postgres.jdbcUrl(target),
+                "--user", role, "--locations", "filesystem:" + migrations, "--format", "json");
+
+        assertThat(unreachable.exit()).isEqualTo(5);
+        assertThat(wrong.exit()).isEqualTo(5);
+        assertThat(wrong.err()).contains("password authentication failed");
+        assertThat(right.exit()).as(right.err()).isZero();
+        for (Result result : List.of(unreachable, wrong, right)) {
+            assertThat(result.out() + result.err()).doesNotContain(password);
+        }
+    }
+
+    @Test
+    void branchesForPeopleAreCreatedListedResetAndDeleted() throws Exception {
+        String target = target();
+        String name = "dev-cli-" + ProcessHandle.current().pid();
+        databases.dropAfterwards(name);
+        String url = postgres.jdbcUrl(target);
+
+        Result created = cli(Map.of(), "branch", "create", name, "--url", url, "--user", "postgres");
+        postgres.execute(name, "DELETE FROM customers");
+        Result reset = cli(Map.of(), "branch", "reset", name, "--url", url, "--user", "postgres");
+        Result listed = cli(Map.of(), "branch", "list", "--url", url, "--user", "postgres");
+        int rowsAfterReset = Integer.parseInt(postgres.query(name, "SELECT count(*) FROM customers").get(0));
+        Result deleted = cli(Map.of(), "branch", "delete", name, "--url", url, "--user", "postgres");
+
+        assertThat(List.of(created.exit(), reset.exit(), listed.exit(), deleted.exit())).containsOnly(0);
+        assertThat(listed.out()).contains(name, "parent " + target);
+        assertThat(rowsAfterReset).isEqualTo(200);
+        assertThat(postgres.databases()).doesNotContain(name);
+    }
+
+    @Test
+    void theDemoRunsWithNothingToSetUp() throws Exception {
+        Result demo = cli(Map.of(), "demo");
+
+        assertThat(demo.exit()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains(": PROMOTED", ": FAILED_ON_BRANCH", "never touched the shop");
+    }
+
+    /** A shop whose V1 plain Flyway applied: 200 customers, e-mails repeating every 40. */
+    private String target() throws IOException {
+        String target = databases.create("cli");
+        Files.writeString(migrations.resolve("V1__shop.sql"), SHOP);
+        org.flywaydb.core.Flyway.configure().dataSource(postgres.jdbcUrl(target), "postgres", null)
+                .locations("filesystem:" + migrations).load().migrate();
+        return target;
+    }
+
+    private static Result cli(Map<String, String> environment, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("REHEARSAL_PASSWORD");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        var out = process.getInputStream().readAllBytes();
+        var err = process.getErrorStream().readAllBytes();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err, StandardCharsets.UTF_8));
+    }
+}
