@@ -151,6 +151,10 @@ public final class Main implements Runnable {
         @Option(names = "--keep-failed-branch", description = "keep the branch of a failed run this long, e.g. 8h")
         String keepFailedBranch;
 
+        @Option(names = "--wait-for-other-runners", description = "how long to wait for another runner of the same "
+                + "target, e.g. 0s (default 15m)")
+        String waitForOtherRunners;
+
         abstract Outcome execute(Rehearsal rehearsal);
 
         @Override
@@ -168,6 +172,9 @@ public final class Main implements Runnable {
             }
             if (keepFailedBranch != null) {
                 builder.keepFailedBranch(duration(keepFailedBranch, "--keep-failed-branch"));
+            }
+            if (waitForOtherRunners != null) {
+                builder.waitForOtherRunners(duration(waitForOtherRunners, "--wait-for-other-runners"));
             }
             Outcome outcome = execute(builder.load());
             PrintWriter out = spec.commandLine().getOut();

@@ -144,6 +144,43 @@ class CliIT {
     }
 
     @Test
+    void promotionFailedBranchErrorLockedAndDivergedHaveTheirOwnExitCodes() throws Exception {
+        String failsOnTarget = target();
+        String diverges = target();
+        String busy = target();
+        String locked = target();
+
+        // 3: passes on the branch, fails on the target
+        Files.writeString(migrations.resolve("V2__target_only.sql"), "DO $$ BEGIN IF current_database() NOT LIKE "
+                + "'rehearsal\\_%' THEN RAISE EXCEPTION 'refusing to run on %', current_database(); END IF; END $$;");
+        assertThat(cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(failsOnTarget), "--user", "postgres",
+                "--locations", "filesystem:" + migrations).exit()).isEqualTo(3);
+        Files.delete(migrations.resolve("V2__target_only.sql"));
+
+        // 8: the target comes out different from the branch
+        Files.writeString(migrations.resolve("V2__diverges.sql"), "DO $$ BEGIN IF current_database() NOT LIKE "
+                + "'rehearsal\\_%' THEN CREATE INDEX only_here ON customers (note); END IF; END $$;");
+        assertThat(cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(diverges), "--user", "postgres",
+                "--locations", "filesystem:" + migrations).exit()).isEqualTo(8);
+
+        // 4: someone is connected to the target, so no branch can be made
+        databases.session(busy, "billing-service");
+        Result inUse = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl(busy), "--user", "postgres",
+                "--locations", "filesystem:" + migrations);
+        assertThat(inUse.exit()).isEqualTo(4);
+        assertThat(inUse.err()).contains("billing-service");
+
+        // 6: another runner holds the target's turn and this one may not wait
+        try (var session = postgres.openSession("postgres", "other-runner");
+             var statement = session.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + 0x52454852 + ", hashtext('" + locked + "'))");
+            assertThat(cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(locked), "--user", "postgres",
+                    "--locations", "filesystem:" + migrations, "--wait-for-other-runners", "0s").exit())
+                    .isEqualTo(6);
+        }
+    }
+
+    @Test
     void theDemoRunsWithNothingToSetUp() throws Exception {
         Result demo = cli(Map.of(), "demo");
 
