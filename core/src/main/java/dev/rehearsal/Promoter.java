@@ -148,16 +148,11 @@ final class Promoter {
         while (true) {
             attempts++;
             ApplyResult result = engine.apply(guarded, remaining, MigrationObserver.NONE);
-            for (Migration migration : result.applied()) {
-                onTarget.put(migration.id(), State.APPLIED);
-                appliedOnTarget.add(migration.id());
-            }
+            Run.record(onTarget, result);
+            result.applied().forEach(migration -> appliedOnTarget.add(migration.id()));
             EngineFailure engineFailure = result.failure();
             if (engineFailure == null) {
                 break;
-            }
-            if (engineFailure.migration() != null) {
-                onTarget.put(engineFailure.migration().id(), State.FAILED);
             }
             MigrationPlan now = lockTimedOut(engineFailure) && attempts <= config.lockRetries()
                     ? retryable(rehearsed.plan(), appliedOnTarget) : null;

@@ -15,7 +15,6 @@ import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
-import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
 import dev.rehearsal.internal.LeakProofDataSource;
@@ -261,7 +260,8 @@ final class Run {
         }
     }
 
-    private void record(Map<String, State> states, ApplyResult result) {
+    /** Marks the migrations a result applied, and the one that failed, in {@code states}. */
+    static void record(Map<String, State> states, ApplyResult result) {
         for (Migration applied : result.applied()) {
             states.put(applied.id(), State.APPLIED);
         }

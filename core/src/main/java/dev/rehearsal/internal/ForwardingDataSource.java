@@ -11,7 +11,8 @@ import javax.sql.DataSource;
 
 /**
  * A DataSource that wraps another's connections: the settings that are not about connections (log writer, login
- * timeout, parent logger) go to the wrapped one. Subclasses say how they wrap, and whether they may be unwrapped.
+ * timeout, parent logger) go to the wrapped one. Subclasses say how they wrap. It does not unwrap to the wrapped
+ * DataSource — connections taken from that would escape the wrapping — unless a subclass allows it.
  */
 public abstract class ForwardingDataSource implements DataSource {
     protected final DataSource delegate;
@@ -52,5 +53,18 @@ public abstract class ForwardingDataSource implements DataSource {
     @Override
     public Logger getParentLogger() throws SQLFeatureNotSupportedException {
         return delegate.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException(getClass().getSimpleName() + " wraps no " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return type.isInstance(this);
     }
 }

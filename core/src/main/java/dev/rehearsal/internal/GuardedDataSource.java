@@ -75,18 +75,4 @@ public final class GuardedDataSource extends ForwardingDataSource {
             statement.execute(sql);
         }
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        // Not the delegate: connections taken from it would escape the lock timeout.
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("GuardedDataSource wraps no " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }

@@ -58,17 +58,4 @@ public final class LeakProofDataSource extends ForwardingDataSource {
             return true;
         }
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("LeakProofDataSource wraps no " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }
