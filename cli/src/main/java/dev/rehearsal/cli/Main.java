@@ -2,6 +2,7 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.Durations;
 import dev.rehearsal.ErrorCode;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
@@ -17,12 +18,9 @@ import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -168,13 +166,13 @@ public final class Main implements Runnable {
                 builder.markdownReportTo(markdownReport);
             }
             if (lockTimeout != null) {
-                builder.lockTimeout(duration(lockTimeout, "--lock-timeout"));
+                builder.lockTimeout(Durations.parse(lockTimeout, "--lock-timeout"));
             }
             if (keepFailedBranch != null) {
-                builder.keepFailedBranch(duration(keepFailedBranch, "--keep-failed-branch"));
+                builder.keepFailedBranch(Durations.parse(keepFailedBranch, "--keep-failed-branch"));
             }
             if (waitForOtherRunners != null) {
-                builder.waitForOtherRunners(duration(waitForOtherRunners, "--wait-for-other-runners"));
+                builder.waitForOtherRunners(Durations.parse(waitForOtherRunners, "--wait-for-other-runners"));
             }
             Outcome outcome = execute(builder.load());
             PrintWriter out = spec.commandLine().getOut();
@@ -238,7 +236,7 @@ public final class Main implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             switch (action) {
                 case "list" -> branches.list().forEach(b -> out.println(line(b)));
-                case "create" -> out.println(line(branches.create(required(), duration(expires, "--expires"))));
+                case "create" -> out.println(line(branches.create(required(), Durations.parse(expires, "--expires"))));
                 case "reset" -> out.println(line(branches.reset(required())));
                 case "delete" -> {
                     branches.delete(required());
@@ -262,29 +260,6 @@ public final class Main implements Runnable {
         private static String line(BranchInfo branch) {
             return String.format(Locale.ROOT, "%-30s parent %-20s created %s expires %s %s", branch.name(),
                     branch.parent(), branch.created(), branch.expires(), branch.url());
-        }
-    }
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
-    /** {@code 500ms}, {@code 5s}, {@code 10m}, {@code 8h}, {@code 7d}, or ISO-8601 ({@code PT5S}). */
-    static Duration duration(String text, String option) {
-        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
-        try {
-            return Duration.parse(text);
-        } catch (RuntimeException e) {
-            throw new ConfigurationException(option + " " + text + " is not a duration: write e.g. 500ms, 5s, 10m, "
-                    + "8h or 7d");
         }
     }
 

@@ -1,0 +1,49 @@
+package dev.rehearsal;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as people write them in configuration: {@code 500ms}, {@code 5s}, {@code 10m}, {@code 8h}, {@code 7d},
+ * or ISO-8601 ({@code PT5S}). The CLI and the Maven plugin read their time options with it.
+ *
+ * <pre>{@code
+ * Duration wait = Durations.parse("15m", "waitForOtherRunners");
+ * }</pre>
+ */
+public final class Durations {
+    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private Durations() {
+    }
+
+    /**
+     * Parses {@code text}; {@code option} names the setting in the error message.
+     *
+     * @throws ConfigurationException when the text is no duration
+     */
+    public static Duration parse(String text, String option) {
+        if (text == null || text.isBlank()) {
+            throw new ConfigurationException(option + " is empty: write a duration, e.g. 500ms, 5s, 10m, 8h or 7d");
+        }
+        Matcher matcher = SHORT.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(text.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(option + " " + text + " is not a duration: write e.g. 500ms, 5s, 10m, "
+                    + "8h or 7d");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.rehearsal.maven;
+
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManager;
+import dev.rehearsal.branch.TemplateBranchProvider;
+import java.util.Locale;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * The {@code branch-*} goals: named copies of the target for people (one per developer, refreshed with
+ * {@code branch-reset}), made on the target's server with {@code CREATE DATABASE … TEMPLATE}.
+ */
+abstract class AbstractBranchMojo extends AbstractRehearsalMojo {
+    /** The branch's name, e.g. {@code dev-alice}. */
+    @Parameter(property = "rehearsal.branch")
+    String branch;
+
+    final BranchManager branches() {
+        return BranchManager.of(TemplateBranchProvider.create(), target());
+    }
+
+    /** The branch name; an error naming the fix when it is missing. */
+    final String name() {
+        if (branch == null || branch.isBlank()) {
+            throw new ConfigurationException("Which branch? Set <branch> in the plugin's <configuration> or pass "
+                    + "-Drehearsal.branch=dev-alice");
+        }
+        return branch.trim();
+    }
+
+    static String describe(BranchInfo info) {
+        return String.format(Locale.ROOT, "%s (of %s, created %s, expires %s): %s", info.name(), info.parent(),
+                info.created(), info.expires(), info.url());
+    }
+}

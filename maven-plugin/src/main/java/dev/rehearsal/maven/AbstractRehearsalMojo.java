@@ -1,0 +1,178 @@
+package dev.rehearsal.maven;
+
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.RehearsalException;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.inject.Inject;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+
+/**
+ * What every goal shares: where the target is and how to log in, in flyway-maven-plugin's terms. The target comes
+ * from {@code <url>} (or a Flyway/Liquibase configuration file); the user and password from {@code <user>} and
+ * {@code <password>}, else the configuration file, else the {@code settings.xml} server {@code <serverId>}
+ * (default {@code rehearsal}), whose password may be encrypted with {@code mvn --encrypt-password}.
+ *
+ * <p>Mojos keep no state beyond their parameters, so they are thread-safe in parallel builds ({@code -T}).
+ */
+abstract class AbstractRehearsalMojo extends AbstractMojo {
+    /** The settings.xml server read when {@code <serverId>} is not set (and only if it exists). */
+    static final String DEFAULT_SERVER_ID = "rehearsal";
+
+    /** Skips the goal. */
+    @Parameter(property = "rehearsal.skip", defaultValue = "false")
+    boolean skip;
+
+    /** JDBC URL of the target, e.g. {@code jdbc:postgresql://db.example.com:5432/shop}. */
+    @Parameter(property = "rehearsal.url")
+    String url;
+
+    /** The database user. */
+    @Parameter(property = "rehearsal.user")
+    String user;
+
+    /** The user's password. Prefer a settings.xml server ({@code <serverId>}): a POM is often shared. */
+    @Parameter(property = "rehearsal.password")
+    String password;
+
+    /** The id of the settings.xml {@code <server>} holding the user and password. Default: {@code rehearsal}. */
+    @Parameter(property = "rehearsal.serverId")
+    String serverId;
+
+    /**
+     * Flyway configuration files ({@code flyway.toml}, or {@code flyway.conf} properties) to read the target and the
+     * migrations from, e.g. {@code <configFiles><configFile>flyway.toml</configFile></configFiles>}. Later files
+     * win; the plugin's own settings win over all of them.
+     */
+    @Parameter(property = "rehearsal.configFiles")
+    List<File> configFiles;
+
+    /** The {@code [environments.<name>]} of a flyway.toml to use. Default: the file's own, else {@code default}. */
+    @Parameter(property = "rehearsal.environment")
+    String environment;
+
+    /** A Liquibase properties file ({@code liquibase.properties}): changelog, target, contexts, parameters. */
+    @Parameter(property = "rehearsal.propertyFile")
+    File propertyFile;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    MavenProject project;
+
+    @Parameter(defaultValue = "${settings}", readonly = true, required = true)
+    Settings settings;
+
+    @Inject
+    SettingsDecrypter decrypter;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Rehearsal skipped (rehearsal.skip)");
+            return;
+        }
+        try {
+            run();
+        } catch (ConfigurationException e) {
+            throw new MojoExecutionException("Rehearsal is not configured right: " + message(e), e);
+        } catch (RehearsalException e) {
+            throw new MojoExecutionException(message(e), e);
+        }
+    }
+
+    abstract void run() throws MojoExecutionException, MojoFailureException;
+
+    /** The settings of the Flyway configuration files, in order (later files win). */
+    final Map<String, String> flywayFileSettings() {
+        Map<String, String> merged = new java.util.LinkedHashMap<>();
+        if (configFiles != null) {
+            for (File file : configFiles) {
+                merged.putAll(ConfigFiles.flyway(resolve(file), environment));
+            }
+        }
+        return merged;
+    }
+
+    /** The settings of the Liquibase properties file, or none. */
+    final Map<String, String> liquibaseFileSettings() {
+        return propertyFile == null ? Map.of() : ConfigFiles.liquibase(resolve(propertyFile));
+    }
+
+    /** The target, from the plugin's settings, the configuration files and settings.xml, in that order. */
+    final DatabaseLocation target() {
+        Map<String, String> flyway = flywayFileSettings();
+        Map<String, String> liquibase = liquibaseFileSettings();
+        String jdbcUrl = first(url, flyway.get("flyway.url"), liquibase.get("url"));
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            throw new ConfigurationException("No target database: set <url> in the plugin's <configuration> (or "
+                    + "-Drehearsal.url=jdbc:postgresql://host:5432/db), or point <configFiles> at a flyway.toml or "
+                    + "<propertyFile> at a liquibase.properties that has one");
+        }
+        String login = first(user, flyway.get("flyway.user"), liquibase.get("username"));
+        String secret = first(password, flyway.get("flyway.password"), liquibase.get("password"));
+        if (login == null || secret == null) {
+            Server server = server();
+            if (server != null) {
+                login = first(login, server.getUsername());
+                secret = first(secret, server.getPassword());
+            }
+        }
+        return DatabaseLocation.of(jdbcUrl.trim(), login, secret);
+    }
+
+    /** The settings.xml server with its password decrypted; null when none is configured or found by default. */
+    private Server server() {
+        String id = serverId == null ? DEFAULT_SERVER_ID : serverId;
+        Server server = settings == null ? null : settings.getServer(id);
+        if (server == null) {
+            if (serverId != null) {
+                throw new ConfigurationException("settings.xml has no <server> with the id '" + serverId + "': add "
+                        + "one with <username> and <password> (see https://maven.apache.org/settings.html#servers), "
+                        + "or set <serverId> to one that exists");
+            }
+            return null;
+        }
+        SettingsDecryptionResult result = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+        for (SettingsProblem problem : result.getProblems()) {
+            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
+                // the problem's message names the server and the cause, never the password
+                throw new ConfigurationException("Cannot decrypt the password of the settings.xml server '" + id
+                        + "': " + problem.getMessage() + "; check ~/.m2/settings-security.xml (mvn "
+                        + "--encrypt-master-password)");
+            }
+        }
+        getLog().debug("Rehearsal: user and password from the settings.xml server '" + id + "'");
+        return result.getServer();
+    }
+
+    /** A path of the configuration, relative to the project's directory (not the working directory). */
+    final Path resolve(File file) {
+        return file.isAbsolute() ? file.toPath() : project.getBasedir().toPath().resolve(file.toPath());
+    }
+
+    @SafeVarargs
+    static <T> T first(T... values) {
+        for (T value : values) {
+            if (value != null && !(value instanceof String text && text.isBlank())) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    static String message(Throwable e) {
+        return DatabaseLocation.redact(String.valueOf(e.getMessage()));
+    }
+}

@@ -1,0 +1,327 @@
+package dev.rehearsal.maven;
+
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.Durations;
+import dev.rehearsal.Outcome;
+import dev.rehearsal.Rehearsal;
+import dev.rehearsal.Verdict;
+import dev.rehearsal.check.Policy;
+import dev.rehearsal.check.Severity;
+import dev.rehearsal.check.SqlAssertions;
+import dev.rehearsal.engine.MigrationEngine;
+import dev.rehearsal.flyway.FlywayEngine;
+import dev.rehearsal.liquibase.LiquibaseEngine;
+import java.io.File;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.model.Resource;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.flywaydb.core.Flyway;
+
+/**
+ * What {@code rehearse} and {@code migrate} share: the migrations (Flyway or Liquibase, configured as their own
+ * Maven plugins are), the policy, the reports and the verdict, which fails the build unless it is a success.
+ */
+abstract class AbstractRunMojo extends AbstractRehearsalMojo {
+    /** Where Flyway migrations are found when nothing says otherwise, as flyway-maven-plugin users keep them. */
+    static final String DEFAULT_LOCATION = "filesystem:src/main/resources/db/migration";
+
+    /**
+     * Flyway locations, e.g. {@code filesystem:src/main/resources/db/migration} (the default) or
+     * {@code classpath:db/migration} (the project's resources, classes and runtime dependencies). Relative
+     * {@code filesystem:} paths are resolved against the project's directory.
+     */
+    @Parameter(property = "rehearsal.locations")
+    List<String> locations;
+
+    /** Flyway's {@code schemas}: the schemas Flyway manages; the first holds its history table. */
+    @Parameter(property = "rehearsal.schemas")
+    List<String> schemas;
+
+    /**
+     * The schema objects go to when migrations name none (Flyway's {@code defaultSchema}, Liquibase's
+     * {@code defaultSchemaName}).
+     */
+    @Parameter(property = "rehearsal.defaultSchema")
+    String defaultSchema;
+
+    /** Flyway's history table. Default: Flyway's ({@code flyway_schema_history}). */
+    @Parameter(property = "rehearsal.table")
+    String table;
+
+    /** Flyway placeholders, e.g. {@code <placeholders><owner>app</owner></placeholders>}. */
+    @Parameter
+    Map<String, String> placeholders;
+
+    /**
+     * A Liquibase root changelog, as the application names it, e.g. {@code db/changelog/db.changelog-master.yaml};
+     * found in the project's resource directories, then its directory. Setting it (here or in
+     * {@code <propertyFile>}) selects Liquibase.
+     */
+    @Parameter(property = "rehearsal.changeLogFile")
+    String changeLogFile;
+
+    /** Liquibase contexts, e.g. {@code prod}. */
+    @Parameter(property = "rehearsal.contexts")
+    String contexts;
+
+    /** Liquibase labels, e.g. {@code !experimental}. */
+    @Parameter(property = "rehearsal.labels")
+    String labels;
+
+    /** Liquibase changelog parameters ({@code ${name}} in changelogs). */
+    @Parameter
+    Map<String, String> changelogParameters;
+
+    /** Where {@code report.json} and {@code report.md} (for a pull-request comment) are written. */
+    @Parameter(property = "rehearsal.reportDirectory", defaultValue = "${project.build.directory}/rehearsal")
+    File reportDirectory;
+
+    /**
+     * Severities of kinds of finding: {@code blocking}, {@code warning}, {@code info} or {@code ignore}, e.g.
+     * {@code <severities><rows-deleted>blocking</rows-deleted></severities>}.
+     */
+    @Parameter
+    Map<String, String> severities;
+
+    /** A directory of SQL assertions ({@code *.sql}), each run on the migrated branch; rows returned are findings. */
+    @Parameter(property = "rehearsal.assertions")
+    File assertions;
+
+    /** {@code lock_timeout} of each migration on the target during promotion, e.g. {@code 5s} (the default). */
+    @Parameter(property = "rehearsal.lockTimeout")
+    String lockTimeout;
+
+    /** How often a migration that timed out waiting for a lock is retried during promotion (default 5). */
+    @Parameter(property = "rehearsal.lockRetries")
+    Integer lockRetries;
+
+    /** {@code statement_timeout} of each statement on the target during promotion, e.g. {@code 10m}. */
+    @Parameter(property = "rehearsal.statementTimeout")
+    String statementTimeout;
+
+    /** Keep the branch of a failed run this long to look into it, e.g. {@code 8h}. Default: dropped at once. */
+    @Parameter(property = "rehearsal.keepFailedBranch")
+    String keepFailedBranch;
+
+    /** How long to wait for another runner of the same target, e.g. {@code 0s}. Default 15 minutes. */
+    @Parameter(property = "rehearsal.waitForOtherRunners")
+    String waitForOtherRunners;
+
+    /** Runs the rehearsal this goal stands for. */
+    abstract Outcome execute(Rehearsal rehearsal);
+
+    /** Whether a blocked verdict fails the build (only {@code rehearse} can make it a warning). */
+    boolean failOnFindings() {
+        return true;
+    }
+
+    @Override
+    final void run() throws MojoExecutionException, MojoFailureException {
+        try (URLClassLoader classes = projectClassLoader()) {
+            Rehearsal.Builder builder = Rehearsal.configure().target(target()).engine(engine(classes))
+                    .reportTo(reportDirectory.toPath().resolve("report.json"))
+                    .markdownReportTo(reportDirectory.toPath().resolve("report.md"));
+            Policy policy = policy();
+            if (policy != null) {
+                builder.policy(policy);
+            }
+            if (assertions != null) {
+                builder.check(SqlAssertions.fromDirectory(resolve(assertions)));
+            }
+            if (lockTimeout != null) {
+                builder.lockTimeout(Durations.parse(lockTimeout, "lockTimeout"));
+            }
+            if (lockRetries != null) {
+                builder.lockRetries(lockRetries);
+            }
+            if (statementTimeout != null) {
+                builder.statementTimeout(Durations.parse(statementTimeout, "statementTimeout"));
+            }
+            if (keepFailedBranch != null) {
+                builder.keepFailedBranch(Durations.parse(keepFailedBranch, "keepFailedBranch"));
+            }
+            if (waitForOtherRunners != null) {
+                builder.waitForOtherRunners(Durations.parse(waitForOtherRunners, "waitForOtherRunners"));
+            }
+            report(execute(builder.load()));
+        } catch (IOException e) {
+            throw new MojoExecutionException("Cannot close the project's class loader: " + e.getMessage(), e);
+        }
+    }
+
+    /** The summary itself is logged by the run (through SLF4J, which Maven prints); this adds the build's verdict. */
+    private void report(Outcome outcome) throws MojoFailureException {
+        getLog().info("Rehearsal reports: " + reportDirectory.toPath().resolve("report.json") + ", "
+                + reportDirectory.toPath().resolve("report.md"));
+        if (outcome.verdict().isSuccess()) {
+            return;
+        }
+        if (outcome.verdict() == Verdict.BLOCKED && !failOnFindings()) {
+            getLog().warn("Rehearsal BLOCKED, but failOnFindings is false: the build goes on");
+            return;
+        }
+        StringJoiner message = new StringJoiner("\n  ", "Rehearsal " + outcome.verdict() + ":\n  ", "");
+        outcome.reasons().forEach(message::add);
+        throw new MojoFailureException(message(new IllegalStateException(message.toString())));
+    }
+
+    /** The engine: Liquibase when a changelog is configured, else Flyway. */
+    final MigrationEngine engine(ClassLoader classes) {
+        Map<String, String> flyway = flywayFileSettings();
+        Map<String, String> liquibase = liquibaseFileSettings();
+        String changelog = first(changeLogFile, liquibase.get("changeLogFile"), liquibase.get("changelogFile"),
+                liquibase.get("changelog-file"));
+        boolean flywayAsked = locations != null && !locations.isEmpty() || configFiles != null
+                && !configFiles.isEmpty();
+        if (changelog != null && flywayAsked) {
+            throw new ConfigurationException("Both Flyway (<locations>/<configFiles>) and Liquibase "
+                    + "(<changeLogFile>/<propertyFile>) are configured: keep the one the project uses");
+        }
+        return changelog != null ? liquibase(changelog, liquibase, classes) : flyway(flyway, classes);
+    }
+
+    private MigrationEngine flyway(Map<String, String> file, ClassLoader classes) {
+        Map<String, String> settings = new LinkedHashMap<>(file);
+        // the target is Rehearsal's business (the branch, then the target), never Flyway's own connection
+        for (String key : new String[] {"flyway.url", "flyway.user", "flyway.password", "flyway.environment"}) {
+            settings.remove(key);
+        }
+        if (locations != null && !locations.isEmpty()) {
+            settings.put("flyway.locations", String.join(",", locations));
+        }
+        settings.putIfAbsent("flyway.locations", DEFAULT_LOCATION);
+        settings.put("flyway.locations", resolveLocations(settings.get("flyway.locations")));
+        if (schemas != null && !schemas.isEmpty()) {
+            settings.put("flyway.schemas", String.join(",", schemas));
+        }
+        if (defaultSchema != null) {
+            settings.put("flyway.defaultSchema", defaultSchema);
+        }
+        if (table != null) {
+            settings.put("flyway.table", table);
+        }
+        if (placeholders != null) {
+            placeholders.forEach((name, value) -> settings.put("flyway.placeholders." + name,
+                    value == null ? "" : value));
+        }
+        getLog().debug("Rehearsal: Flyway " + settings.keySet());
+        return FlywayEngine.of(Flyway.configure(classes).configuration(settings));
+    }
+
+    /** Relative {@code filesystem:} locations against the project's directory, as flyway-maven-plugin does. */
+    private String resolveLocations(String value) {
+        StringJoiner resolved = new StringJoiner(",");
+        for (String location : value.split(",")) {
+            String trimmed = location.trim();
+            if (trimmed.startsWith("filesystem:")) {
+                trimmed = "filesystem:" + resolve(new File(trimmed.substring("filesystem:".length())));
+            }
+            resolved.add(trimmed);
+        }
+        return resolved.toString();
+    }
+
+    private MigrationEngine liquibase(String changelog, Map<String, String> file, ClassLoader classes) {
+        List<String> searchPath = new ArrayList<>();
+        for (Resource resource : project.getResources()) {
+            Path directory = resolve(new File(resource.getDirectory()));
+            if (Files.isDirectory(directory)) {
+                searchPath.add(directory.toString());
+            }
+        }
+        searchPath.add(project.getBasedir().getAbsolutePath());
+        LiquibaseEngine.Builder builder = LiquibaseEngine.configure().changelog(changelog).classLoader(classes)
+                .searchPath(searchPath.toArray(String[]::new));
+        String contextFilter = first(contexts, file.get("contexts"), file.get("contextFilter"));
+        if (contextFilter != null) {
+            builder.contexts(contextFilter);
+        }
+        String labelFilter = first(labels, file.get("labels"), file.get("labelFilter"));
+        if (labelFilter != null) {
+            builder.labels(labelFilter);
+        }
+        String schema = first(defaultSchema, file.get("defaultSchemaName"));
+        if (schema != null) {
+            builder.defaultSchema(schema);
+        }
+        if (file.get("liquibaseSchemaName") != null) {
+            builder.liquibaseSchema(file.get("liquibaseSchemaName"));
+        }
+        if (file.get("databaseChangeLogTableName") != null) {
+            builder.changelogTable(file.get("databaseChangeLogTableName"));
+        }
+        if (file.get("databaseChangeLogLockTableName") != null) {
+            builder.changelogLockTable(file.get("databaseChangeLogLockTableName"));
+        }
+        file.forEach((key, value) -> {
+            if (key.startsWith("parameter.")) {
+                builder.parameter(key.substring("parameter.".length()), value);
+            }
+        });
+        if (changelogParameters != null) {
+            changelogParameters.forEach((name, value) -> builder.parameter(name, value == null ? "" : value));
+        }
+        return builder.load();
+    }
+
+    private Policy policy() {
+        if (severities == null || severities.isEmpty()) {
+            return null;
+        }
+        Policy.Builder policy = Policy.builder();
+        severities.forEach((kind, severity) -> {
+            String value = severity == null ? "" : severity.trim().toUpperCase(Locale.ROOT);
+            switch (value) {
+                case "IGNORE" -> policy.ignore(kind);
+                case "BLOCKING", "WARNING", "INFO" -> policy.severity(kind, Severity.valueOf(value));
+                default -> throw new ConfigurationException("<severities><" + kind + ">" + severity + "</" + kind
+                        + "> is not a severity: use blocking, warning, info or ignore");
+            }
+        });
+        return policy.build();
+    }
+
+    /**
+     * The project's resources, classes and runtime dependencies, for {@code classpath:} locations, Java migrations
+     * and Liquibase's class path resources. Resources come first: the goals may run before they are copied.
+     */
+    private URLClassLoader projectClassLoader() throws MojoExecutionException {
+        Set<String> elements = new LinkedHashSet<>();
+        for (Resource resource : project.getResources()) {
+            elements.add(resolve(new File(resource.getDirectory())).toString());
+        }
+        try {
+            elements.addAll(project.getRuntimeClasspathElements());
+        } catch (DependencyResolutionRequiredException e) {
+            throw new MojoExecutionException("Cannot resolve the project's runtime class path: " + e.getMessage(), e);
+        }
+        List<URL> urls = new ArrayList<>();
+        for (String element : elements) {
+            File file = new File(element);
+            if (file.exists()) {
+                try {
+                    urls.add(file.toURI().toURL());
+                } catch (MalformedURLException e) {
+                    throw new MojoExecutionException("Not a class path element: " + element, e);
+                }
+            }
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), getClass().getClassLoader());
+    }
+}

@@ -1,0 +1,354 @@
+package dev.rehearsal.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.testing.TestDatabases;
+import dev.rehearsal.testing.TestPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plugin run by a real Maven on the sample projects of {@code src/it}, as a user's build runs it: the plugin
+ * and its dependencies come from {@code target/it-repo}, where {@code maven-invoker-plugin:install} staged them.
+ */
+class MavenPluginIT {
+    private static final Path SAMPLES = Path.of("src/it").toAbsolutePath();
+    private static final Path REPOSITORY = Path.of(System.getProperty("rehearsal.it.repo", "target/it-repo"))
+            .toAbsolutePath();
+    private static final Path BUILD_REPOSITORY = Path.of(System.getProperty("rehearsal.it.buildRepository",
+            System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath();
+    private static final String LIQUIBASE_5 = System.getProperty("rehearsal.it.liquibase5", "5.0.4");
+    private static final String VERSION = System.getProperty("rehearsal.it.version", "0.1.0-SNAPSHOT");
+
+    @RegisterExtension
+    final TestDatabases databases = new TestDatabases();
+    private final TestPostgres postgres = databases.postgres();
+
+    @TempDir
+    Path work;
+
+    record Build(int exit, String output) {
+    }
+
+    @Test
+    void aSafeChangeSetPassesTheBuildWithCredentialsFromSettingsAndLeavesTheTargetAlone() throws Exception {
+        Path project = sample("flyway-safe");
+        String password = "Pw-" + UUID.randomUUID();
+        String role = ownedByNewRole(password);
+        String target = shopAtVersion1(project.resolve("src/main/resources/db/migration"), role);
+
+        Build build = mvn(project, settings(Map.of("rehearsal", new String[] {role, password})), "verify",
+                "-Ddb.url=" + postgres.jdbcUrl(target));
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains("rehearsal-maven-plugin:" + VERSION + ":rehearse", ": PASSED",
+                "customer phone", "BUILD SUCCESS").doesNotContain(password);
+        JsonNode report = new ObjectMapper().readTree(project.resolve("target/rehearsal/report.json").toFile());
+        assertThat(report.get("verdict").asText()).isEqualTo("PASSED");
+        assertThat(project.resolve("target/rehearsal/report.md")).content().contains("PASSED");
+        assertThat(columns(target)).doesNotContain("phone");
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void aDangerousChangeSetFailsTheBuildWithTheFindingInTheOutput() throws Exception {
+        Path project = sample("flyway-dangerous");
+        String target = shopAtVersion1(project.resolve("src/main/resources/db/migration"), null);
+        Path settings = settings(Map.of("rehearsal", new String[] {"postgres", ""}));
+
+        Build failed = mvn(project, settings, "verify", "-Ddb.url=" + postgres.jdbcUrl(target));
+        Build tolerated = mvn(project, settings, "verify", "-Ddb.url=" + postgres.jdbcUrl(target),
+                "-Drehearsal.failOnFindings=false");
+
+        assertThat(failed.exit()).isNotZero();
+        assertThat(failed.output()).contains("BUILD FAILURE", "Rehearsal BLOCKED", "[data-loss]",
+                "drop customer note", "column public.customers.note");
+        assertThat(project.resolve("target/rehearsal/report.md")).content().contains("data-loss");
+        assertThat(tolerated.exit()).as(tolerated.output()).isZero();
+        assertThat(tolerated.output()).contains("[WARNING] Rehearsal of", "[data-loss]",
+                "failOnFindings is false", "BUILD SUCCESS");
+        assertThat(columns(target)).contains("note");
+        assertThat(postgres.query(target, "SELECT count(*) FROM customers WHERE note IS NOT NULL"))
+                .containsExactly("200");
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void migrateReadsTheTargetMigrationsAndPlaceholdersFromTheProjectsFlywayToml() throws Exception {
+        Path project = sample("flyway-toml");
+        String target = shopAtVersion1(project.resolve("sql"), null);
+        replace(project.resolve("flyway.toml"), "@db.url@", postgres.jdbcUrl(target));
+
+        Build build = mvn(project, null, "rehearsal:migrate");
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains(": PROMOTED");
+        assertThat(postgres.query(target, "SELECT col_description('customers'::regclass, 4)"))
+                .containsExactly("default tier: silver");
+        assertThat(postgres.query(target, "SELECT version FROM flyway_schema_history ORDER BY installed_rank"))
+                .containsExactly("1", "2");
+    }
+
+    @Test
+    void aLiquibasePropertiesFileSelectsLiquibaseAndMigrateAppliesTheChangelog() throws Exception {
+        Path project = sample("liquibase");
+        String target = databases.create("mvn_lb", "CREATE TABLE customers (id int PRIMARY KEY, email text)",
+                "INSERT INTO customers SELECT i, 'c' || i FROM generate_series(1, 50) i");
+        replace(project.resolve("liquibase.properties"), "@db.url@", postgres.jdbcUrl(target));
+
+        Build build = mvn(project, null, "rehearsal:migrate");
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains("Liquibase", ": PROMOTED", "customer-phone");
+        assertThat(postgres.query(target, "SELECT data_type FROM information_schema.columns WHERE table_name = "
+                + "'customers' AND column_name = 'phone'")).containsExactly("text");
+        assertThat(postgres.query(target, "SELECT id || ' ' || filename FROM databasechangelog"))
+                .containsExactly("customer-phone db/changelog/main.yaml");
+    }
+
+    @Test
+    void aProjectOnLiquibase5DeclaresItAsThePluginsDependency() throws Exception {
+        Path project = sample("liquibase");
+        String target = databases.create("mvn_lb5", "CREATE TABLE customers (id int PRIMARY KEY, email text)");
+        replace(project.resolve("liquibase.properties"), "@db.url@", postgres.jdbcUrl(target));
+        replace(project.resolve("pom.xml"), "</configuration>", "</configuration><dependencies><dependency>"
+                + "<groupId>org.liquibase</groupId><artifactId>liquibase-core</artifactId><version>"
+                + LIQUIBASE_5 + "</version></dependency></dependencies>");
+
+        Build build = mvn(project, null, "rehearsal:rehearse");
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains("Liquibase " + LIQUIBASE_5, ": PASSED", "customer-phone");
+        assertThat(columns(target)).doesNotContain("phone");
+    }
+
+    @Test
+    void helpListsEveryGoal() throws Exception {
+        Build help = mvn(sample("branches"), null, "rehearsal:help");
+
+        assertThat(help.exit()).as(help.output()).isZero();
+        assertThat(help.output()).contains("rehearsal:rehearse", "rehearsal:migrate", "rehearsal:branch-create",
+                "rehearsal:branch-reset", "rehearsal:branch-delete", "rehearsal:branch-list");
+    }
+
+    @Test
+    void branchGoalsCreateListResetAndDeleteWithAnEncryptedSettingsPassword() throws Exception {
+        Path project = sample("branches");
+        String password = "Pw-" + UUID.randomUUID();
+        String role = ownedByNewRole(password);
+        String target = databases.create("mvn_br", "CREATE TABLE customers (id int PRIMARY KEY)",
+                "INSERT INTO customers SELECT generate_series(1, 200)");
+        giveTo(target, role);
+        Path security = work.resolve("settings-security.xml");
+        Files.writeString(security, "<settingsSecurity><master>" + encrypt("--encrypt-master-password",
+                "master-" + UUID.randomUUID(), null) + "</master></settingsSecurity>");
+        String encrypted = encrypt("--encrypt-password", password, security);
+        Path settings = settings(Map.of("shop-db", new String[] {role, encrypted}));
+        String name = "dev_mvn_" + ProcessHandle.current().pid();
+        databases.dropAfterwards(name);
+        String[] common = {"-Ddb.url=" + postgres.jdbcUrl(target), "-Dsettings.security=" + security,
+                "-Drehearsal.branch=" + name};
+
+        Build created = mvn(project, settings, concat("rehearsal:branch-create", "-Drehearsal.branchExpiry=2d",
+                common));
+        postgres.execute(name, "DELETE FROM customers WHERE id > 10");
+        Build reset = mvn(project, settings, concat("rehearsal:branch-reset", common));
+        int rowsAfterReset = Integer.parseInt(postgres.query(name, "SELECT count(*) FROM customers").get(0));
+        Build listed = mvn(project, settings, concat("rehearsal:branch-list", common));
+        Build deleted = mvn(project, settings, concat("rehearsal:branch-delete", common));
+
+        for (Build build : List.of(created, reset, listed, deleted)) {
+            assertThat(build.exit()).as(build.output()).isZero();
+            assertThat(build.output()).doesNotContain(password, encrypted);
+        }
+        assertThat(created.output()).contains("Created branch " + name + " (of " + target);
+        assertThat(rowsAfterReset).isEqualTo(200);
+        assertThat(reset.output()).contains("Reset branch " + name);
+        assertThat(listed.output()).contains(name + " (of " + target);
+        assertThat(deleted.output()).contains("Deleted branch " + name);
+        assertThat(postgres.databases()).doesNotContain(name);
+    }
+
+    @Test
+    void theGoalsAreThreadSafeInAParallelBuild() throws Exception {
+        Path project = sample("parallel");
+        String a = shopAtVersion1(project.resolve("a/src/main/resources/db/migration"), null);
+        String b = shopAtVersion1(project.resolve("b/src/main/resources/db/migration"), null);
+
+        Build build = mvn(project, null, "-T", "2", "verify", "-Ddb.a=" + postgres.jdbcUrl(a),
+                "-Ddb.b=" + postgres.jdbcUrl(b));
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains("a flag", "b flag").doesNotContain("threadSafe", "thread-safe");
+        assertThat(Pattern.compile("Flyway [0-9.]+: PASSED").matcher(build.output()).results().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void misconfigurationNamesTheProblemAndTheFixAndTouchesNothing() throws Exception {
+        Path project = sample("flyway-safe");
+        String target = shopAtVersion1(project.resolve("src/main/resources/db/migration"), null);
+        String url = "-Ddb.url=" + postgres.jdbcUrl(target);
+
+        Build noUrl = mvn(project, null, "verify");
+        Build unknownServer = mvn(project, null, "verify", url, "-Drehearsal.serverId=nowhere");
+        Build both = mvn(project, null, "verify", url, "-Drehearsal.user=postgres",
+                "-Drehearsal.changeLogFile=db/changelog/main.yaml");
+        Build badDuration = mvn(project, null, "verify", url, "-Drehearsal.user=postgres",
+                "-Drehearsal.lockTimeout=5 minutes");
+        Build skipped = mvn(project, null, "verify", "-Drehearsal.skip");
+
+        assertThat(noUrl.output()).contains("No target database: set <url>", "-Drehearsal.url=");
+        assertThat(unknownServer.output()).contains("settings.xml has no <server> with the id 'nowhere'");
+        assertThat(both.output()).contains("Both Flyway", "keep the one the project uses");
+        assertThat(badDuration.output()).contains("lockTimeout 5 minutes is not a duration");
+        for (Build build : List.of(noUrl, unknownServer, both, badDuration)) {
+            assertThat(build.exit()).isNotZero();
+            assertThat(build.output()).contains("BUILD FAILURE", "Rehearsal is not configured right");
+        }
+        assertThat(skipped.exit()).as(skipped.output()).isZero();
+        assertThat(skipped.output()).contains("Rehearsal skipped");
+        assertThat(postgres.branchesOf(target)).isEmpty();
+        assertThat(columns(target)).doesNotContain("phone");
+    }
+
+    @Test
+    void aWrongPasswordFailsTheBuildClearlyWithoutPrintingIt() throws Exception {
+        Path project = sample("flyway-safe");
+        String password = "Pw-" + UUID.randomUUID();
+        String role = ownedByNewRole(password);
+        String target = shopAtVersion1(project.resolve("src/main/resources/db/migration"), role);
+
+        Build build = mvn(project, null, "verify", "-Ddb.url=" + postgres.jdbcUrl(target), "-Drehearsal.user=" + role,
+                "-Drehearsal.password=not-" + password);
+
+        assertThat(build.exit()).isNotZero();
+        assertThat(build.output()).contains("password authentication failed").doesNotContain(password);
+    }
+
+    /** A shop target at version 1 of the sample's migrations, applied by plain Flyway, owned by {@code role}. */
+    private String shopAtVersion1(Path migrations, String role) {
+        String target = databases.create("mvn");
+        Flyway.configure().dataSource(postgres.jdbcUrl(target), "postgres", null)
+                .locations("filesystem:" + migrations).target("1").load().migrate();
+        if (role != null) {
+            giveTo(target, role);
+        }
+        return target;
+    }
+
+    private String ownedByNewRole(String password) {
+        String role = databases.role("mvn", password);
+        postgres.requirePassword(role);
+        return role;
+    }
+
+    private void giveTo(String target, String role) {
+        postgres.execute("postgres", "ALTER DATABASE " + target + " OWNER TO " + role);
+        postgres.execute(target, "GRANT CREATE ON SCHEMA public TO " + role,
+                "DO $$ DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        + "LOOP EXECUTE format('ALTER TABLE %I OWNER TO " + role + "', t.tablename); END LOOP; END $$");
+    }
+
+    private List<String> columns(String target) {
+        return postgres.query(target, "SELECT column_name FROM information_schema.columns WHERE table_name = "
+                + "'customers'");
+    }
+
+    /** A copy of a sample project with the plugin's version filled in. */
+    private Path sample(String name) throws IOException {
+        Path source = SAMPLES.resolve(name);
+        Path copy = work.resolve(name);
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path destination = copy.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.writeString(destination, Files.readString(file).replace("@project.version@", VERSION));
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static void replace(Path file, String token, String value) throws IOException {
+        Files.writeString(file, Files.readString(file).replace(token, value));
+    }
+
+    /** A settings.xml with these servers (id → user, password). */
+    private Path settings(Map<String, String[]> servers) throws IOException {
+        // the build's own local repository is asked first (nothing downloaded twice), Maven Central after it
+        String repository = "<id>build</id><url>" + BUILD_REPOSITORY.toUri() + "</url><releases>"
+                + "<checksumPolicy>ignore</checksumPolicy></releases><snapshots><enabled>false</enabled></snapshots>";
+        StringBuilder xml = new StringBuilder("<settings><profiles><profile><id>build-repository</id><repositories>"
+                + "<repository>" + repository + "</repository></repositories><pluginRepositories><pluginRepository>"
+                + repository + "</pluginRepository></pluginRepositories></profile></profiles><activeProfiles>"
+                + "<activeProfile>build-repository</activeProfile></activeProfiles><servers>");
+        servers.forEach((id, login) -> xml.append("<server><id>").append(id).append("</id><username>")
+                .append(login[0]).append("</username><password>").append(login[1]).append("</password></server>"));
+        Path settings = work.resolve("settings-" + UUID.randomUUID() + ".xml");
+        Files.writeString(settings, xml.append("</servers></settings>").toString());
+        return settings;
+    }
+
+    /** Maven's own password encryption ({@code {...}}), as a user runs it. */
+    private String encrypt(String option, String secret, Path security) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(option, secret));
+        if (security != null) {
+            arguments.add("-Dsettings.security=" + security);
+        }
+        Build build = run(work, arguments);
+        Matcher encrypted = Pattern.compile("\\{[^}\\s]+}").matcher(build.output());
+        assertThat(encrypted.find()).as(build.output()).isTrue();
+        return encrypted.group();
+    }
+
+    private static String[] concat(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    private static String[] concat(String first, String second, String[] rest) {
+        return concat(first, concat(second, rest));
+    }
+
+    /** {@code mvn} on the project with the staged repository (and no settings of the user's). */
+    private Build mvn(Path project, Path settings, String... arguments) throws Exception {
+        Path userSettings = settings != null ? settings : settings(Map.of());
+        List<String> command = new ArrayList<>(List.of("-B", "-ntp", "-Dmaven.repo.local=" + REPOSITORY,
+                "-s", userSettings.toString(), "-f", project.resolve("pom.xml").toString()));
+        command.addAll(List.of(arguments));
+        return run(project, command);
+    }
+
+    private static Build run(Path directory, List<String> arguments) throws Exception {
+        String home = System.getProperty("maven.home");
+        List<String> command = new ArrayList<>();
+        command.add(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString());
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        return new Build(process.exitValue(), output);
+    }
+}
