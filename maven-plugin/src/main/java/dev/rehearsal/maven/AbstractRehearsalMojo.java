@@ -24,13 +24,17 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
  * What every goal shares: where the target is and how to log in, in flyway-maven-plugin's terms. The target comes
  * from {@code <url>} (or a Flyway/Liquibase configuration file); the user and password from {@code <user>} and
  * {@code <password>}, else the configuration file, else the {@code settings.xml} server {@code <serverId>}
- * (default {@code rehearsal}), whose password may be encrypted with {@code mvn --encrypt-password}.
+ * (default {@code rehearsal}), whose password may be encrypted with {@code mvn --encrypt-password}, else (the
+ * password) the environment variable {@code REHEARSAL_PASSWORD}. Unlike {@code <password>}, which {@code mvn -X}
+ * prints with the rest of the configuration, the last two never appear in Maven's output.
  *
  * <p>Mojos keep no state beyond their parameters, so they are thread-safe in parallel builds ({@code -T}).
  */
 abstract class AbstractRehearsalMojo extends AbstractMojo {
     /** The settings.xml server read when {@code <serverId>} is not set (and only if it exists). */
     static final String DEFAULT_SERVER_ID = "rehearsal";
+    /** The environment variable read for the password when nothing else gives one (as the CLI reads it). */
+    static final String PASSWORD_VARIABLE = "REHEARSAL_PASSWORD";
 
     /** Skips the goal. */
     @Parameter(property = "rehearsal.skip", defaultValue = "false")
@@ -44,7 +48,10 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     @Parameter(property = "rehearsal.user")
     String user;
 
-    /** The user's password. Prefer a settings.xml server ({@code <serverId>}): a POM is often shared. */
+    /**
+     * The user's password. Prefer a settings.xml server ({@code <serverId>}) or {@code REHEARSAL_PASSWORD}: a POM is
+     * often shared, and {@code mvn -X} prints this parameter.
+     */
     @Parameter(property = "rehearsal.password")
     String password;
 
@@ -128,6 +135,9 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
                 login = first(login, server.getUsername());
                 secret = first(secret, server.getPassword());
             }
+        }
+        if (secret == null) {
+            secret = first(System.getenv(PASSWORD_VARIABLE));
         }
         return DatabaseLocation.of(jdbcUrl.trim(), login, secret);
     }

@@ -229,17 +229,20 @@ class MavenPluginIT {
     }
 
     @Test
-    void aWrongPasswordFailsTheBuildClearlyWithoutPrintingIt() throws Exception {
+    void aPasswordFromTheEnvironmentWorksAndAWrongOneFailsClearlyWithoutBeingPrinted() throws Exception {
         Path project = sample("flyway-safe");
         String password = "Pw-" + UUID.randomUUID();
         String role = ownedByNewRole(password);
         String target = shopAtVersion1(project.resolve("src/main/resources/db/migration"), role);
+        String[] arguments = {"verify", "-Ddb.url=" + postgres.jdbcUrl(target), "-Drehearsal.user=" + role};
 
-        Build build = mvn(project, null, "verify", "-Ddb.url=" + postgres.jdbcUrl(target), "-Drehearsal.user=" + role,
-                "-Drehearsal.password=not-" + password);
+        Build fromEnvironment = mvn(project, null, Map.of("REHEARSAL_PASSWORD", password), arguments);
+        Build wrong = mvn(project, null, Map.of("REHEARSAL_PASSWORD", "not-" + password), arguments);
 
-        assertThat(build.exit()).isNotZero();
-        assertThat(build.output()).contains("password authentication failed").doesNotContain(password);
+        assertThat(fromEnvironment.exit()).as(fromEnvironment.output()).isZero();
+        assertThat(wrong.exit()).isNotZero();
+        assertThat(wrong.output()).contains("password authentication failed");
+        assertThat(fromEnvironment.output() + wrong.output()).doesNotContain(password);
     }
 
     /** A shop target at version 1 of the sample's migrations, applied by plain Flyway, owned by {@code role}. */
@@ -314,7 +317,7 @@ class MavenPluginIT {
         if (security != null) {
             arguments.add("-Dsettings.security=" + security);
         }
-        Build build = run(work, arguments);
+        Build build = run(work, Map.of(), arguments);
         Matcher encrypted = Pattern.compile("\\{[^}\\s]+}").matcher(build.output());
         assertThat(encrypted.find()).as(build.output()).isTrue();
         return encrypted.group();
@@ -333,20 +336,28 @@ class MavenPluginIT {
 
     /** {@code mvn} on the project with the staged repository (and no settings of the user's). */
     private Build mvn(Path project, Path settings, String... arguments) throws Exception {
+        return mvn(project, settings, Map.of(), arguments);
+    }
+
+    private Build mvn(Path project, Path settings, Map<String, String> environment, String... arguments)
+            throws Exception {
         Path userSettings = settings != null ? settings : settings(Map.of());
         List<String> command = new ArrayList<>(List.of("-B", "-ntp", "-Dmaven.repo.local=" + REPOSITORY,
                 "-s", userSettings.toString(), "-f", project.resolve("pom.xml").toString()));
         command.addAll(List.of(arguments));
-        return run(project, command);
+        return run(project, environment, command);
     }
 
-    private static Build run(Path directory, List<String> arguments) throws Exception {
+    private static Build run(Path directory, Map<String, String> environment, List<String> arguments)
+            throws Exception {
         String home = System.getProperty("maven.home");
         List<String> command = new ArrayList<>();
         command.add(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString());
         command.addAll(arguments);
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().remove("REHEARSAL_PASSWORD");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         return new Build(process.exitValue(), output);
