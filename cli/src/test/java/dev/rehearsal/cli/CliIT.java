@@ -181,6 +181,38 @@ class CliIT {
     }
 
     @Test
+    void aTargetChangedWhileTheBranchWasMigratedExitsSevenAndNothingIsPromoted() throws Exception {
+        String target = target();
+        // slow on the branch, so the target can change between the branch's copy and the promotion
+        Files.writeString(migrations.resolve("V2__slow_phone.sql"), "SELECT pg_sleep(4); "
+                + "ALTER TABLE customers ADD COLUMN phone text;");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
+                "--locations", "filesystem:" + migrations));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (postgres.branchesOf(target).isEmpty() && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(postgres.branchesOf(target)).as("the branch of the run").isNotEmpty();
+        postgres.execute(target, "ALTER TABLE customers ADD COLUMN hotfix int"); // someone's hotfix, meanwhile
+
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(output.get()).isEqualTo(7);
+        assertThat(output.get()).contains("TARGET_CHANGED", "hotfix");
+        assertThat(postgres.query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = "
+                + "'phone'")).containsExactly("0");
+        assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
+    }
+
+    @Test
     void theDemoRunsWithNothingToSetUp() throws Exception {
         Result demo = cli(Map.of(), "demo");
 
