@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,7 +46,8 @@ class PromotionIT {
             assertThat(finding.kind()).isEqualTo("target-changed");
             assertThat(finding.isBlocking()).isTrue();
             assertThat(finding.message()).contains("nothing was promoted", "public.customers.loyalty");
-            assertThat(finding.evidence().get("changes")).asList().singleElement().asString()
+            assertThat(finding.evidence().get("changes")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                    .singleElement().asString()
                     .startsWith("schema: column public.customers.loyalty");
         });
         assertThat(outcome.promotion()).isNull();

