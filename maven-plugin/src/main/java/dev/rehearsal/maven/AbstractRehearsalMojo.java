@@ -5,6 +5,7 @@ import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.RehearsalException;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
@@ -103,7 +104,7 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
 
     /** The settings of the Flyway configuration files, in order (later files win). */
     final Map<String, String> flywayFileSettings() {
-        Map<String, String> merged = new java.util.LinkedHashMap<>();
+        Map<String, String> merged = new LinkedHashMap<>();
         if (configFiles != null) {
             for (File file : configFiles) {
                 merged.putAll(ConfigFiles.flyway(resolve(file), environment));

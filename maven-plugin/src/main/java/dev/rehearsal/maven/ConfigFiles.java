@@ -13,14 +13,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the configuration files a project already has: Flyway's ({@code flyway.toml}, or the older
  * {@code flyway.conf} properties) and Liquibase's ({@code liquibase.properties}). Both come back as flat maps in
  * the older Flyway form ({@code flyway.url}, {@code flyway.locations}, {@code flyway.placeholders.x}) or as
- * Liquibase's property names, so the goals read one shape whatever the file's format.
+ * Liquibase's property names, so the goals read one shape whatever the file's format. {@code ${env.NAME}} in a
+ * value is replaced by that environment variable, as Flyway does (a variable that is not set is an error).
  */
 final class ConfigFiles {
+    /** Flyway's environment-variable resolver, e.g. {@code password = "${env.DB_PASSWORD}"}. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{env\\.([A-Za-z_][A-Za-z0-9_]*)}");
+
     private ConfigFiles() {
     }
 
@@ -50,7 +56,7 @@ final class ConfigFiles {
         }
         Map<String, String> settings = new LinkedHashMap<>();
         properties.stringPropertyNames().stream().sorted()
-                .forEach(key -> settings.put(key.trim(), properties.getProperty(key).trim()));
+                .forEach(key -> settings.put(key.trim(), resolve(properties.getProperty(key).trim(), file)));
         return settings;
     }
 
@@ -62,6 +68,13 @@ final class ConfigFiles {
             throw new ConfigurationException("Cannot read the Flyway configuration file " + file + ": it is not "
                     + "valid TOML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.putAll(flywayTomlTables(root, file, environment));
+        settings.replaceAll((key, value) -> resolve(value, file));
+        return settings;
+    }
+
+    private static Map<String, String> flywayTomlTables(JsonNode root, Path file, String environment) {
         Map<String, String> settings = new LinkedHashMap<>();
         JsonNode flyway = root.path("flyway");
         flatten("flyway", flyway, settings);
@@ -82,6 +95,21 @@ final class ConfigFiles {
             }
         }
         return settings;
+    }
+
+    private static String resolve(String value, Path file) {
+        Matcher variable = VARIABLE.matcher(value);
+        StringBuilder resolved = new StringBuilder();
+        while (variable.find()) {
+            String content = System.getenv(variable.group(1));
+            if (content == null) {
+                throw new ConfigurationException("The configuration file " + file + " uses ${env."
+                        + variable.group(1) + "}, but the environment variable " + variable.group(1) + " is not set: "
+                        + "set it for the build, or write the value into the file");
+            }
+            variable.appendReplacement(resolved, Matcher.quoteReplacement(content));
+        }
+        return variable.appendTail(resolved).toString();
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> into) {

@@ -84,6 +84,22 @@ class ConfigFilesTest {
     }
 
     @Test
+    void environmentVariablesAreResolvedAsFlywayDoesAndAMissingOneIsNamed() throws Exception {
+        String home = System.getenv("HOME");
+        Path toml = Files.writeString(directory.resolve("flyway.toml"), TOML.replace("\"secret\"",
+                "\"${env.HOME}/x\""));
+        Path conf = Files.writeString(directory.resolve("flyway.conf"),
+                "flyway.password=${env.REHEARSAL_TEST_SURELY_UNSET_42}\n");
+
+        assertThat(home).as("HOME is set in the test's environment").isNotNull();
+        assertThat(ConfigFiles.flyway(toml, null)).containsEntry("flyway.password", home + "/x");
+        assertThatThrownBy(() -> ConfigFiles.flyway(conf, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("uses ${env.REHEARSAL_TEST_SURELY_UNSET_42}, but the environment variable")
+                .hasMessageContaining("is not set");
+    }
+
+    @Test
     void aMissingOrBrokenFileIsAnErrorNamingTheFile() throws Exception {
         Path broken = Files.writeString(directory.resolve("broken.toml"), "[flyway\nlocations = ");
 
