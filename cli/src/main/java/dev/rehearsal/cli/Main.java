@@ -9,7 +9,8 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
-import dev.rehearsal.branch.TemplateBranchProvider;
+import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.liquibase.LiquibaseEngine;
@@ -18,8 +19,10 @@ import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.flywaydb.core.Flyway;
 import picocli.CommandLine;
@@ -132,6 +135,9 @@ public final class Main implements Runnable {
         @ArgGroup(exclusive = false, multiplicity = "1")
         EngineOptions engine;
 
+        @Mixin
+        ProviderOptions branches;
+
         @Option(names = "--format", defaultValue = "text", description = "what to print: text, json or markdown "
                 + "(default: ${DEFAULT-VALUE})")
         Format format;
@@ -158,7 +164,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             Rehearsal.Builder builder = Rehearsal.configure().target(target.options.location())
-                    .engine(engine.engine());
+                    .engine(engine.engine()).branchProvider(branches.provider());
             if (report != null) {
                 builder.reportTo(report);
             }
@@ -182,6 +188,23 @@ public final class Main implements Runnable {
                 case markdown -> MarkdownReport.render(outcome);
             });
             return outcome.verdict().exitCode();
+        }
+    }
+
+    /** How branches are made: the provider and its options. */
+    static final class ProviderOptions {
+        @Option(names = "--branch-provider", defaultValue = "template", description = "how branches are made: "
+                + "template (CREATE DATABASE ... TEMPLATE, needs the target without other sessions), snapshot-copy "
+                + "(pg_dump/pg_restore of one snapshot, works while the target is in use) or neon (default: "
+                + "${DEFAULT-VALUE})")
+        String provider;
+
+        @Option(names = "--branch-option", description = "an option of the branch provider, e.g. jobs=4 "
+                + "(snapshot-copy) or project=autumn-disk-484331 (neon; key from NEON_API_KEY)")
+        Map<String, String> options = new LinkedHashMap<>();
+
+        BranchProvider provider() {
+            return BranchProviders.named(provider, options);
         }
     }
 
@@ -226,13 +249,16 @@ public final class Main implements Runnable {
         @Mixin
         TargetMixin target;
 
+        @Mixin
+        ProviderOptions provider;
+
         @Option(names = "--expires", defaultValue = "7d", description = "how long a created branch lives "
                 + "(default: ${DEFAULT-VALUE})")
         String expires;
 
         @Override
         public Integer call() {
-            BranchManager branches = BranchManager.of(TemplateBranchProvider.create(), target.options.location());
+            BranchManager branches = BranchManager.of(provider.provider(), target.options.location());
             PrintWriter out = spec.commandLine().getOut();
             switch (action) {
                 case "list" -> branches.list().forEach(b -> out.println(line(b)));

@@ -27,6 +27,7 @@ class CliIT {
 
     @RegisterExtension
     final TestDatabases databases = new TestDatabases();
+
     private final TestPostgres postgres = databases.postgres();
 
     @TempDir
@@ -210,6 +211,43 @@ class CliIT {
         assertThat(postgres.query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = "
                 + "'phone'")).containsExactly("0");
         assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
+    }
+
+    @Test
+    void snapshotCopyRehearsesATargetThatIsInUseWhereTheTemplateProviderCannot() throws Exception {
+        TestPostgres postgres15 = TestPostgres.postgres15();
+        String target = postgres15.createDatabase("cli_busy");
+        try (var billing = postgres15.openSession(target, "billing-service")) {
+            Files.writeString(migrations.resolve("V1__shop.sql"), SHOP);
+            Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+            org.flywaydb.core.Flyway.configure().dataSource(postgres15.jdbcUrl(target), "postgres", null)
+                    .locations("filesystem:" + migrations).target("1").load().migrate();
+            String[] arguments = {"rehearse", "--url", postgres15.jdbcUrl(target), "--user", "postgres",
+                    "--locations", "filesystem:" + migrations};
+
+            Result template = cli(Map.of(), arguments);
+            Result snapshot = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
+                    "--branch-option", "jobs=2"));
+            Result unknownOption = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
+                    "--branch-option", "threads=2"));
+
+            assertThat(template.exit()).isEqualTo(4);
+            assertThat(template.err()).contains("billing-service");
+            assertThat(snapshot.exit()).as(snapshot.err()).isZero();
+            assertThat(snapshot.out()).contains(": PASSED", "snapshot");
+            assertThat(unknownOption.exit()).isEqualTo(64);
+            assertThat(unknownOption.err()).contains("no option 'threads'");
+            assertThat(postgres15.branchesOf(target)).isEmpty();
+        } finally {
+            postgres15.branchesOf(target).forEach(postgres15::dropDatabase);
+            postgres15.dropDatabase(target);
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     @Test

@@ -3,13 +3,12 @@ package dev.rehearsal.maven;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
-import dev.rehearsal.branch.TemplateBranchProvider;
 import java.util.Locale;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * The {@code branch-*} goals: named copies of the target for people (one per developer, refreshed with
- * {@code branch-reset}), made on the target's server with {@code CREATE DATABASE … TEMPLATE}.
+ * {@code branch-reset}), made by the configured provider ({@code CREATE DATABASE … TEMPLATE} by default).
  */
 abstract class AbstractBranchMojo extends AbstractRehearsalMojo {
     /** The branch's name, e.g. {@code dev-alice}. */
@@ -17,7 +16,7 @@ abstract class AbstractBranchMojo extends AbstractRehearsalMojo {
     String branch;
 
     final BranchManager branches() {
-        return BranchManager.of(TemplateBranchProvider.create(), target());
+        return BranchManager.of(provider(), target());
     }
 
     /** The branch name; an error naming the fix when it is missing. */

@@ -3,6 +3,8 @@ package dev.rehearsal.maven;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchProviders;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -76,6 +78,21 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     @Parameter(property = "rehearsal.propertyFile")
     File propertyFile;
 
+    /**
+     * How branches are made: {@code template} ({@code CREATE DATABASE … TEMPLATE}, the default; needs the target
+     * without other sessions), {@code snapshot-copy} ({@code pg_dump}/{@code pg_restore} of one snapshot; works
+     * while the target is in use) or {@code neon} (the Neon API, key from {@code NEON_API_KEY}).
+     */
+    @Parameter(property = "rehearsal.branchProvider", defaultValue = "template")
+    String branchProvider;
+
+    /**
+     * Options of the branch provider, e.g. {@code <branchOptions><jobs>4</jobs></branchOptions>} for
+     * snapshot-copy or {@code <project>autumn-disk-484331</project>} for neon.
+     */
+    @Parameter
+    Map<String, String> branchOptions;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;
 
@@ -101,6 +118,11 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     }
 
     abstract void run() throws MojoExecutionException, MojoFailureException;
+
+    /** The configured branch provider. */
+    final BranchProvider provider() {
+        return BranchProviders.named(branchProvider, branchOptions);
+    }
 
     /** The settings of the Flyway configuration files, in order (later files win). */
     final Map<String, String> flywayFileSettings() {

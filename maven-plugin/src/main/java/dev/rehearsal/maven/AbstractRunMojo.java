@@ -135,6 +135,7 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     final void run() throws MojoExecutionException, MojoFailureException {
         try (URLClassLoader classes = projectClassLoader()) {
             Rehearsal.Builder builder = Rehearsal.configure().target(target()).engine(engine(classes))
+                    .branchProvider(provider())
                     .reportTo(reportDirectory.toPath().resolve("report.json"))
                     .markdownReportTo(reportDirectory.toPath().resolve("report.md"));
             Policy policy = policy();
