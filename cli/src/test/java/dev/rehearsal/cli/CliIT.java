@@ -29,6 +29,8 @@ class CliIT {
     final TestDatabases databases = new TestDatabases();
 
     private final TestPostgres postgres = databases.postgres();
+    @RegisterExtension
+    final TestDatabases on15 = TestDatabases.onPostgres15();
 
     @TempDir
     Path migrations;
@@ -215,33 +217,29 @@ class CliIT {
 
     @Test
     void snapshotCopyRehearsesATargetThatIsInUseWhereTheTemplateProviderCannot() throws Exception {
-        TestPostgres postgres15 = TestPostgres.postgres15();
-        String target = postgres15.createDatabase("cli_busy");
-        try (var billing = postgres15.openSession(target, "billing-service")) {
-            Files.writeString(migrations.resolve("V1__shop.sql"), SHOP);
-            Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
-            org.flywaydb.core.Flyway.configure().dataSource(postgres15.jdbcUrl(target), "postgres", null)
-                    .locations("filesystem:" + migrations).target("1").load().migrate();
-            String[] arguments = {"rehearse", "--url", postgres15.jdbcUrl(target), "--user", "postgres",
-                    "--locations", "filesystem:" + migrations};
+        TestPostgres postgres15 = on15.postgres();
+        String target = on15.create("cli_busy");
+        on15.session(target, "billing-service");
+        Files.writeString(migrations.resolve("V1__shop.sql"), SHOP);
+        Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+        org.flywaydb.core.Flyway.configure().dataSource(postgres15.jdbcUrl(target), "postgres", null)
+                .locations("filesystem:" + migrations).target("1").load().migrate();
+        String[] arguments = {"rehearse", "--url", postgres15.jdbcUrl(target), "--user", "postgres",
+                "--locations", "filesystem:" + migrations};
 
-            Result template = cli(Map.of(), arguments);
-            Result snapshot = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
-                    "--branch-option", "jobs=2"));
-            Result unknownOption = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
-                    "--branch-option", "threads=2"));
+        Result template = cli(Map.of(), arguments);
+        Result snapshot = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
+                "--branch-option", "jobs=2"));
+        Result unknownOption = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
+                "--branch-option", "threads=2"));
 
-            assertThat(template.exit()).isEqualTo(4);
-            assertThat(template.err()).contains("billing-service");
-            assertThat(snapshot.exit()).as(snapshot.err()).isZero();
-            assertThat(snapshot.out()).contains(": PASSED", "snapshot");
-            assertThat(unknownOption.exit()).isEqualTo(64);
-            assertThat(unknownOption.err()).contains("no option 'threads'");
-            assertThat(postgres15.branchesOf(target)).isEmpty();
-        } finally {
-            postgres15.branchesOf(target).forEach(postgres15::dropDatabase);
-            postgres15.dropDatabase(target);
-        }
+        assertThat(template.exit()).isEqualTo(4);
+        assertThat(template.err()).contains("billing-service");
+        assertThat(snapshot.exit()).as(snapshot.err()).isZero();
+        assertThat(snapshot.out()).contains(": PASSED", "snapshot");
+        assertThat(unknownOption.exit()).isEqualTo(64);
+        assertThat(unknownOption.err()).contains("no option 'threads'");
+        assertThat(postgres15.branchesOf(target)).isEmpty();
     }
 
     private static String[] concat(String[] first, String... more) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class TestDatabases implements AfterEachCallback {
-    private final TestPostgres postgres;
+    private final Supplier<TestPostgres> server;
+    private TestPostgres postgres;
     private final List<Connection> sessions = new ArrayList<>();
     private final List<String> databases = new ArrayList<>();
     private final List<String> roles = new ArrayList<>();
@@ -37,26 +39,42 @@ public final class TestDatabases implements AfterEachCallback {
     /** Databases on another server, e.g. {@link TestPostgres#postgres15()}. */
     public TestDatabases(TestPostgres postgres) {
         this.postgres = postgres;
+        this.server = () -> postgres;
     }
 
-    public TestPostgres postgres() {
+    private TestDatabases(Supplier<TestPostgres> server) {
+        this.server = server;
+    }
+
+    /**
+     * Databases on {@link TestPostgres#postgres15()}, started (or the test aborted where there are no binaries) only
+     * when a test of the class first asks for it: for classes where few tests need PostgreSQL 15.
+     */
+    public static TestDatabases onPostgres15() {
+        return new TestDatabases(TestPostgres::postgres15);
+    }
+
+    public synchronized TestPostgres postgres() {
+        if (postgres == null) {
+            postgres = server.get();
+        }
         return postgres;
     }
 
     /** A new database (see {@link TestPostgres#createDatabase(String)}) in which {@code statements} were run. */
     public String create(String stem, String... statements) {
-        return prepared(postgres.createDatabase(stem), statements);
+        return prepared(postgres().createDatabase(stem), statements);
     }
 
     /** A new database whose name starts with {@code name} verbatim, quotes, spaces and all. */
     public String createVerbatim(String name, String... statements) {
-        return prepared(postgres.createDatabaseVerbatim(name), statements);
+        return prepared(postgres().createDatabaseVerbatim(name), statements);
     }
 
     private String prepared(String database, String... statements) {
         databases.add(database);
         if (statements.length > 0) {
-            postgres.execute(database, statements);
+            postgres().execute(database, statements);
         }
         return database;
     }
@@ -68,14 +86,14 @@ public final class TestDatabases implements AfterEachCallback {
 
     /** A login role with {@code CREATEDB} and this password, dropped after the test. */
     public String role(String stem, String password) {
-        String role = postgres.createRole(stem, password);
+        String role = postgres().createRole(stem, password);
         roles.add(role);
         return role;
     }
 
     /** An open session on {@code database} named {@code applicationName}, closed after the test. */
     public Connection session(String database, String applicationName) {
-        Connection session = postgres.openSession(database, applicationName);
+        Connection session = postgres().openSession(database, applicationName);
         sessions.add(session);
         return session;
     }
@@ -93,11 +111,11 @@ public final class TestDatabases implements AfterEachCallback {
             });
         }
         for (String database : databases) {
-            attempt(failure, () -> postgres.branchesOf(database).forEach(postgres::dropDatabase));
-            attempt(failure, () -> postgres.dropDatabase(database));
+            attempt(failure, () -> postgres().branchesOf(database).forEach(postgres()::dropDatabase));
+            attempt(failure, () -> postgres().dropDatabase(database));
         }
         for (String role : roles) {
-            attempt(failure, () -> postgres.dropRole(role));
+            attempt(failure, () -> postgres().dropRole(role));
         }
         sessions.clear();
         databases.clear();

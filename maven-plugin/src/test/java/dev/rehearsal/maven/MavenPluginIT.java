@@ -39,6 +39,8 @@ class MavenPluginIT {
     @RegisterExtension
     final TestDatabases databases = new TestDatabases();
     private final TestPostgres postgres = databases.postgres();
+    @RegisterExtension
+    final TestDatabases on15 = TestDatabases.onPostgres15();
 
     @TempDir
     Path work;
@@ -141,25 +143,21 @@ class MavenPluginIT {
     @Test
     void snapshotCopyRehearsesATargetThatIsInUse() throws Exception {
         Path project = sample("flyway-safe");
-        TestPostgres postgres15 = TestPostgres.postgres15();
-        String target = postgres15.createDatabase("mvn_busy");
-        try (var billing = postgres15.openSession(target, "billing-service")) {
-            Flyway.configure().dataSource(postgres15.jdbcUrl(target), "postgres", null).locations("filesystem:"
-                    + project.resolve("src/main/resources/db/migration")).target("1").load().migrate();
-            String[] arguments = {"verify", "-Ddb.url=" + postgres15.jdbcUrl(target), "-Drehearsal.user=postgres"};
+        TestPostgres postgres15 = on15.postgres();
+        String target = on15.create("mvn_busy");
+        on15.session(target, "billing-service");
+        Flyway.configure().dataSource(postgres15.jdbcUrl(target), "postgres", null).locations("filesystem:"
+                + project.resolve("src/main/resources/db/migration")).target("1").load().migrate();
+        String[] arguments = {"verify", "-Ddb.url=" + postgres15.jdbcUrl(target), "-Drehearsal.user=postgres"};
 
-            Build snapshot = mvn(project, null, concat("-Drehearsal.branchProvider=snapshot-copy", arguments));
-            Build unknown = mvn(project, null, concat("-Drehearsal.branchProvider=zfs", arguments));
+        Build snapshot = mvn(project, null, concat("-Drehearsal.branchProvider=snapshot-copy", arguments));
+        Build unknown = mvn(project, null, concat("-Drehearsal.branchProvider=zfs", arguments));
 
-            assertThat(snapshot.exit()).as(snapshot.output()).isZero();
-            assertThat(snapshot.output()).contains(": PASSED", "snapshot");
-            assertThat(unknown.output()).contains("Unknown branch provider 'zfs': use one of [template, "
-                    + "snapshot-copy, neon]", "BUILD FAILURE");
-            assertThat(postgres15.branchesOf(target)).isEmpty();
-        } finally {
-            postgres15.branchesOf(target).forEach(postgres15::dropDatabase);
-            postgres15.dropDatabase(target);
-        }
+        assertThat(snapshot.exit()).as(snapshot.output()).isZero();
+        assertThat(snapshot.output()).contains(": PASSED", "snapshot");
+        assertThat(unknown.output()).contains("Unknown branch provider 'zfs': use one of [template, "
+                + "snapshot-copy, neon]", "BUILD FAILURE");
+        assertThat(postgres15.branchesOf(target)).isEmpty();
     }
 
     @Test
