@@ -1,6 +1,7 @@
 package dev.rehearsal.maven;
 
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import java.util.Locale;
@@ -15,9 +16,14 @@ abstract class AbstractBranchMojo extends AbstractRehearsalMojo {
     @Parameter(property = "rehearsal.branch")
     String branch;
 
-    final BranchManager branches() {
-        return BranchManager.of(provider(), target());
+    @Override
+    final void run() {
+        DatabaseLocation target = target();
+        run(BranchManager.of(provider(), target), target);
     }
+
+    /** Does the goal's work on the target's branches. */
+    abstract void run(BranchManager branches, DatabaseLocation target);
 
     /** The branch name; an error naming the fix when it is missing. */
     final String name() {

@@ -102,6 +102,10 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     @Inject
     SettingsDecrypter decrypter;
 
+    // Maven makes a mojo instance per execution, run on one thread: both the target and the engine read these
+    private Map<String, String> flywayFileSettings;
+    private Map<String, String> liquibaseFileSettings;
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -124,20 +128,26 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
         return BranchProviders.named(branchProvider, branchOptions);
     }
 
-    /** The settings of the Flyway configuration files, in order (later files win). */
+    /** The settings of the Flyway configuration files, in order (later files win); read once per execution. */
     final Map<String, String> flywayFileSettings() {
-        Map<String, String> merged = new LinkedHashMap<>();
-        if (configFiles != null) {
-            for (File file : configFiles) {
-                merged.putAll(ConfigFiles.flyway(resolve(file), environment));
+        if (flywayFileSettings == null) {
+            Map<String, String> merged = new LinkedHashMap<>();
+            if (configFiles != null) {
+                for (File file : configFiles) {
+                    merged.putAll(ConfigFiles.flyway(resolve(file), environment));
+                }
             }
+            flywayFileSettings = merged;
         }
-        return merged;
+        return flywayFileSettings;
     }
 
-    /** The settings of the Liquibase properties file, or none. */
+    /** The settings of the Liquibase properties file, or none; read once per execution. */
     final Map<String, String> liquibaseFileSettings() {
-        return propertyFile == null ? Map.of() : ConfigFiles.liquibase(resolve(propertyFile));
+        if (liquibaseFileSettings == null) {
+            liquibaseFileSettings = propertyFile == null ? Map.of() : ConfigFiles.liquibase(resolve(propertyFile));
+        }
+        return liquibaseFileSettings;
     }
 
     /** The target, from the plugin's settings, the configuration files and settings.xml, in that order. */

@@ -239,13 +239,7 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     }
 
     private MigrationEngine liquibase(String changelog, Map<String, String> file, ClassLoader classes) {
-        List<String> searchPath = new ArrayList<>();
-        for (Resource resource : project.getResources()) {
-            Path directory = resolve(new File(resource.getDirectory()));
-            if (Files.isDirectory(directory)) {
-                searchPath.add(directory.toString());
-            }
-        }
+        List<String> searchPath = new ArrayList<>(resourceDirectories());
         searchPath.add(project.getBasedir().getAbsolutePath());
         LiquibaseEngine.Builder builder = LiquibaseEngine.configure().changelog(changelog).classLoader(classes)
                 .searchPath(searchPath.toArray(String[]::new));
@@ -298,15 +292,24 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
         return policy.build();
     }
 
+    /** The project's resource directories that exist, absolute. */
+    private List<String> resourceDirectories() {
+        List<String> directories = new ArrayList<>();
+        for (Resource resource : project.getResources()) {
+            Path directory = resolve(new File(resource.getDirectory()));
+            if (Files.isDirectory(directory)) {
+                directories.add(directory.toString());
+            }
+        }
+        return directories;
+    }
+
     /**
      * The project's resources, classes and runtime dependencies, for {@code classpath:} locations, Java migrations
      * and Liquibase's class path resources. Resources come first: the goals may run before they are copied.
      */
     private URLClassLoader projectClassLoader() throws MojoExecutionException {
-        Set<String> elements = new LinkedHashSet<>();
-        for (Resource resource : project.getResources()) {
-            elements.add(resolve(new File(resource.getDirectory())).toString());
-        }
+        Set<String> elements = new LinkedHashSet<>(resourceDirectories());
         try {
             elements.addAll(project.getRuntimeClasspathElements());
         } catch (DependencyResolutionRequiredException e) {

@@ -1,6 +1,8 @@
 package dev.rehearsal.maven;
 
+import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.Durations;
+import dev.rehearsal.branch.BranchManager;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -18,8 +20,8 @@ public final class BranchCreateMojo extends AbstractBranchMojo {
     String branchExpiry;
 
     @Override
-    void run() {
-        getLog().info("Created branch " + describe(branches().create(name(),
+    void run(BranchManager branches, DatabaseLocation target) {
+        getLog().info("Created branch " + describe(branches.create(name(),
                 Durations.parse(branchExpiry, "branchExpiry"))));
     }
 }

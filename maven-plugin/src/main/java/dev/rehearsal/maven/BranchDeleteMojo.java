@@ -1,5 +1,7 @@
 package dev.rehearsal.maven;
 
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.branch.BranchManager;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
@@ -12,9 +14,9 @@ import org.apache.maven.plugins.annotations.Mojo;
 @Mojo(name = "branch-delete", threadSafe = true)
 public final class BranchDeleteMojo extends AbstractBranchMojo {
     @Override
-    void run() {
+    void run(BranchManager branches, DatabaseLocation target) {
         String name = name();
-        branches().delete(name);
+        branches.delete(name);
         getLog().info("Deleted branch " + name);
     }
 }

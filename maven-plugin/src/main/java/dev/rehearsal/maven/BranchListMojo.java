@@ -1,6 +1,8 @@
 package dev.rehearsal.maven;
 
+import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManager;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -14,10 +16,10 @@ import org.apache.maven.plugins.annotations.Mojo;
 @Mojo(name = "branch-list", threadSafe = true)
 public final class BranchListMojo extends AbstractBranchMojo {
     @Override
-    void run() {
-        List<BranchInfo> list = branches().list();
+    void run(BranchManager branches, DatabaseLocation target) {
+        List<BranchInfo> list = branches.list();
         if (list.isEmpty()) {
-            getLog().info("No branches of " + target().redactedUrl());
+            getLog().info("No branches of " + target.redactedUrl());
         }
         list.forEach(info -> getLog().info(describe(info)));
     }

@@ -1,5 +1,7 @@
 package dev.rehearsal.maven;
 
+import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.branch.BranchManager;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
@@ -13,7 +15,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 @Mojo(name = "branch-reset", threadSafe = true)
 public final class BranchResetMojo extends AbstractBranchMojo {
     @Override
-    void run() {
-        getLog().info("Reset branch " + describe(branches().reset(name())));
+    void run(BranchManager branches, DatabaseLocation target) {
+        getLog().info("Reset branch " + describe(branches.reset(name())));
     }
 }
