@@ -3,6 +3,7 @@ package dev.rehearsal.internal;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Objects;
@@ -19,6 +20,19 @@ public abstract class ForwardingDataSource implements DataSource {
 
     protected ForwardingDataSource(DataSource delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** How this DataSource wraps each connection the wrapped one gives. */
+    protected abstract Connection wrap(Connection connection) throws SQLException;
+
+    @Override
+    public final Connection getConnection() throws SQLException {
+        return wrap(delegate.getConnection());
+    }
+
+    @Override
+    public final Connection getConnection(String username, String password) throws SQLException {
+        return wrap(delegate.getConnection(username, password));
     }
 
     /** Calls {@code method} on {@code target}, throwing what it throws rather than a reflection wrapper. */

@@ -33,16 +33,7 @@ public final class GuardedDataSource extends ForwardingDataSource {
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-        return guard(delegate.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return guard(delegate.getConnection(username, password));
-    }
-
-    private Connection guard(Connection connection) throws SQLException {
+    protected Connection wrap(Connection connection) throws SQLException {
         if (statementTimeout != null) {
             execute(connection, "SET statement_timeout = '" + statementTimeout.toMillis() + "ms'");
         }

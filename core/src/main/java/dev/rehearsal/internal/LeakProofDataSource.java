@@ -19,16 +19,7 @@ public final class LeakProofDataSource extends ForwardingDataSource {
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-        return remember(delegate.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return remember(delegate.getConnection(username, password));
-    }
-
-    private synchronized Connection remember(Connection connection) {
+    protected synchronized Connection wrap(Connection connection) {
         opened.removeIf(LeakProofDataSource::isClosed);
         opened.add(connection);
         return connection;

@@ -131,16 +131,7 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-        return wrap(delegate.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return wrap(delegate.getConnection(username, password));
-    }
-
-    private Connection wrap(Connection connection) {
+    protected Connection wrap(Connection connection) {
         return (Connection) Proxy.newProxyInstance(TracingDataSource.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, new ConnectionHandler(connection));
     }
