@@ -20,7 +20,10 @@ import dev.rehearsal.internal.Causes;
 import dev.rehearsal.internal.LeakProofDataSource;
 import dev.rehearsal.internal.RunnerLock;
 import dev.rehearsal.internal.Sql;
+import dev.rehearsal.check.Severity;
 import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.sql.BranchGuard;
+import dev.rehearsal.sql.OutsideBranch;
 import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
 import dev.rehearsal.trace.KnownRelations;
@@ -159,7 +162,7 @@ final class Run {
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         ApplyResult result;
-        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known)) {
+        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known, new BranchGuard())) {
             try {
                 result = config.engine().apply(traced, plan, traced);
             } finally {
@@ -169,6 +172,12 @@ final class Run {
         }
         record(onBranch, result);
         appliedOnBranch = result.applied().stream().map(Migration::id).toList();
+        List<Finding> refused = refusedStatements();
+        if (!refused.isEmpty()) {
+            // Not policy's to lower: the statement never ran, so the migration was not rehearsed.
+            findings.addAll(refused);
+            return Verdict.BLOCKED;
+        }
         if (!result.succeeded()) {
             failure = failureOf("branch", result.failure(), statements);
             findings.addAll(Acknowledgements.judge(List.of(FailureFinding.of(failure.migration(),
@@ -191,6 +200,40 @@ final class Run {
         findings.addAll(Acknowledgements.judge(raw, statements, config.policy()));
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
+    }
+
+    /**
+     * The statements the branch guard refused, as blocking findings: {@code data-loss} for dropping the target
+     * database itself, {@code outside-branch} for anything else beyond the branch.
+     */
+    private List<Finding> refusedStatements() {
+        List<Finding> refused = new ArrayList<>();
+        for (StatementTrace statement : statements) {
+            if (!BranchGuard.REFUSED.equals(statement.sqlState())) {
+                continue;
+            }
+            for (OutsideBranch.Effect effect : OutsideBranch.of(statement.sql())) {
+                boolean dropsTarget = effect.action().equals("DROP DATABASE")
+                        && config.target().database().equals(effect.object());
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                evidence.put("reach", effect.reach().description());
+                evidence.put("action", effect.action());
+                if (effect.object() != null) {
+                    evidence.put("object", effect.object());
+                }
+                evidence.put("executed", false);
+                refused.add(new Finding(dropsTarget ? FindingKinds.DATA_LOSS : FindingKinds.OUTSIDE_BRANCH,
+                        Severity.BLOCKING, statement.migration(), statement.sql(), (dropsTarget
+                        ? "drops the target database itself (" + effect.describe() + ")"
+                        : effect.describe() + " acts on " + effect.reach().description())
+                        + "; a branch on the target's server shares that with the target, so the statement was not "
+                        + "run and the migration was not rehearsed", evidence, dropsTarget
+                        ? "never drop the database a migration runs in"
+                        : "keep changes to databases, roles, tablespaces and the server out of the migrations: "
+                        + "make them once, by hand or in provisioning, before the migrations that need them"));
+            }
+        }
+        return refused;
     }
 
     private CatalogSnapshot snapshot(Branch branch) {

@@ -12,6 +12,11 @@ public final class FindingKinds {
     public static final String BLOCKING_LOCK = "blocking-lock";
     /** A table or column holding data was dropped, or a table truncated. */
     public static final String DATA_LOSS = "data-loss";
+    /**
+     * A statement would act beyond the branch database: on another database, roles, tablespaces, the server's
+     * configuration, other sessions, another server, or the server's files and programs. It was not run.
+     */
+    public static final String OUTSIDE_BRANCH = "outside-branch";
     /** Rows were deleted. */
     public static final String ROWS_DELETED = "rows-deleted";
     /** A column's type was changed to one that holds less (shorter, smaller, less precise). */

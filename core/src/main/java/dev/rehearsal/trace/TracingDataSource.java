@@ -75,6 +75,7 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
     private final List<Entry> entries = new ArrayList<>();
     private final Map<Long, Long> filenodes = new ConcurrentHashMap<>();
     private final LockSampler sampler;
+    private final StatementGuard guard;
     private volatile String currentMigration;
 
     /** Records statements only (SQL, duration, rows, errors), without lock, scan or rewrite evidence. */
@@ -88,8 +89,18 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
      * @param known the relations that existed before the migrations; null records statements only
      */
     public TracingDataSource(DataSource delegate, KnownRelations known) {
+        this(delegate, known, StatementGuard.NONE);
+    }
+
+    /**
+     * Records statements and their evidence, and lets {@code guard} refuse statements before they are sent.
+     *
+     * @param known the relations that existed before the migrations; null records statements only
+     */
+    public TracingDataSource(DataSource delegate, KnownRelations known, StatementGuard guard) {
         super(delegate);
         this.known = known;
+        this.guard = java.util.Objects.requireNonNull(guard, "guard");
         this.sampler = known == null ? null : new LockSampler(delegate);
         if (known != null) {
             known.all().forEach(relation -> filenodes.put(relation.oid(), relation.filenode()));
@@ -468,9 +479,11 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
                 return invokeOn(statement, method, args);
             }
             Entry entry = begin(sqlOf(name, args), !owner.autoCommit());
-            LockSampler.Run sampling = owner.startSampling(entry);
+            LockSampler.Run sampling = null;
             Object result;
             try {
+                guard.check(entry.sql);
+                sampling = owner.startSampling(entry);
                 result = invokeOn(statement, method, args);
             } catch (SQLException e) {
                 synchronized (entry) {
