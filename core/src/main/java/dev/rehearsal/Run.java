@@ -162,7 +162,8 @@ final class Run {
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         ApplyResult result;
-        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known, new BranchGuard())) {
+        BranchGuard guard = new BranchGuard(branch.hasOwnServer());
+        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known, guard)) {
             try {
                 result = config.engine().apply(traced, plan, traced);
             } finally {
@@ -172,7 +173,7 @@ final class Run {
         }
         record(onBranch, result);
         appliedOnBranch = result.applied().stream().map(Migration::id).toList();
-        List<Finding> refused = refusedStatements();
+        List<Finding> refused = beyondTheDatabase(guard, true);
         if (!refused.isEmpty()) {
             // Not policy's to lower: the statement never ran, so the migration was not rehearsed.
             findings.addAll(refused);
@@ -193,7 +194,7 @@ final class Run {
         phase = System.nanoTime();
         CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
                 schemaChanges, config.policy());
-        List<Finding> raw = new ArrayList<>();
+        List<Finding> raw = new ArrayList<>(beyondTheDatabase(guard, false));
         for (Check check : config.checks()) {
             raw.addAll(evaluate(check, context));
         }
@@ -203,13 +204,15 @@ final class Run {
     }
 
     /**
-     * The statements the branch guard refused, as blocking findings: {@code data-loss} for dropping the target
-     * database itself, {@code outside-branch} for anything else beyond the branch.
+     * The statements that act beyond the branch database, as blocking findings: those the branch guard refused
+     * ({@code refused}), or those it let run on a branch with a server of its own. {@code data-loss} for dropping the
+     * target database itself, {@code outside-branch} for anything else.
      */
-    private List<Finding> refusedStatements() {
-        List<Finding> refused = new ArrayList<>();
+    private List<Finding> beyondTheDatabase(BranchGuard guard, boolean refused) {
+        List<Finding> found = new ArrayList<>();
         for (StatementTrace statement : statements) {
-            if (!BranchGuard.REFUSED.equals(statement.sqlState())) {
+            boolean wasRefused = BranchGuard.REFUSED.equals(statement.sqlState());
+            if (refused ? !wasRefused : wasRefused || !guard.ranBeyondTheDatabase(statement.sql())) {
                 continue;
             }
             for (OutsideBranch.Effect effect : OutsideBranch.of(statement.sql())) {
@@ -221,19 +224,20 @@ final class Run {
                 if (effect.object() != null) {
                     evidence.put("object", effect.object());
                 }
-                evidence.put("executed", false);
-                refused.add(new Finding(dropsTarget ? FindingKinds.DATA_LOSS : FindingKinds.OUTSIDE_BRANCH,
-                        Severity.BLOCKING, statement.migration(), statement.sql(), (dropsTarget
-                        ? "drops the target database itself (" + effect.describe() + ")"
-                        : effect.describe() + " acts on " + effect.reach().description())
-                        + "; a branch on the target's server shares that with the target, so the statement was not "
-                        + "run and the migration was not rehearsed", evidence, dropsTarget
-                        ? "never drop the database a migration runs in"
+                evidence.put("executed", !refused);
+                String what = dropsTarget ? "drops the target database itself (" + effect.describe() + ")"
+                        : effect.describe() + " acts on " + effect.reach().description();
+                found.add(new Finding(dropsTarget ? FindingKinds.DATA_LOSS : FindingKinds.OUTSIDE_BRANCH,
+                        Severity.BLOCKING, statement.migration(), statement.sql(), what + (refused
+                        ? "; the branch shares that with the target (or other branches), so the statement was not "
+                        + "run and the migration was not rehearsed"
+                        : "; it ran on the branch's own server, and on promotion it acts on the target's"),
+                        evidence, dropsTarget ? "never drop the database a migration runs in"
                         : "keep changes to databases, roles, tablespaces and the server out of the migrations: "
                         + "make them once, by hand or in provisioning, before the migrations that need them"));
             }
         }
-        return refused;
+        return found;
     }
 
     private CatalogSnapshot snapshot(Branch branch) {

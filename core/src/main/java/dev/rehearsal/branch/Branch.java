@@ -34,6 +34,16 @@ public interface Branch extends AutoCloseable {
     long creationMillis();
 
     /**
+     * True when the branch has a server of its own, whose roles, databases, configuration and sessions belong to
+     * the branch alone (a Neon branch). False — the default — when it shares them with the parent or with other
+     * branches (a database on the parent's server, or on one destination server for many branches): then
+     * Rehearsal runs no statement there that acts beyond the branch database.
+     */
+    default boolean hasOwnServer() {
+        return false;
+    }
+
+    /**
      * Keeps the branch when it is closed, for debugging; it may be reaped after {@code expires}.
      * Updates the branch's recorded expiry.
      */

@@ -52,6 +52,12 @@ final class NeonBranch implements Branch {
         return "Neon branch (copy-on-write)";
     }
 
+    /** A Neon branch has its compute, roles and databases to itself. */
+    @Override
+    public boolean hasOwnServer() {
+        return true;
+    }
+
     @Override
     public long creationMillis() {
         return creationMillis;

@@ -7,6 +7,10 @@ import dev.rehearsal.ErrorCode;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
+import dev.rehearsal.check.Finding;
+import dev.rehearsal.check.FindingKinds;
+import dev.rehearsal.check.Policy;
+import dev.rehearsal.check.Severity;
 import dev.rehearsal.branch.neon.LocalNeonApi.Request;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
@@ -44,6 +48,44 @@ class NeonRehearsalIT {
     @AfterEach
     void stopApi() {
         neon.close();
+    }
+
+    @Test
+    void aStatementOnTheServerRunsOnANeonBranchWhichHasItsOwnAndIsReportedForThePolicyToJudge() {
+        String ownDefault = "ALTER ROLE CURRENT_USER SET work_mem = '8MB'";
+
+        Outcome blocked = Rehearsal.configure().target(neon.parent()).branchProvider(neon.provider().build())
+                .engine(new ScriptEngine().migration("1", ownDefault)).load().rehearse();
+        Outcome accepted = Rehearsal.configure().target(neon.parent()).branchProvider(neon.provider().build())
+                .engine(new ScriptEngine().migration("1", ownDefault))
+                .policy(Policy.builder().severity(FindingKinds.OUTSIDE_BRANCH, Severity.WARNING).build())
+                .load().rehearse();
+
+        assertThat(blocked.verdict()).isEqualTo(Verdict.BLOCKED);
+        assertThat(blocked.findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.kind()).isEqualTo(FindingKinds.OUTSIDE_BRANCH);
+            assertThat(finding.migration()).isEqualTo("1");
+            assertThat(finding.evidence()).containsEntry("executed", true);
+            assertThat(finding.message()).contains("ran on the branch's own server");
+        });
+        assertThat(accepted.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(accepted.findings()).extracting(Finding::severity).containsExactly(Severity.WARNING);
+    }
+
+    @Test
+    void aConnectionToAnotherServerIsRefusedEvenOnANeonBranch() {
+        Outcome outcome = Rehearsal.configure().target(neon.parent()).branchProvider(neon.provider().build())
+                .engine(new ScriptEngine().migration("1", "SELECT dblink_exec('dbname=" + neon.parentDatabase
+                        + "', 'DELETE FROM customers')"))
+                .policy(Policy.builder().severity(FindingKinds.OUTSIDE_BRANCH, Severity.WARNING).build())
+                .load().run();
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.BLOCKED);
+        assertThat(outcome.findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.severity()).isEqualTo(Severity.BLOCKING);
+            assertThat(finding.evidence()).containsEntry("executed", false);
+        });
+        assertThat(postgres.query(neon.parentDatabase, "SELECT count(*) FROM customers")).containsExactly("1000");
     }
 
     @Test
