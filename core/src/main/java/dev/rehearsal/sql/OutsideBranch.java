@@ -34,8 +34,12 @@ public final class OutsideBranch {
     /** How far {@code DO} blocks within dynamic SQL within {@code DO} blocks are followed. */
     private static final int MAX_DEPTH = 4;
     private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_$]*");
-    private static final Set<String> KEYWORDS = Set.of("database", "role", "user", "group", "grant", "revoke",
-            "system", "tablespace", "owned", "subscription", "import", "copy", "do", "parameter");
+    /** Words that any statement reaching outside names somewhere in its code. */
+    private static final Set<String> KEYWORDS = Set.of("database", "role", "user", "group", "system", "tablespace",
+            "owned", "subscription", "parameter");
+    /** Words that such statements start with (and that are common elsewhere, e.g. {@code ON CONFLICT DO}). */
+    private static final Set<String> STATEMENT_KEYWORDS = Set.of("grant", "revoke", "do", "copy", "import",
+            "reassign");
     private static final Pattern FORMAT_SPECIFIER = Pattern.compile("%(?:\\d+\\$)?-?\\d*([ILs%])");
 
     /** What lies beyond the branch database. */
@@ -135,20 +139,139 @@ public final class OutsideBranch {
         }
     }
 
-    /** False when {@code sql} holds none of the words a statement reaching outside needs. */
+    /**
+     * False when {@code sql} cannot reach beyond its database, which a look at its words tells without parsing:
+     * every such statement names one of a few keywords or functions in its code. Keywords cannot be quoted or
+     * escaped, so only the code is looked at — not the text of string constants and comments, which is why a
+     * statement inserting rows that mention "user" or "group" is not parsed — except inside dollar-quoted text,
+     * which may be a {@code DO} block's code and is looked at whole. Whatever this cannot tell for sure (a
+     * backslash before a quote, whose meaning depends on {@code standard_conforming_strings}; an identifier spelled
+     * with Unicode escapes) is parsed.
+     */
     static boolean mayReachOutside(String sql) {
-        String text = sql.toLowerCase(Locale.ROOT);
-        if (text.contains("u&")) {
-            return true; // an identifier spelled with Unicode escapes may name any function
-        }
-        Matcher word = WORD.matcher(text);
-        while (word.find()) {
-            String w = word.group();
-            if (KEYWORDS.contains(w) || w.startsWith("pg_") || w.startsWith("lo_") || w.startsWith("dblink")) {
+        int length = sql.length();
+        boolean statementStart = true;
+        for (int i = 0; i < length; ) {
+            char c = sql.charAt(i);
+            char next = i + 1 < length ? sql.charAt(i + 1) : 0;
+            if (c == '\\' && next == '\'') {
                 return true;
+            } else if (c == '-' && next == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? length : end + 1;
+            } else if (c == '/' && next == '*') {
+                i = afterBlockComment(sql, i);
+            } else if (c == '\'') {
+                int end = i + 1;
+                while (end < length && (sql.charAt(end) != '\'' || (end + 1 < length && sql.charAt(end + 1) == '\''))) {
+                    if (sql.charAt(end) == '\\') {
+                        return true; // a backslash in a string constant: E'' escapes, or standard_conforming_strings off
+                    }
+                    end += sql.charAt(end) == '\'' ? 2 : 1;
+                }
+                i = end + 1;
+                statementStart = false;
+            } else if (c == '"') {
+                if (i > 0 && sql.charAt(i - 1) == '&') {
+                    return true; // U&"…": an identifier spelled with Unicode escapes
+                }
+                int end = sql.indexOf('"', i + 1);
+                end = end < 0 ? length : end;
+                if (isFunction(sql.substring(i + 1, end).toLowerCase(Locale.ROOT))) {
+                    return true; // a quoted identifier can be a function's name, never a keyword
+                }
+                i = end + 1;
+                statementStart = false;
+            } else if (c == '$' && isDollarQuoteStart(sql, i)) {
+                int close = sql.indexOf('$', i + 1);
+                String tag = sql.substring(i, close + 1);
+                int end = sql.indexOf(tag, close + 1);
+                end = end < 0 ? length : end;
+                if (mentionsAnyWord(sql.substring(close + 1, end))) {
+                    return true;
+                }
+                i = end + tag.length();
+                statementStart = false;
+            } else if (Character.isLetter(c) || c == '_') {
+                int end = i + 1;
+                while (end < length && isIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
+                if (KEYWORDS.contains(word) || isFunction(word)
+                        || statementStart && STATEMENT_KEYWORDS.contains(word)) {
+                    return true;
+                }
+                i = end;
+                statementStart = false;
+            } else {
+                statementStart = c == ';' || (statementStart && Character.isWhitespace(c));
+                if (c == '(' || c == ',') {
+                    statementStart = false;
+                }
+                i++;
             }
         }
         return false;
+    }
+
+    /** True when {@code text} (the code of a dollar-quoted body) has any of the words, wherever they are. */
+    private static boolean mentionsAnyWord(String text) {
+        Matcher word = WORD.matcher(text.toLowerCase(Locale.ROOT));
+        while (word.find()) {
+            String w = word.group();
+            if (KEYWORDS.contains(w) || STATEMENT_KEYWORDS.contains(w) || isFunction(w)) {
+                return true;
+            }
+        }
+        return text.contains("&\"");
+    }
+
+    private static boolean isFunction(String name) {
+        return FUNCTIONS.containsKey(name) || name.startsWith("dblink");
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    /** {@code $tag$} or {@code $$} here, not inside an identifier and not a parameter ({@code $1}). */
+    private static boolean isDollarQuoteStart(String sql, int i) {
+        if (i > 0 && isIdentifierPart(sql.charAt(i - 1))) {
+            return false;
+        }
+        int j = i + 1;
+        if (j < sql.length() && Character.isDigit(sql.charAt(j))) {
+            return false;
+        }
+        while (j < sql.length() && sql.charAt(j) != '$') {
+            if (!(Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
+                return false;
+            }
+            j++;
+        }
+        return j < sql.length();
+    }
+
+    /** The index after the (nested, as PostgreSQL allows) block comment starting at {@code start}. */
+    private static int afterBlockComment(String sql, int start) {
+        int depth = 0;
+        int i = start;
+        while (i < sql.length()) {
+            if (sql.startsWith("/*", i)) {
+                depth++;
+                i += 2;
+            } else if (sql.startsWith("*/", i)) {
+                depth--;
+                i += 2;
+                if (depth == 0) {
+                    return i;
+                }
+            } else {
+                i++;
+            }
+        }
+        return sql.length();
     }
 
     private static void statement(JsonNode wrapper, Set<Effect> effects, int depth) {
