@@ -17,6 +17,7 @@ import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
+import dev.rehearsal.report.ReportFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -163,6 +164,12 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
+            if (report != null) {
+                ReportFiles.requireWritable(report, "--report");
+            }
+            if (markdownReport != null) {
+                ReportFiles.requireWritable(markdownReport, "--markdown-report");
+            }
             Rehearsal.Builder builder = Rehearsal.configure().target(target.options.location())
                     .engine(engine.engine()).branchProvider(branches.provider());
             if (report != null) {
@@ -187,6 +194,8 @@ public final class Main implements Runnable {
                 case json -> JsonReport.toJson(outcome);
                 case markdown -> MarkdownReport.render(outcome);
             });
+            // the verdict stands (the target may have been migrated): a report that could not be written is said
+            outcome.reportFailures().forEach(failure -> spec.commandLine().getErr().println("rehearsal: " + failure));
             return outcome.verdict().exitCode();
         }
     }
