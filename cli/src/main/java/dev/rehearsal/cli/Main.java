@@ -97,6 +97,17 @@ public final class Main implements Runnable {
         String passwordEnv;
 
         DatabaseLocation location() {
+            List<String> credentials = DatabaseLocation.credentialsIn(url);
+            if (!credentials.isEmpty()) {
+                // the value is never repeated: it is in the process list already, it must not reach logs as well
+                boolean keyPassphrase = credentials.contains("the sslpassword parameter");
+                throw new ConfigurationException("--url carries a password (" + String.join(", ", credentials)
+                        + "), which every user of this machine can read in the process list (ps) and shell history "
+                        + "keeps: remove it from the URL and export the password as REHEARSAL_PASSWORD, or in "
+                        + "another variable named with --password-env" + (keyPassphrase ? " (a client key's "
+                        + "passphrase cannot be given to the command line: use a key without one, readable only by "
+                        + "this user)" : ""));
+            }
             String password = System.getenv(passwordEnv);
             return DatabaseLocation.of(url, user, password == null || password.isEmpty() ? null : password);
         }

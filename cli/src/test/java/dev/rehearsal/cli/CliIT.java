@@ -252,6 +252,35 @@ class CliIT {
     }
 
     @Test
+    void aPasswordInTheUrlIsRefusedWithoutBeingEchoed() throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+        String password = "Pw-" + UUID.randomUUID();
+        String url = postgres.jdbcUrl(target);
+        List<String> urls = List.of(url + "?password=" + password, url + "?sslmode=disable&PASSWORD=" + password,
+                url + "?pass%77ord=" + password, "jdbc:postgresql://postgres:" + password + "@localhost:"
+                        + postgres.port() + "/" + target);
+
+        List<Result> results = new ArrayList<>();
+        for (String withPassword : urls) {
+            results.add(cli(Map.of(), "migrate", "--url", withPassword, "--user", "postgres", "--locations",
+                    "filesystem:" + migrations));
+        }
+        results.add(cli(Map.of(), "branch", "list", "--url", urls.get(0), "--user", "postgres"));
+
+        for (Result result : results) {
+            assertThat(result.exit()).as(result.err()).isEqualTo(64);
+            assertThat(result.err()).contains("--url carries a password (", "remove it from the URL and export the "
+                    + "password as REHEARSAL_PASSWORD, or in another variable named with --password-env");
+            assertThat(result.out() + result.err()).doesNotContain(password);
+        }
+        assertThat(results.get(0).err()).contains("(the password parameter)");
+        assertThat(results.get(3).err()).contains("(user:password@ before the host)");
+        assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
     void snapshotCopyRehearsesATargetThatIsInUseWhereTheTemplateProviderCannot() throws Exception {
         TestPostgres postgres15 = on15.postgres();
         String target = on15.create("cli_busy");

@@ -287,6 +287,29 @@ class MavenPluginIT {
     }
 
     @Test
+    void aPasswordInTheUrlIsTakenFromAProjectFileButNotFromMavensCommandLine() throws Exception {
+        String password = "Pw-" + UUID.randomUUID();
+        Path fromFile = sample("flyway-toml");
+        String inFile = shopAtVersion1(fromFile.resolve("sql"), null);
+        replace(fromFile.resolve("flyway.toml"), "@db.url@", postgres.jdbcUrl(inFile) + "?password=" + password);
+        Path fromCommandLine = sample("flyway-safe");
+        String onCommandLine = shopAtVersion1(fromCommandLine.resolve("src/main/resources/db/migration"), null);
+
+        Build file = mvn(fromFile, null, "rehearsal:rehearse");
+        Build commandLine = mvn(fromCommandLine, null, "verify", "-Ddb.url=" + postgres.jdbcUrl(onCommandLine)
+                + "?password=" + password, "-Drehearsal.user=postgres");
+
+        assertThat(file.exit()).as(file.output()).isZero();
+        assertThat(file.output()).contains(": PASSED");
+        assertThat(commandLine.exit()).isNotZero();
+        assertThat(commandLine.output()).contains("Rehearsal is not configured right: The target URL carries a "
+                + "password (the password parameter) and comes from Maven's command line", "settings.xml <server>",
+                "REHEARSAL_PASSWORD", "BUILD FAILURE");
+        assertThat(file.output() + commandLine.output()).doesNotContain(password);
+        assertThat(postgres.branchesOf(onCommandLine)).isEmpty();
+    }
+
+    @Test
     void aPasswordFromTheEnvironmentWorksAndAWrongOneFailsClearlyWithoutBeingPrinted() throws Exception {
         Path project = sample("flyway-safe");
         String password = "Pw-" + UUID.randomUUID();
