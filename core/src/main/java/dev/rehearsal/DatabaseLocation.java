@@ -1,8 +1,12 @@
 package dev.rehearsal;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -27,8 +31,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class DatabaseLocation {
     private static final String PREFIX = "jdbc:postgresql:";
-    /** URL parameters that are credentials: never part of a rendered URL. */
+    /** URL parameters that are credentials: never part of a rendered URL, whatever their case or encoding. */
     private static final Set<String> SECRET_PARAMETERS = Set.of("password", "sslpassword");
+    private static final String USER_INFO = "user:password@ before the host";
     private static final Set<String> LOCATION_KEYS = Set.of("PGHOST", "PGPORT", "PGDBNAME", "user");
 
     private final String hosts;
@@ -51,11 +56,14 @@ public final class DatabaseLocation {
 
     /**
      * Parses a PostgreSQL JDBC URL. User and password given here win over {@code user=}/{@code password=} in the URL.
+     * A password in the URL is taken (a URL in code or in an application's configuration is no command line; the
+     * command line refuses one, see {@link #credentialsIn(String)}), and never rendered.
      *
      * @param jdbcUrl  {@code jdbc:postgresql://host[:port][,host2[:port2]]/database[?param=value...]}
      * @param user     the role to log in as; may be null when the URL carries it
      * @param password may be null when the URL carries it or the server does not ask for one
-     * @throws ConfigurationException when the URL is not a PostgreSQL JDBC URL or names no database
+     * @throws ConfigurationException when the URL is not a PostgreSQL JDBC URL, names no database, or has a
+     *                                {@code user:password@} before its host (which pgjdbc does not read)
      */
     public static DatabaseLocation of(String jdbcUrl, String user, String password) {
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
@@ -65,6 +73,12 @@ public final class DatabaseLocation {
         if (!jdbcUrl.startsWith(PREFIX)) {
             throw new ConfigurationException("'" + redact(jdbcUrl) + "' is not a PostgreSQL JDBC URL: Rehearsal works "
                     + "on PostgreSQL only; give a URL like jdbc:postgresql://localhost:5432/mydb");
+        }
+        if (userInfoOf(jdbcUrl) != null) {
+            // not echoed: what stands before the '@' may be a password, and a '/' in it defeats redact()
+            throw new ConfigurationException("The JDBC URL has a user (or user:password) before its host, which "
+                    + "PostgreSQL's JDBC driver does not read: remove it and give the user and the password "
+                    + "separately (the user may also be ?user=app in the URL)");
         }
         Properties parsed = Driver.parseURL(jdbcUrl, new Properties());
         if (parsed == null) {
@@ -78,7 +92,7 @@ public final class DatabaseLocation {
         }
         Map<String, String> parameters = new TreeMap<>();
         for (String key : parsed.stringPropertyNames()) {
-            if (!LOCATION_KEYS.contains(key) && !SECRET_PARAMETERS.contains(key) && !isDefault(key, parsed)) {
+            if (!LOCATION_KEYS.contains(key) && !isSecret(key) && !isDefault(key, parsed)) {
                 parameters.put(key, parsed.getProperty(key));
             }
         }
@@ -86,6 +100,73 @@ public final class DatabaseLocation {
         String effectivePassword = password != null ? password : parsed.getProperty("password");
         return new DatabaseLocation(parsed.getProperty("PGHOST"), parsed.getProperty("PGPORT"), database,
                 parameters, effectiveUser, effectivePassword);
+    }
+
+    /**
+     * The credentials a JDBC URL carries, named for a message and never by value: {@code the password parameter},
+     * {@code the sslpassword parameter} (in any case, percent-encoded or not) and {@code user:password@ before the
+     * host}. Empty when it carries none. Front ends refuse a URL with credentials where others can read it, such as
+     * a command line ({@code ps} shows it to every user of the machine); a URL in a file or in code may carry them.
+     * (No name has a {@code password=} in it: {@link #redact(String)} would mask what follows.)
+     *
+     * <pre>{@code
+     * DatabaseLocation.credentialsIn("jdbc:postgresql://db/shop?user=app&password=s3cret");
+     * // ["the password parameter"]
+     * }</pre>
+     */
+    public static List<String> credentialsIn(String jdbcUrl) {
+        if (jdbcUrl == null) {
+            return List.of();
+        }
+        Set<String> found = new LinkedHashSet<>();
+        String userInfo = userInfoOf(jdbcUrl);
+        if (userInfo != null && userInfo.contains(":")) {
+            found.add(USER_INFO);
+        }
+        int query = jdbcUrl.indexOf('?');
+        if (query >= 0) {
+            for (String parameter : jdbcUrl.substring(query + 1).split("&")) {
+                int equals = parameter.indexOf('=');
+                String key = equals < 0 ? parameter : parameter.substring(0, equals);
+                if (isSecret(key)) {
+                    found.add("the " + canonical(key) + " parameter");
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    /**
+     * What stands before an '@' in the host list ({@code //user:password@host}), or null. pgjdbc reads no such part
+     * (it takes {@code user@host} for a host name); the host list ends at the database's slash, the last one before
+     * the query, so that a '/' in a password does not hide it.
+     */
+    private static String userInfoOf(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        String address = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+        int start = address.indexOf("//");
+        if (start < 0) {
+            return null;
+        }
+        int end = address.lastIndexOf('/');
+        String hostList = end > start + 1 ? address.substring(start + 2, end) : address.substring(start + 2);
+        int at = hostList.lastIndexOf('@');
+        return at < 0 ? null : hostList.substring(hostList.lastIndexOf(',', at) + 1, at);
+    }
+
+    /** pgjdbc reads only {@code password} itself, but any spelling of it on a command line is a password shown. */
+    private static boolean isSecret(String key) {
+        return SECRET_PARAMETERS.contains(canonical(key));
+    }
+
+    private static String canonical(String key) {
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(key, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            decoded = key;
+        }
+        return decoded.trim().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rehearsal;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.trace.StatementTrace;
@@ -35,11 +36,15 @@ import java.util.Objects;
  * @param promotion  how the migrations reached the target (attempts, retries, verification), or null when promotion
  *                   was not attempted or the target had changed
  * @param orphansDropped branches left behind by earlier, interrupted runs (or expired) that this run dropped first
+ * @param reportFailures the reports ({@code reportTo}, {@code markdownReportTo}) that could not be written at the end
+ *                   of the run, one sentence each naming the file and the cause; empty when all were written. A
+ *                   report that cannot be written never changes the verdict (the target may have been migrated)
  */
 public record Outcome(Verdict verdict, String target, String engine, List<MigrationStatus> migrations,
                       BranchSummary branch, MigrationFailure failure, List<Finding> findings,
                       List<SchemaChange> schemaChanges, List<StatementTrace> statements, Instant startedAt,
-                      Timings timings, Promotion promotion, List<String> orphansDropped) {
+                      Timings timings, Promotion promotion, List<String> orphansDropped,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> reportFailures) {
     public Outcome {
         Objects.requireNonNull(verdict, "verdict");
         migrations = List.copyOf(migrations);
@@ -47,6 +52,22 @@ public record Outcome(Verdict verdict, String target, String engine, List<Migrat
         schemaChanges = List.copyOf(schemaChanges);
         statements = List.copyOf(statements);
         orphansDropped = orphansDropped == null ? List.of() : List.copyOf(orphansDropped);
+        reportFailures = reportFailures == null ? List.of() : List.copyOf(reportFailures);
+    }
+
+    /** An outcome whose reports were all written. */
+    public Outcome(Verdict verdict, String target, String engine, List<MigrationStatus> migrations,
+                   BranchSummary branch, MigrationFailure failure, List<Finding> findings,
+                   List<SchemaChange> schemaChanges, List<StatementTrace> statements, Instant startedAt,
+                   Timings timings, Promotion promotion, List<String> orphansDropped) {
+        this(verdict, target, engine, migrations, branch, failure, findings, schemaChanges, statements, startedAt,
+                timings, promotion, orphansDropped, List.of());
+    }
+
+    /** This outcome, with the reports that could not be written. */
+    Outcome withReportFailures(List<String> failures) {
+        return new Outcome(verdict, target, engine, migrations, branch, failure, findings, schemaChanges, statements,
+                startedAt, timings, promotion, orphansDropped, failures);
     }
 
     /** The blocking findings (empty unless {@link Verdict#BLOCKED}). */

@@ -94,6 +94,7 @@ public final class Rehearsal {
      * @return the outcome; failures of the migrations themselves are verdicts, not exceptions
      * @throws BranchException   when no branch could be made (e.g. the target is in use); nothing changed
      * @throws DatabaseException when the target cannot be reached
+     * @throws ConfigurationException when a report ({@link Builder#reportTo(Path)}) cannot be written; nothing done
      */
     public Outcome run() {
         return new Run(this, true).execute();
@@ -312,7 +313,14 @@ public final class Rehearsal {
             return this;
         }
 
-        /** Writes the JSON report of every run to this file (directories are created). Default: no file. */
+        /**
+         * Writes the JSON report of every run to this file (directories are created). Default: no file.
+         *
+         * <p>Every run first checks that the file can be written (its directory made, a file written there) and
+         * fails with {@link ErrorCode#CONFIGURATION}, having done nothing, when it cannot. A report that still fails
+         * at the end (the disk filled up meanwhile) never hides the verdict: it is logged at ERROR and listed in
+         * {@link Outcome#reportFailures()}.
+         */
         public Builder reportTo(Path file) {
             this.report = Objects.requireNonNull(file, "file");
             return this;
@@ -320,7 +328,7 @@ public final class Rehearsal {
 
         /**
          * Writes the Markdown report of every run to this file, e.g. to post as a pull-request comment.
-         * Default: no file.
+         * Default: no file. Checked before every run, and never hiding the verdict, as {@link #reportTo(Path)}.
          */
         public Builder markdownReportTo(Path file) {
             this.markdownReport = Objects.requireNonNull(file, "file");

@@ -26,9 +26,12 @@ import dev.rehearsal.sql.BranchGuard;
 import dev.rehearsal.sql.OutsideBranch;
 import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
+import dev.rehearsal.report.ReportFiles;
 import dev.rehearsal.trace.KnownRelations;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.TracingDataSource;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -78,6 +81,13 @@ final class Run {
     }
 
     Outcome execute() {
+        // before anything is done: a report that cannot be written would otherwise show only after promotion
+        if (config.report() != null) {
+            ReportFiles.requireWritable(config.report(), "reportTo(...)");
+        }
+        if (config.markdownReport() != null) {
+            ReportFiles.requireWritable(config.markdownReport(), "markdownReportTo(...)");
+        }
         RunnerLock turn = RunnerLock.acquire(config.target(), config.lockDatabase(), config.waitForOtherRunners());
         try {
             return executeInTurn();
@@ -352,11 +362,13 @@ final class Run {
                 branchSummary, failure, findings, schemaChanges, statements, startedAt,
                 new Timings(planMillis, branchMillis, catalogMillis, migrateMillis, checkMillis, discardMillis,
                         promoteMillis, millisSince(start)), promotion, orphansDropped);
+        List<String> reportFailures = new ArrayList<>();
         if (config.report() != null) {
-            JsonReport.write(outcome, config.report());
+            write("JSON report", config.report(), () -> JsonReport.write(outcome, config.report()), reportFailures);
         }
         if (config.markdownReport() != null) {
-            MarkdownReport.write(outcome, config.markdownReport());
+            write("Markdown report", config.markdownReport(), () -> MarkdownReport.write(outcome,
+                    config.markdownReport()), reportFailures);
         }
         String summary = ConsoleSummary.render(outcome);
         if (verdict.isSuccess()) {
@@ -366,7 +378,25 @@ final class Run {
         } else {
             LOG.warn("{}", summary);
         }
-        return outcome;
+        return reportFailures.isEmpty() ? outcome : outcome.withReportFailures(reportFailures);
+    }
+
+    /**
+     * Writes one report. A report that cannot be written (the disk filled up, its directory went away) is logged
+     * and noted on the outcome, never thrown: the verdict, and what was done to the target, must still reach the
+     * caller.
+     */
+    private static void write(String report, Path file, Runnable writer, List<String> failures) {
+        try {
+            writer.run();
+        } catch (RuntimeException e) {
+            IOException cause = Causes.find(e, IOException.class);
+            String failure = "The " + report + " was not written to " + file + ": "
+                    + (cause != null ? cause.getMessage() : e.toString());
+            LOG.error("{}", failure);
+            LOG.debug("The {} could not be written", report, e);
+            failures.add(failure);
+        }
     }
 
     private static void requireReachable(DatabaseLocation target) {

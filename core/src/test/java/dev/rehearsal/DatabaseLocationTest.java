@@ -130,6 +130,61 @@ class DatabaseLocationTest {
     }
 
     @Test
+    void neverRendersAPasswordParameterSpelledInAnotherCaseOrPercentEncoded() {
+        DatabaseLocation location = DatabaseLocation.of("jdbc:postgresql://db/shop?PASSWORD=" + SECRET
+                + "&pass%77ord=" + SECRET + "&SslPassword=" + SECRET + "&sslmode=require", null, null);
+
+        assertThat(location.redactedUrl()).isEqualTo("jdbc:postgresql://db:5432/shop?sslmode=require");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:postgresql://db/shop?password=" + SECRET,
+            "jdbc:postgresql://db/shop?sslmode=require&PassWord=" + SECRET,
+            "jdbc:postgresql://db/shop?%70assword=" + SECRET,
+            "jdbc:postgresql://db/shop?user=app&&password",
+            "jdbc:postgresql://db/shop? password =" + SECRET})
+    void findsAPasswordParameterInAnyCaseAndEncoding(String url) {
+        assertThat(DatabaseLocation.credentialsIn(url)).containsExactly("the password parameter");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:postgresql://app:" + SECRET + "@db:5432/shop",
+            "jdbc:postgresql://app:" + SECRET + "@db/shop",
+            "jdbc:postgresql://db1:5432,app:" + SECRET + "@db2:5433/shop",
+            "jdbc:postgresql://app:with/slash@db:5432/shop?sslmode=require"})
+    void findsAUserAndPasswordBeforeTheHost(String url) {
+        assertThat(DatabaseLocation.credentialsIn(url)).containsExactly("user:password@ before the host");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:postgresql://db/shop", "jdbc:postgresql://db/shop?user=app&sslmode=require",
+            "jdbc:postgresql://db1:5432,db2:5433/shop?passwordless=true", "jdbc:postgresql:shop",
+            "jdbc:postgresql://app@db:5432/shop", "jdbc:postgresql://db1:5432,app@db2/shop",
+            "jdbc:postgresql://db/sh@p"})
+    void findsNoCredentialsWhereThereAreNone(String url) {
+        assertThat(DatabaseLocation.credentialsIn(url)).isEmpty();
+    }
+
+    @Test
+    void findsEveryKindOfCredentialOnceEach() {
+        assertThat(DatabaseLocation.credentialsIn("jdbc:postgresql://app:x@db/shop?password=y&sslpassword=z"
+                + "&PASSWORD=w")).containsExactly("user:password@ before the host", "the password parameter",
+                "the sslpassword parameter");
+        assertThat(DatabaseLocation.credentialsIn(null)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:postgresql://alice:" + SECRET + "@db:5432/shop",
+            "jdbc:postgresql://alice:" + SECRET + "/x@db:5432/shop", "jdbc:postgresql://alice@db:5432/shop"})
+    void aUserBeforeTheHostIsRefusedWithoutEchoingIt(String url) {
+        assertThatThrownBy(() -> DatabaseLocation.of(url, null, null))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("has a user (or user:password) before its host, which PostgreSQL's JDBC "
+                        + "driver does not read")
+                .hasMessageNotContaining(SECRET).hasMessageNotContaining("alice");
+    }
+
+    @Test
     void redactMasksPasswordParametersInAnyCase() {
         assertThat(DatabaseLocation.redact("jdbc:postgresql://db/shop?user=app&password=" + SECRET + "&ssl=true"))
                 .isEqualTo("jdbc:postgresql://db/shop?user=app&password=***&ssl=true");

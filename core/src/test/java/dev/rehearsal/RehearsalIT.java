@@ -14,10 +14,13 @@ import dev.rehearsal.check.Check;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.testing.ScriptEngine;
+import dev.rehearsal.testing.StandardErrorCapture;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.trace.StatementTrace;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -317,6 +320,38 @@ class RehearsalIT {
         assertThat(blocked.path("findings").get(0).path("severity").asText()).isEqualTo("BLOCKING");
         assertThat(blocked.has("failure")).isFalse();
         assertThat(directory.resolve("nested/dir").toFile().list()).containsExactly("report.json");
+    }
+
+    @Test
+    void aReportThatCannotBeWrittenAtTheEndNeverHidesTheVerdict(@TempDir Path directory) throws Exception {
+        String target = databases.create("report_lost", SHOP);
+        Path json = directory.resolve("reports/report.json");
+        Path markdown = directory.resolve("elsewhere/report.md");
+        // the run's own check of the path passes; then, while the run goes on, a file takes the directory's place
+        // (permissions would not do: the tests run as root)
+        Check directoryGoesAway = context -> {
+            Files.delete(json.getParent());
+            Files.writeString(json.getParent(), "a file where the report's directory was");
+            return List.of();
+        };
+
+        Outcome outcome;
+        String log;
+        try (StandardErrorCapture capture = StandardErrorCapture.start()) {
+            outcome = rehearsal(target, new ScriptEngine().migration("1", ADD_NOTE)).check(directoryGoesAway)
+                    .reportTo(json).markdownReportTo(markdown).load().run();
+            log = capture.text();
+        }
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(postgres.query(target, "SELECT id FROM script_history")).containsExactly("1");
+        assertThat(outcome.reportFailures()).containsExactly("The JSON report was not written to " + json
+                + ": " + json.getParent() + " is not a directory");
+        assertThat(log).contains("ERROR dev.rehearsal.Rehearsal - " + outcome.reportFailures().get(0));
+        assertThat(markdown).content().contains("PROMOTED");
+        assertThat(new ObjectMapper().readTree(JsonReport.toJson(outcome)).path("reportFailures").get(0).asText())
+                .isEqualTo(outcome.reportFailures().get(0));
+        assertThat(outcome.orThrow()).isSameAs(outcome);
     }
 
     @Test

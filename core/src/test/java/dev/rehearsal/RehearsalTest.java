@@ -7,12 +7,16 @@ import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,6 +59,22 @@ class RehearsalTest {
     @Test
     void loadWithTargetAndEngineNeedsNoDatabase() {
         assertThat(Rehearsal.configure().target(UNREACHABLE, "app", null).engine(ENGINE).load()).isNotNull();
+    }
+
+    @Test
+    void aReportThatCannotBeWrittenStopsTheRunBeforeTheTargetIsReached(@TempDir Path directory) throws IOException {
+        Path file = Files.writeString(directory.resolve("target"), "a file where a directory should be");
+        Rehearsal json = Rehearsal.configure().target(UNREACHABLE, "app", null).engine(ENGINE)
+                .reportTo(file.resolve("report.json")).load();
+        Rehearsal markdown = Rehearsal.configure().target(UNREACHABLE, "app", null).engine(ENGINE)
+                .markdownReportTo(directory).load();
+
+        assertThatThrownBy(json::run).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("reportTo(...) " + file.resolve("report.json"))
+                .hasMessageContaining(file + " is not a directory");
+        assertThatThrownBy(markdown::rehearse).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("markdownReportTo(...) " + directory)
+                .hasMessageContaining(directory + " is a directory");
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
+import dev.rehearsal.report.ReportFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -96,6 +97,17 @@ public final class Main implements Runnable {
         String passwordEnv;
 
         DatabaseLocation location() {
+            List<String> credentials = DatabaseLocation.credentialsIn(url);
+            if (!credentials.isEmpty()) {
+                // the value is never repeated: it is in the process list already, it must not reach logs as well
+                boolean keyPassphrase = credentials.contains("the sslpassword parameter");
+                throw new ConfigurationException("--url carries a password (" + String.join(", ", credentials)
+                        + "), which every user of this machine can read in the process list (ps) and shell history "
+                        + "keeps: remove it from the URL and export the password as REHEARSAL_PASSWORD, or in "
+                        + "another variable named with --password-env" + (keyPassphrase ? " (a client key's "
+                        + "passphrase cannot be given to the command line: use a key without one, readable only by "
+                        + "this user)" : ""));
+            }
             String password = System.getenv(passwordEnv);
             return DatabaseLocation.of(url, user, password == null || password.isEmpty() ? null : password);
         }
@@ -163,6 +175,12 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() {
+            if (report != null) {
+                ReportFiles.requireWritable(report, "--report");
+            }
+            if (markdownReport != null) {
+                ReportFiles.requireWritable(markdownReport, "--markdown-report");
+            }
             Rehearsal.Builder builder = Rehearsal.configure().target(target.options.location())
                     .engine(engine.engine()).branchProvider(branches.provider());
             if (report != null) {
@@ -187,6 +205,8 @@ public final class Main implements Runnable {
                 case json -> JsonReport.toJson(outcome);
                 case markdown -> MarkdownReport.render(outcome);
             });
+            // the verdict stands (the target may have been migrated): a report that could not be written is said
+            outcome.reportFailures().forEach(failure -> spec.commandLine().getErr().println("rehearsal: " + failure));
             return outcome.verdict().exitCode();
         }
     }

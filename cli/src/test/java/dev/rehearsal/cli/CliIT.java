@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -189,30 +192,92 @@ class CliIT {
         // slow on the branch, so the target can change between the branch's copy and the promotion
         Files.writeString(migrations.resolve("V2__slow_phone.sql"), "SELECT pg_sleep(4); "
                 + "ALTER TABLE customers ADD COLUMN phone text;");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", JAR.toString(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
-                "--locations", "filesystem:" + migrations));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (postgres.branchesOf(target).isEmpty() && process.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(postgres.branchesOf(target)).as("the branch of the run").isNotEmpty();
+        Running running = start(List.of(), Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user",
+                "postgres", "--locations", "filesystem:" + migrations);
+        awaitBranchOf(target, running);
         postgres.execute(target, "ALTER TABLE customers ADD COLUMN hotfix int"); // someone's hotfix, meanwhile
 
-        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(output.get()).isEqualTo(7);
-        assertThat(output.get()).contains("TARGET_CHANGED", "hotfix");
+        Result result = running.result();
+        assertThat(result.exit()).as(result.err()).isEqualTo(7);
+        assertThat(result.out() + result.err()).contains("TARGET_CHANGED", "hotfix");
         assertThat(postgres.query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = "
                 + "'phone'")).containsExactly("0");
         assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
+    }
+
+    @Test
+    void aReportThatCannotBeWrittenIsRefusedBeforeAnythingIsDone(@TempDir Path reports) throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+        Path file = Files.writeString(reports.resolve("target"), "a file where a directory should be");
+        String[] migrate = {"migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres", "--locations",
+                "filesystem:" + migrations};
+
+        Result proc = cli(Map.of(), concat(migrate, "--report", "/proc/nope/r.json"));
+        Result underAFile = cli(Map.of(), concat(migrate, "--markdown-report", file.resolve("r.md").toString()));
+        Result aDirectory = cli(Map.of(), concat(migrate, "--report", reports.toString()));
+
+        assertThat(List.of(proc.exit(), underAFile.exit(), aDirectory.exit())).containsOnly(64);
+        assertThat(proc.err()).contains("rehearsal: --report /proc/nope/r.json: the report cannot be written there "
+                + "(cannot create the directory /proc/nope", "Point --report somewhere");
+        assertThat(underAFile.err()).contains("rehearsal: --markdown-report " + file.resolve("r.md"),
+                file + " is not a directory");
+        assertThat(aDirectory.err()).contains(reports + " is a directory");
+        assertThat(proc.out() + underAFile.out() + aDirectory.out()).doesNotContain("PROMOTED");
+        assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void aReportThatFailsAtTheEndLeavesTheVerdictAndItsExitCode(@TempDir Path reports) throws Exception {
+        String target = target();
+        // slow, so the report's directory can be taken away while the branch is migrated
+        Files.writeString(migrations.resolve("V2__slow_phone.sql"), "SELECT pg_sleep(2); "
+                + "ALTER TABLE customers ADD COLUMN phone text;");
+        Path report = reports.resolve("out/report.json");
+        Running running = start(List.of(), Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user",
+                "postgres", "--locations", "filesystem:" + migrations, "--report", report.toString());
+        awaitBranchOf(target, running);
+        // the run checked the directory at its start; now a file takes its place (root ignores permissions)
+        Files.delete(report.getParent());
+        Files.writeString(report.getParent(), "a file where the report's directory was");
+
+        Result result = running.result();
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains(": PROMOTED");
+        assertThat(result.err()).contains("rehearsal: The JSON report was not written to " + report + ": "
+                + report.getParent() + " is not a directory");
+        assertThat(postgres.query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = "
+                + "'phone'")).containsExactly("1");
+    }
+
+    @Test
+    void aPasswordInTheUrlIsRefusedWithoutBeingEchoed() throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+        String password = "Pw-" + UUID.randomUUID();
+        String url = postgres.jdbcUrl(target);
+        List<String> urls = List.of(url + "?password=" + password, url + "?sslmode=disable&PASSWORD=" + password,
+                url + "?pass%77ord=" + password, "jdbc:postgresql://postgres:" + password + "@localhost:"
+                        + postgres.port() + "/" + target);
+
+        List<Result> results = new ArrayList<>();
+        for (String withPassword : urls) {
+            results.add(cli(Map.of(), "migrate", "--url", withPassword, "--user", "postgres", "--locations",
+                    "filesystem:" + migrations));
+        }
+        results.add(cli(Map.of(), "branch", "list", "--url", urls.get(0), "--user", "postgres"));
+
+        for (Result result : results) {
+            assertThat(result.exit()).as(result.err()).isEqualTo(64);
+            assertThat(result.err()).contains("--url carries a password (", "remove it from the URL and export the "
+                    + "password as REHEARSAL_PASSWORD, or in another variable named with --password-env");
+            assertThat(result.out() + result.err()).doesNotContain(password);
+        }
+        assertThat(results.get(0).err()).contains("(the password parameter)");
+        assertThat(results.get(3).err()).contains("(user:password@ before the host)");
+        assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
+        assertThat(postgres.branchesOf(target)).isEmpty();
     }
 
     @Test
@@ -281,6 +346,12 @@ class CliIT {
 
     private static Result cli(List<String> jvmOptions, Map<String, String> environment, String... arguments)
             throws Exception {
+        return start(jvmOptions, environment, arguments).result();
+    }
+
+    /** The jar, started; both its outputs read as it goes, so that neither fills its pipe and stops it. */
+    private static Running start(List<String> jvmOptions, Map<String, String> environment, String... arguments)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);
@@ -290,10 +361,32 @@ class CliIT {
         builder.environment().remove("REHEARSAL_PASSWORD");
         builder.environment().putAll(environment);
         Process process = builder.start();
-        var out = process.getInputStream().readAllBytes();
-        var err = process.getErrorStream().readAllBytes();
-        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
-                new String(err, StandardCharsets.UTF_8));
+        return new Running(process, read(process.getInputStream()), read(process.getErrorStream()));
+    }
+
+    private static CompletableFuture<String> read(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Waits until the running command has made its branch of {@code target}. */
+    private void awaitBranchOf(String target, Running running) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (postgres.branchesOf(target).isEmpty() && running.process().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(postgres.branchesOf(target)).as("the branch of the run").isNotEmpty();
+    }
+
+    record Running(Process process, CompletableFuture<String> out, CompletableFuture<String> err) {
+        Result result() throws Exception {
+            assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            return new Result(process.exitValue(), out.get(), err.get());
+        }
     }
 }

@@ -126,7 +126,8 @@ public final class MarkdownReport {
         try {
             ReportFiles.write(file, render(outcome));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the Markdown report to " + file, e);
+            throw new UncheckedIOException("Cannot write the Markdown report to " + file + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -49,6 +49,7 @@ class JsonReportTest {
         assertThat(text).doesNotContain("null");
         assertThat(report.has("branch")).isFalse();
         assertThat(report.has("failure")).isFalse();
+        assertThat(report.has("reportFailures")).as("written only when a report was not").isFalse();
         assertThat(report.path("migrations").isArray()).isTrue();
         assertThat(report.path("findings").isArray()).isTrue();
     }

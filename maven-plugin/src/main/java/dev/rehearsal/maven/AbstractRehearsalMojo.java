@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -99,6 +100,9 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     @Parameter(defaultValue = "${settings}", readonly = true, required = true)
     Settings settings;
 
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    MavenSession session;
+
     @Inject
     SettingsDecrypter decrypter;
 
@@ -160,6 +164,7 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
                     + "-Drehearsal.url=jdbc:postgresql://host:5432/db), or point <configFiles> at a flyway.toml or "
                     + "<propertyFile> at a liquibase.properties that has one");
         }
+        requireNoPasswordFromCommandLine(jdbcUrl);
         String login = first(user, flyway.get("flyway.user"), liquibase.get("username"));
         String secret = first(password, flyway.get("flyway.password"), liquibase.get("password"));
         if (login == null || secret == null) {
@@ -173,6 +178,27 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
             secret = first(System.getenv(PASSWORD_VARIABLE));
         }
         return DatabaseLocation.of(jdbcUrl.trim(), login, secret);
+    }
+
+    /**
+     * A URL with a password is taken from the POM or a configuration file, as {@code <password>} is, but not from
+     * Maven's command line ({@code -Drehearsal.url=...}, or any {@code -D} property the POM's {@code <url>} reads):
+     * every user of the machine can read a command line in the process list.
+     */
+    private void requireNoPasswordFromCommandLine(String jdbcUrl) {
+        List<String> credentials = DatabaseLocation.credentialsIn(jdbcUrl);
+        if (credentials.isEmpty() || session == null) {
+            return;
+        }
+        boolean fromCommandLine = session.getUserProperties().values().stream()
+                .anyMatch(value -> value instanceof String text && text.trim().equals(jdbcUrl.trim()));
+        if (fromCommandLine) {
+            throw new ConfigurationException("The target URL carries a password (" + String.join(", ", credentials)
+                    + ") and comes from Maven's command line (-D...), which every user of this machine can read in "
+                    + "the process list (ps): remove it from the URL and give the password in a settings.xml "
+                    + "<server> (<serverId>, default '" + DEFAULT_SERVER_ID + "') or the environment variable "
+                    + PASSWORD_VARIABLE);
+        }
     }
 
     /** The settings.xml server with its password decrypted; null when none is configured or found by default. */

@@ -9,6 +9,7 @@ import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
+import dev.rehearsal.report.ReportFiles;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.liquibase.LiquibaseEngine;
 import java.io.File;
@@ -133,11 +134,13 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
 
     @Override
     final void run() throws MojoExecutionException, MojoFailureException {
+        Path json = reportDirectory.toPath().resolve("report.json");
+        Path markdown = reportDirectory.toPath().resolve("report.md");
+        ReportFiles.requireWritable(json, "<reportDirectory>");
+        ReportFiles.requireWritable(markdown, "<reportDirectory>");
         try (URLClassLoader classes = projectClassLoader()) {
             Rehearsal.Builder builder = Rehearsal.configure().target(target()).engine(engine(classes))
-                    .branchProvider(provider())
-                    .reportTo(reportDirectory.toPath().resolve("report.json"))
-                    .markdownReportTo(reportDirectory.toPath().resolve("report.md"));
+                    .branchProvider(provider()).reportTo(json).markdownReportTo(markdown);
             Policy policy = policy();
             if (policy != null) {
                 builder.policy(policy);
@@ -168,8 +171,14 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
 
     /** The summary itself is logged by the run (through SLF4J, which Maven prints); this adds the build's verdict. */
     private void report(Outcome outcome) throws MojoFailureException {
-        getLog().info("Rehearsal reports: " + reportDirectory.toPath().resolve("report.json") + ", "
-                + reportDirectory.toPath().resolve("report.md"));
+        if (outcome.reportFailures().isEmpty()) {
+            getLog().info("Rehearsal reports: " + reportDirectory.toPath().resolve("report.json") + ", "
+                    + reportDirectory.toPath().resolve("report.md"));
+        } else {
+            // logged at ERROR by the run already; the build's result is still the verdict's
+            getLog().warn("Rehearsal " + outcome.verdict() + ", but " + outcome.reportFailures().size()
+                    + " report(s) were not written: the verdict, not the reports, decides the build");
+        }
         if (outcome.verdict().isSuccess()) {
             return;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -234,13 +236,18 @@ class MavenPluginIT {
                 "-Drehearsal.changeLogFile=db/changelog/main.yaml");
         Build badDuration = mvn(project, null, "verify", url, "-Drehearsal.user=postgres",
                 "-Drehearsal.lockTimeout=5 minutes");
+        Path notADirectory = Files.writeString(work.resolve("not-a-directory"), "a file");
+        Build badReports = mvn(project, null, "verify", url, "-Drehearsal.user=postgres",
+                "-Drehearsal.reportDirectory=" + notADirectory.resolve("rehearsal"));
         Build skipped = mvn(project, null, "verify", "-Drehearsal.skip");
 
         assertThat(noUrl.output()).contains("No target database: set <url>", "-Drehearsal.url=");
         assertThat(unknownServer.output()).contains("settings.xml has no <server> with the id 'nowhere'");
         assertThat(both.output()).contains("Both Flyway", "keep the one the project uses");
         assertThat(badDuration.output()).contains("lockTimeout 5 minutes is not a duration");
-        for (Build build : List.of(noUrl, unknownServer, both, badDuration)) {
+        assertThat(badReports.output()).contains("<reportDirectory> " + notADirectory.resolve("rehearsal/report.json")
+                + ": the report cannot be written there (" + notADirectory + " is not a directory)");
+        for (Build build : List.of(noUrl, unknownServer, both, badDuration, badReports)) {
             assertThat(build.exit()).isNotZero();
             assertThat(build.output()).contains("BUILD FAILURE", "Rehearsal is not configured right");
         }
@@ -248,6 +255,58 @@ class MavenPluginIT {
         assertThat(skipped.output()).contains("Rehearsal skipped");
         assertThat(postgres.branchesOf(target)).isEmpty();
         assertThat(columns(target)).doesNotContain("phone");
+    }
+
+    @Test
+    void aReportThatCannotBeWrittenAtTheEndNeitherHidesTheVerdictNorDecidesTheBuild() throws Exception {
+        Path project = sample("flyway-safe");
+        Path migrations = project.resolve("src/main/resources/db/migration");
+        String target = shopAtVersion1(migrations, null);
+        // slow, so the report directory can be taken away while the branch is migrated
+        Files.writeString(migrations.resolve("V3__slow.sql"), "SELECT pg_sleep(3);");
+        Path reports = project.resolve("target/rehearsal");
+
+        Running running = start(project, null, Map.of(), "verify", "-Ddb.url=" + postgres.jdbcUrl(target),
+                "-Drehearsal.user=postgres");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (postgres.branchesOf(target).isEmpty() && running.process().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(postgres.branchesOf(target)).as("the branch of the build").isNotEmpty();
+        // the goal checked the directory when it started; now a file takes its place (root ignores permissions)
+        Files.delete(reports);
+        Files.writeString(reports, "a file where the report directory was");
+        Build build = running.result();
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains(": PASSED", "[ERROR] The JSON report was not written to "
+                + reports.resolve("report.json") + ": " + reports + " is not a directory",
+                "[ERROR] The Markdown report was not written to " + reports.resolve("report.md"),
+                "Rehearsal PASSED, but 2 report(s) were not written", "BUILD SUCCESS");
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void aPasswordInTheUrlIsTakenFromAProjectFileButNotFromMavensCommandLine() throws Exception {
+        String password = "Pw-" + UUID.randomUUID();
+        Path fromFile = sample("flyway-toml");
+        String inFile = shopAtVersion1(fromFile.resolve("sql"), null);
+        replace(fromFile.resolve("flyway.toml"), "@db.url@", postgres.jdbcUrl(inFile) + "?password=" + password);
+        Path fromCommandLine = sample("flyway-safe");
+        String onCommandLine = shopAtVersion1(fromCommandLine.resolve("src/main/resources/db/migration"), null);
+
+        Build file = mvn(fromFile, null, "rehearsal:rehearse");
+        Build commandLine = mvn(fromCommandLine, null, "verify", "-Ddb.url=" + postgres.jdbcUrl(onCommandLine)
+                + "?password=" + password, "-Drehearsal.user=postgres");
+
+        assertThat(file.exit()).as(file.output()).isZero();
+        assertThat(file.output()).contains(": PASSED");
+        assertThat(commandLine.exit()).isNotZero();
+        assertThat(commandLine.output()).contains("Rehearsal is not configured right: The target URL carries a "
+                + "password (the password parameter) and comes from Maven's command line", "settings.xml <server>",
+                "REHEARSAL_PASSWORD", "BUILD FAILURE");
+        assertThat(file.output() + commandLine.output()).doesNotContain(password);
+        assertThat(postgres.branchesOf(onCommandLine)).isEmpty();
     }
 
     @Test
@@ -363,15 +422,26 @@ class MavenPluginIT {
 
     private Build mvn(Path project, Path settings, Map<String, String> environment, String... arguments)
             throws Exception {
+        return start(project, settings, environment, arguments).result();
+    }
+
+    /** {@code mvn}, started: the output is read as it goes. */
+    private Running start(Path project, Path settings, Map<String, String> environment, String... arguments)
+            throws IOException {
         Path userSettings = settings != null ? settings : settings(Map.of());
         List<String> command = new ArrayList<>(List.of("-B", "-ntp", "-Dmaven.repo.local=" + REPOSITORY,
                 "-s", userSettings.toString(), "-f", project.resolve("pom.xml").toString()));
         command.addAll(List.of(arguments));
-        return run(project, environment, command);
+        return start(project, environment, command);
     }
 
     private static Build run(Path directory, Map<String, String> environment, List<String> arguments)
             throws Exception {
+        return start(directory, environment, arguments).result();
+    }
+
+    private static Running start(Path directory, Map<String, String> environment, List<String> arguments)
+            throws IOException {
         String home = System.getProperty("maven.home");
         List<String> command = new ArrayList<>();
         command.add(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString());
@@ -380,8 +450,19 @@ class MavenPluginIT {
         builder.environment().remove("REHEARSAL_PASSWORD");
         builder.environment().putAll(environment);
         Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        return new Build(process.exitValue(), output);
+        return new Running(process, CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+    }
+
+    record Running(Process process, CompletableFuture<String> output) {
+        Build result() throws Exception {
+            assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            return new Build(process.exitValue(), output.get());
+        }
     }
 }
