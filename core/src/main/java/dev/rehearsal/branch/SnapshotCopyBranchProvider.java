@@ -36,10 +36,15 @@ import org.slf4j.LoggerFactory;
  * are read after the snapshot, so each is at least as far as the ids that use it.
  *
  * <p>What the copy is: schema and data, comments, sequences; objects are owned by the destination's role and no
- * privileges are copied ({@code --no-owner --no-privileges}); subscriptions are not copied (a copy must not
+ * privileges on them are copied ({@code --no-owner --no-privileges}); subscriptions are not copied (a copy must not
  * replicate); the new database gets the source's encoding and the destination server's default locale. The
  * destination needs the extensions the source uses. {@link Builder#schemaOnly()} copies the schema alone and
  * {@link Builder#sample(int)} a foreign-key-consistent sample of the rows.
+ *
+ * <p>Who may read it: at most the roles that can read the source. On the source's server the new database gets the
+ * source's owner (when the role may act as it), database privileges and settings ({@link BranchAccess}); on another
+ * server ({@link Builder#destination}) it is open to {@code PUBLIC} only as far as the source is, and to no role of
+ * the source's server. It accepts no connection before it has them, and gets the settings only after the restore.
  *
  * <p>Client programs: {@link Builder#pgDumpPath(Path)} if configured, else {@code pg_dump} on {@code PATH}, else the
  * newest of Debian's {@code /usr/lib/postgresql/<major>/bin}; {@code pg_restore} is the one beside it. pg_dump must
@@ -176,6 +181,10 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
     private void copy(DatabaseLocation parent, DatabaseLocation maintenance, String name, BranchMetadata metadata) {
         Path work = createWorkDirectory();
         try (Connection source = Sql.connect(parent, "the database to copy")) {
+            BranchAccess access = BranchAccess.of(source, parent.database());
+            if (destination != null) {
+                access = access.onAnotherServer();
+            }
             PgClients.Program pgDump = clients.pgDump(Sql.serverVersion(source));
             Path pgRestore = clients.pgRestore(pgDump);
             source.setAutoCommit(false);
@@ -201,9 +210,14 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                 source.rollback();
             }
             try (Connection server = connectMaintenance(maintenance)) {
-                Sql.execute(server, "CREATE DATABASE %I TEMPLATE template0 ENCODING %L", name, encoding);
+                String owner = access.owner(server, name);
+                // closed to connections until it has the source's privileges (BranchAccess)
+                Sql.execute(server, "CREATE DATABASE %I TEMPLATE template0 ENCODING %L ALLOW_CONNECTIONS false "
+                        + "OWNER %I", name, encoding, owner);
                 try {
                     BranchDatabases.comment(server, name, metadata);
+                    access.grant(server, name, owner);
+                    BranchAccess.open(server, name);
                     progress.phase(CopyProgress.Phase.RESTORE);
                     DatabaseLocation branch = maintenance.withDatabase(name);
                     if (sampleRows > 0) {
@@ -213,6 +227,8 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                     } else {
                         restore(pgRestore, dump, branch, progress);
                     }
+                    // after the restore, whose sessions the settings (read only, timeouts...) would otherwise reach
+                    access.configure(server, name);
                     progress.complete();
                 } catch (SQLException | RuntimeException e) {
                     BranchDatabases.dropQuietly(server, name, e);

@@ -25,9 +25,9 @@ public final class DatabaseAccess {
 
     /** One line each for owner, connections, privileges and settings of {@code database}, in a stable order. */
     public static String of(TestPostgres postgres, String database) {
-        List<String> lines = new ArrayList<>(postgres.query("postgres", "SELECT 'owner ' || pg_get_userbyid(datdba), "
-                + "'allows connections ' || datallowconn, 'privileges ' || CASE WHEN datacl IS NULL THEN 'default' "
-                + "ELSE 'explicit' END FROM pg_database WHERE datname = ?", database));
+        List<String> lines = new ArrayList<>(postgres.query("postgres", "SELECT unnest(ARRAY['owner ' || "
+                + "pg_get_userbyid(datdba), 'allows connections ' || datallowconn, 'privileges ' || CASE WHEN datacl "
+                + "IS NULL THEN 'default' ELSE 'explicit' END]) FROM pg_database WHERE datname = ?", database));
         lines.addAll(postgres.query("postgres", "SELECT format('grant %s%s to %s by %s', a.privilege_type, "
                 + "CASE WHEN a.is_grantable THEN ' with grant option' ELSE '' END, CASE WHEN a.grantee = 0 "
                 + "THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, pg_get_userbyid(a.grantor)) "
