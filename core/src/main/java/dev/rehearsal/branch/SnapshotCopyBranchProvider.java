@@ -4,8 +4,6 @@ import dev.rehearsal.BranchException;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.internal.Sql;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,10 +13,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * newest of Debian's {@code /usr/lib/postgresql/<major>/bin}; {@code pg_restore} is the one beside it. pg_dump must
  * be of the source server's major version or later: otherwise the copy fails at once, naming both versions. The
  * password goes to them in their environment ({@code PGPASSWORD}) only; the dump directory is deleted after every
- * copy, and a new database is dropped when its copy fails — nothing is left behind.
+ * copy, and a new database is dropped when its copy fails — nothing is left behind. Should the JVM be killed during a
+ * copy, the programs die with it ({@link PgClients}), and its dump — a copy of the source's data — is removed by the
+ * next copy, run or {@link #reapOrphans} on the machine ({@link DumpDirectory}).
  *
  * <p>Progress (tables, bytes and estimated rows done, ETA) goes to the log (SLF4J, INFO at most every 5 seconds)
  * and to a {@link CopyProgress.Listener}. Branches carry their {@link BranchMetadata} as a JSON
@@ -138,10 +136,13 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
      * Drops, on the destination server, this provider's leftovers of {@code target} with the semantics of
      * {@link TemplateBranchProvider#reapOrphans}: databases of this prefix past their expiry, those of
      * {@code target} made by a runner and not kept, and those of its exact name form still unlabelled a second after
-     * they were seen. Anything else is left alone.
+     * they were seen. Anything else is left alone. First it removes, from {@code java.io.tmpdir} and the work
+     * directory, the dumps of copies whose process is gone (killed), whatever their source; a live process's dump is
+     * never touched. Those are logged, not returned.
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {
+        removeDeadDumps();
         DatabaseLocation maintenance = maintenance(target);
         try (Connection connection = connectMaintenance(maintenance)) {
             return BranchDatabases.dropOrphans(connection,
@@ -179,8 +180,9 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
      * labelled with {@code metadata}. On failure nothing is left: neither the dump nor the database.
      */
     private void copy(DatabaseLocation parent, DatabaseLocation maintenance, String name, BranchMetadata metadata) {
-        Path work = createWorkDirectory();
-        try (Connection source = Sql.connect(parent, "the database to copy")) {
+        removeDeadDumps();
+        try (Connection source = Sql.connect(parent, "the database to copy");
+             DumpDirectory work = DumpDirectory.create(workDirectory, parent.database())) {
             BranchAccess access = BranchAccess.of(source, parent.database());
             if (destination != null) {
                 access = access.onAnotherServer();
@@ -194,10 +196,10 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                     + "WHERE datname = current_database()");
             List<CopyProgressTracker.Table> tables = schemaOnly ? List.of() : tables(source);
             CopyProgressTracker progress = new CopyProgressTracker(parent.database(), tables, listener);
-            Path dump = work.resolve("dump");
+            Path dump = work.path().resolve("dump");
             List<String> dumpCommand = new ArrayList<>(List.of(pgDump.path().toString(),
                     "--dbname=" + PgClients.conninfo(parent), "--format=directory", "--file=" + dump,
-                    "--snapshot=" + snapshot, "--jobs=" + jobs, "--verbose", "--no-sync"));
+                    "--snapshot=" + snapshot, "--jobs=" + jobs, "--verbose", "--no-sync", "--no-password"));
             if (schemaOnly || sampleRows > 0) {
                 dumpCommand.add("--schema-only");
             }
@@ -222,7 +224,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                     DatabaseLocation branch = maintenance.withDatabase(name);
                     if (sampleRows > 0) {
                         restore(pgRestore, dump, branch, progress, "--section=pre-data");
-                        SampleCopy.copy(source, branch, sampleRows, work);
+                        SampleCopy.copy(source, branch, sampleRows, work.path());
                         restore(pgRestore, dump, branch, progress, "--section=post-data");
                     } else {
                         restore(pgRestore, dump, branch, progress);
@@ -239,8 +241,6 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
             throw new BranchException("Could not copy database '" + parent.database() + "' at "
                     + parent.redactedUrl() + " to '" + name + "' at " + maintenance.redactedUrl() + ": "
                     + Sql.describe(e), e);
-        } finally {
-            deleteRecursively(work);
         }
     }
 
@@ -248,7 +248,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                          String... options) {
         List<String> command = new ArrayList<>(List.of(pgRestore.toString(), "--dbname=" + PgClients.conninfo(branch),
                 "--jobs=" + jobs, "--verbose", "--no-owner", "--no-privileges", "--no-subscriptions",
-                "--exit-on-error"));
+                "--exit-on-error", "--no-password"));
         command.addAll(List.of(options));
         command.add(dump.toString());
         PgClients.run(command, PgClients.passwordEnvironment(branch), progress::line, "pg_restore into '"
@@ -280,27 +280,13 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
         }
     }
 
-    private Path createWorkDirectory() {
-        try {
-            // rwx for this user only (POSIX): the dump is a copy of the data
-            return workDirectory == null ? Files.createTempDirectory("rehearsal-snapshot-")
-                    : Files.createTempDirectory(workDirectory, "rehearsal-snapshot-");
-        } catch (IOException e) {
-            throw new BranchException("Could not create a directory for the dump in " + (workDirectory == null
-                    ? System.getProperty("java.io.tmpdir") : workDirectory) + ": " + e.getMessage()
-                    + ". Set one with room for the dump: SnapshotCopyBranchProvider.builder().workDirectory(...)", e);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete the dump directory {}: {}. Delete it by hand: it holds a copy of the data",
-                    directory, e.getMessage());
-        }
+    /**
+     * Removes the dumps that copies of processes now gone (killed) left in java.io.tmpdir and the work directory: the
+     * next copy, run or {@link #reapOrphans} of any provider on this machine does.
+     */
+    private void removeDeadDumps() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        DumpDirectory.removeDead(workDirectory == null ? List.of(tmp) : List.of(tmp, workDirectory));
     }
 
     /** Configures a {@link SnapshotCopyBranchProvider}; every setter checks its argument at once. */
