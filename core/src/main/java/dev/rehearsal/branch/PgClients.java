@@ -33,6 +33,15 @@ import org.postgresql.ds.PGSimpleDataSource;
  * PostgreSQL's client programs {@code pg_dump} and {@code pg_restore}: found (a configured path, else {@code PATH},
  * else Debian's {@code /usr/lib/postgresql/<major>/bin}), checked against the server's major version, and run with
  * the password in their environment only — never on a command line, in a log or in a message.
+ *
+ * <p>They die with the JVM, however it dies: each runs under a watchdog ({@link #WATCHDOG}, a few lines of bash)
+ * that starts it in a process group of its own and kills that whole group — the program and the parallel workers it
+ * forked — as soon as the watchdog's standard input ends. The JVM holds the only writing end of that pipe, and the
+ * operating system closes it when the JVM ends, by SIGKILL too, when no shutdown hook runs. (Linux's
+ * {@code PR_SET_PDEATHSIG}, e.g. through {@code setpriv --pdeathsig}, is no substitute: it fires when the
+ * <em>thread</em> that started the child ends, not the JVM; it is not inherited by the workers pg_dump forks; and it
+ * is Linux's only.) Where there is no bash (Windows, a bare Alpine), the programs run without a watchdog: a killed
+ * JVM's copy then runs to its end, and its dump is removed by the next run ({@link DumpDirectory}).
  */
 final class PgClients {
     /** Where Debian and Ubuntu install each major version's client programs side by side. */
@@ -43,6 +52,29 @@ final class PgClients {
             "sslrootcert", "sslcert", "sslcert", "sslkey", "sslkey", "connectTimeout", "connect_timeout",
             "options", "options", "gssEncMode", "gssencmode");
     private static final int ERROR_LINES = 20;
+    /**
+     * Runs {@code "$@"} in a process group of its own ({@code set -m}), with the watchdog's standard input moved to
+     * descriptor 3 for a background loop that reads it to its end and then kills the program's group; ends with the
+     * program's exit status, after stopping that loop. Job messages ("Killed") go to /dev/null, the program's own
+     * output to the JVM.
+     */
+    static final String WATCHDOG = """
+            exec 3<&0 0</dev/null
+            set -m
+            "$@" 3<&- &
+            program=$!
+            set +m
+            exec 2>/dev/null
+            { while read -r -u 3 _; do :; done; kill -KILL -- "-$program"; } &
+            watchdog=$!
+            exec 3<&-
+            wait "$program"
+            status=$?
+            kill "$watchdog"
+            exit "$status"
+            """;
+    /** The bash that runs the watchdog, or null. */
+    private static final Path BASH = onPath("bash");
 
     /** A client program and the version it reports, e.g. 15.18. */
     record Program(Path path, int major, String version) {
@@ -120,11 +152,9 @@ final class PgClients {
             return Files.isExecutable(pgDumpPath) ? List.of(pgDumpPath) : List.of();
         }
         List<Path> candidates = new ArrayList<>();
-        for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, name))) {
-                candidates.add(Path.of(directory, name));
-                break;
-            }
+        Path onPath = onPath(name);
+        if (onPath != null) {
+            candidates.add(onPath);
         }
         List<Path> debian = new ArrayList<>();
         if (Files.isDirectory(debianRoot)) {
@@ -142,6 +172,16 @@ final class PgClients {
         debian.sort((a, b) -> Integer.compare(majorOf(b), majorOf(a)));
         candidates.addAll(debian);
         return candidates;
+    }
+
+    /** The first executable {@code name} on {@code PATH}, or null. */
+    private static Path onPath(String name) {
+        for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, name))) {
+                return Path.of(directory, name);
+            }
+        }
+        return null;
     }
 
     private static int majorOf(Path debianProgram) {
@@ -223,7 +263,7 @@ final class PgClients {
     static void run(List<String> command, Map<String, String> environment, Consumer<String> lines, String what,
                     String secret) {
         // With --file, the programs write nothing but messages (and --version) to standard output.
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(watched(command)).redirectErrorStream(true);
         builder.environment().remove("PGPASSWORD");
         builder.environment().putAll(environment);
         Deque<String> errors = new ArrayDeque<>();
@@ -248,6 +288,11 @@ final class PgClients {
                 }
             }
             int status = process.waitFor();
+            if (BASH != null && (status == 126 || status == 127)) {
+                throw new BranchException("Could not start " + command.get(0) + " for the " + what + ": "
+                        + String.join(" ", errors) + ". Check that it is a PostgreSQL client program this user may "
+                        + "run");
+            }
             if (status != 0) {
                 throw new BranchException("The " + what + " failed (" + command.get(0) + " exited with status "
                         + status + ")" + (errors.isEmpty() ? "" : ":\n  " + String.join("\n  ", errors)));
@@ -259,6 +304,11 @@ final class PgClients {
             Thread.currentThread().interrupt();
             throw new BranchException("The " + what + " was interrupted", e);
         } finally {
+            try {
+                process.getOutputStream().close(); // the watchdog's pipe: the program has ended or is killed below
+            } catch (IOException e) {
+                // nothing to do: the pipe is gone with the process
+            }
             if (process.isAlive()) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
@@ -269,6 +319,16 @@ final class PgClients {
                 }
             }
         }
+    }
+
+    /** {@code command} under the watchdog, or as it is where there is no bash. */
+    static List<String> watched(List<String> command) {
+        if (BASH == null) {
+            return command;
+        }
+        List<String> watched = new ArrayList<>(List.of(BASH.toString(), "-c", WATCHDOG, "rehearsal-watchdog"));
+        watched.addAll(command);
+        return watched;
     }
 
     /** Lines of pg_dump/pg_restore that tell what went wrong, as opposed to their --verbose progress. */

@@ -4,8 +4,6 @@ import dev.rehearsal.BranchException;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.internal.Sql;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,10 +13,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +32,23 @@ import org.slf4j.LoggerFactory;
  * are read after the snapshot, so each is at least as far as the ids that use it.
  *
  * <p>What the copy is: schema and data, comments, sequences; objects are owned by the destination's role and no
- * privileges are copied ({@code --no-owner --no-privileges}); subscriptions are not copied (a copy must not
+ * privileges on them are copied ({@code --no-owner --no-privileges}); subscriptions are not copied (a copy must not
  * replicate); the new database gets the source's encoding and the destination server's default locale. The
  * destination needs the extensions the source uses. {@link Builder#schemaOnly()} copies the schema alone and
  * {@link Builder#sample(int)} a foreign-key-consistent sample of the rows.
+ *
+ * <p>Who may read it: at most the roles that can read the source. On the source's server the new database gets the
+ * source's owner (when the role may act as it), database privileges and settings ({@link BranchAccess}); on another
+ * server ({@link Builder#destination}) it is open to {@code PUBLIC} only as far as the source is, and to no role of
+ * the source's server. It accepts no connection before it has them, and gets the settings only after the restore.
  *
  * <p>Client programs: {@link Builder#pgDumpPath(Path)} if configured, else {@code pg_dump} on {@code PATH}, else the
  * newest of Debian's {@code /usr/lib/postgresql/<major>/bin}; {@code pg_restore} is the one beside it. pg_dump must
  * be of the source server's major version or later: otherwise the copy fails at once, naming both versions. The
  * password goes to them in their environment ({@code PGPASSWORD}) only; the dump directory is deleted after every
- * copy, and a new database is dropped when its copy fails — nothing is left behind.
+ * copy, and a new database is dropped when its copy fails — nothing is left behind. Should the JVM be killed during a
+ * copy, the programs die with it ({@link PgClients}), and its dump — a copy of the source's data — is removed by the
+ * next copy, run or {@link #reapOrphans} on the machine ({@link DumpDirectory}).
  *
  * <p>Progress (tables, bytes and estimated rows done, ETA) goes to the log (SLF4J, INFO at most every 5 seconds)
  * and to a {@link CopyProgress.Listener}. Branches carry their {@link BranchMetadata} as a JSON
@@ -133,10 +136,13 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
      * Drops, on the destination server, this provider's leftovers of {@code target} with the semantics of
      * {@link TemplateBranchProvider#reapOrphans}: databases of this prefix past their expiry, those of
      * {@code target} made by a runner and not kept, and those of its exact name form still unlabelled a second after
-     * they were seen. Anything else is left alone.
+     * they were seen. Anything else is left alone. First it removes, from {@code java.io.tmpdir} and the work
+     * directory, the dumps of copies whose process is gone (killed), whatever their source; a live process's dump is
+     * never touched. Those are logged, not returned.
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {
+        removeDeadDumps();
         DatabaseLocation maintenance = maintenance(target);
         try (Connection connection = connectMaintenance(maintenance)) {
             return BranchDatabases.dropOrphans(connection,
@@ -174,8 +180,13 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
      * labelled with {@code metadata}. On failure nothing is left: neither the dump nor the database.
      */
     private void copy(DatabaseLocation parent, DatabaseLocation maintenance, String name, BranchMetadata metadata) {
-        Path work = createWorkDirectory();
-        try (Connection source = Sql.connect(parent, "the database to copy")) {
+        removeDeadDumps();
+        try (Connection source = Sql.connect(parent, "the database to copy");
+             DumpDirectory work = DumpDirectory.create(workDirectory, parent.database())) {
+            BranchAccess access = BranchAccess.of(source, parent.database());
+            if (destination != null) {
+                access = access.onAnotherServer();
+            }
             PgClients.Program pgDump = clients.pgDump(Sql.serverVersion(source));
             Path pgRestore = clients.pgRestore(pgDump);
             source.setAutoCommit(false);
@@ -185,10 +196,10 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                     + "WHERE datname = current_database()");
             List<CopyProgressTracker.Table> tables = schemaOnly ? List.of() : tables(source);
             CopyProgressTracker progress = new CopyProgressTracker(parent.database(), tables, listener);
-            Path dump = work.resolve("dump");
+            Path dump = work.path().resolve("dump");
             List<String> dumpCommand = new ArrayList<>(List.of(pgDump.path().toString(),
                     "--dbname=" + PgClients.conninfo(parent), "--format=directory", "--file=" + dump,
-                    "--snapshot=" + snapshot, "--jobs=" + jobs, "--verbose", "--no-sync"));
+                    "--snapshot=" + snapshot, "--jobs=" + jobs, "--verbose", "--no-sync", "--no-password"));
             if (schemaOnly || sampleRows > 0) {
                 dumpCommand.add("--schema-only");
             }
@@ -201,18 +212,25 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                 source.rollback();
             }
             try (Connection server = connectMaintenance(maintenance)) {
-                Sql.execute(server, "CREATE DATABASE %I TEMPLATE template0 ENCODING %L", name, encoding);
+                String owner = access.owner(server, name);
+                // closed to connections until it has the source's privileges (BranchAccess)
+                Sql.execute(server, "CREATE DATABASE %I TEMPLATE template0 ENCODING %L ALLOW_CONNECTIONS false "
+                        + "OWNER %I", name, encoding, owner);
                 try {
                     BranchDatabases.comment(server, name, metadata);
+                    access.grant(server, name, owner);
+                    BranchAccess.open(server, name);
                     progress.phase(CopyProgress.Phase.RESTORE);
                     DatabaseLocation branch = maintenance.withDatabase(name);
                     if (sampleRows > 0) {
                         restore(pgRestore, dump, branch, progress, "--section=pre-data");
-                        SampleCopy.copy(source, branch, sampleRows, work);
+                        SampleCopy.copy(source, branch, sampleRows, work.path());
                         restore(pgRestore, dump, branch, progress, "--section=post-data");
                     } else {
                         restore(pgRestore, dump, branch, progress);
                     }
+                    // after the restore, whose sessions the settings (read only, timeouts...) would otherwise reach
+                    access.configure(server, name);
                     progress.complete();
                 } catch (SQLException | RuntimeException e) {
                     BranchDatabases.dropQuietly(server, name, e);
@@ -223,8 +241,6 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
             throw new BranchException("Could not copy database '" + parent.database() + "' at "
                     + parent.redactedUrl() + " to '" + name + "' at " + maintenance.redactedUrl() + ": "
                     + Sql.describe(e), e);
-        } finally {
-            deleteRecursively(work);
         }
     }
 
@@ -232,7 +248,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                          String... options) {
         List<String> command = new ArrayList<>(List.of(pgRestore.toString(), "--dbname=" + PgClients.conninfo(branch),
                 "--jobs=" + jobs, "--verbose", "--no-owner", "--no-privileges", "--no-subscriptions",
-                "--exit-on-error"));
+                "--exit-on-error", "--no-password"));
         command.addAll(List.of(options));
         command.add(dump.toString());
         PgClients.run(command, PgClients.passwordEnvironment(branch), progress::line, "pg_restore into '"
@@ -264,27 +280,13 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
         }
     }
 
-    private Path createWorkDirectory() {
-        try {
-            // rwx for this user only (POSIX): the dump is a copy of the data
-            return workDirectory == null ? Files.createTempDirectory("rehearsal-snapshot-")
-                    : Files.createTempDirectory(workDirectory, "rehearsal-snapshot-");
-        } catch (IOException e) {
-            throw new BranchException("Could not create a directory for the dump in " + (workDirectory == null
-                    ? System.getProperty("java.io.tmpdir") : workDirectory) + ": " + e.getMessage()
-                    + ". Set one with room for the dump: SnapshotCopyBranchProvider.builder().workDirectory(...)", e);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete the dump directory {}: {}. Delete it by hand: it holds a copy of the data",
-                    directory, e.getMessage());
-        }
+    /**
+     * Removes the dumps that copies of processes now gone (killed) left in java.io.tmpdir and the work directory: the
+     * next copy, run or {@link #reapOrphans} of any provider on this machine does.
+     */
+    private void removeDeadDumps() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        DumpDirectory.removeDead(workDirectory == null ? List.of(tmp) : List.of(tmp, workDirectory));
     }
 
     /** Configures a {@link SnapshotCopyBranchProvider}; every setter checks its argument at once. */

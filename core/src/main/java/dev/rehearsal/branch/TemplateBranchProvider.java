@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * maintenance database ({@code postgres} by default) on the same server, with the parent's credentials; the role
  * needs {@code CREATEDB} and must own the parent (or be a superuser).
  *
+ * <p>A branch is readable by at most the roles that can read the parent: it gets the parent's owner (when the role
+ * may act as it), database privileges and settings before it accepts a connection ({@link BranchAccess});
+ * {@code CREATE DATABASE} alone would let {@code PUBLIC} connect.
+ *
  * <p>Branch names are {@code <prefix><parent>_<utc timestamp>_<random>}, e.g.
  * {@code rehearsal_shop_20261123T215301_k3f9qa}, so that leftovers are recognisable; each branch records its
  * {@link BranchMetadata} as a JSON {@code COMMENT ON DATABASE}.
@@ -192,7 +196,8 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
                 + parent.database() + "' (or be a superuser); or give Rehearsal a role that has both";
     }
 
-    private String copy(Connection connection, int serverVersion, String name, String parent) throws SQLException {
+    private String copy(Connection connection, int serverVersion, String name, String parent, String owner)
+            throws SQLException {
         String copyMethod;
         if (serverVersion >= 180000 && clone) {
             Sql.execute(connection, "SET file_copy_method = clone");
@@ -204,7 +209,9 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         }
         String strategy = serverVersion >= 150000 ? " STRATEGY FILE_COPY" : "";
         try {
-            Sql.execute(connection, "CREATE DATABASE %I TEMPLATE %I" + strategy, name, parent);
+            // closed to connections until it has the parent's privileges (BranchAccess)
+            Sql.execute(connection, "CREATE DATABASE %I TEMPLATE %I" + strategy + " ALLOW_CONNECTIONS false OWNER %I",
+                    name, parent, owner);
         } catch (PSQLException e) {
             if (OBJECT_IN_USE.equals(e.getSQLState())) {
                 // Someone connected between our look and the copy: list whoever is there now.
@@ -254,7 +261,10 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         return naming.branchName(parent, created);
     }
 
-    /** Copies {@code parent} as {@code name} and labels the copy; the copy is dropped if labelling fails. */
+    /**
+     * Copies {@code parent} as {@code name}, labels the copy and gives it the parent's owner, privileges and settings
+     * ({@link BranchAccess}) before it accepts connections; the copy is dropped if any of that fails.
+     */
     private String copyLabelled(Connection connection, DatabaseLocation parent, String name, BranchMetadata metadata)
             throws SQLException {
         int serverVersion = Sql.serverVersion(connection);
@@ -263,9 +273,14 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         if (!sessions.isEmpty()) {
             throw new TargetInUseException(parent.database(), sessions, null);
         }
-        String copyMethod = copy(connection, serverVersion, name, parent.database());
+        BranchAccess access = BranchAccess.of(connection, parent.database());
+        String owner = access.owner(connection, name);
+        String copyMethod = copy(connection, serverVersion, name, parent.database(), owner);
         try {
             BranchDatabases.comment(connection, name, metadata);
+            access.grant(connection, name, owner);
+            access.configure(connection, name);
+            BranchAccess.open(connection, name);
         } catch (SQLException | RuntimeException e) {
             BranchDatabases.dropQuietly(connection, name, e);
             throw e;

@@ -9,6 +9,7 @@ import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
+import dev.rehearsal.testing.DatabaseAccess;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.StandardErrorCapture;
 import dev.rehearsal.testing.TestDatabases;
@@ -197,6 +198,107 @@ class SnapshotCopyBranchProviderIT {
         branches.delete(name);
         assertThat(postgres15.databases()).doesNotContain(name).contains(shop);
         assertThat(branches.list()).isEmpty();
+    }
+
+    @Test
+    void copiesOnTheSameServerHaveTheSourcesOwnerPrivilegesAndSettingsThroughCreateAndReset() throws SQLException {
+        String password = "pw-" + ProcessHandle.current().pid();
+        String app = on15.role("app", password);
+        String alice = on15.loginRole("alice", password);
+        String bob = on15.loginRole("bob", password);
+        String shop = source("private", "CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1)");
+        postgres15.execute("postgres", "ALTER DATABASE " + shop + " OWNER TO " + app,
+                "REVOKE CONNECT ON DATABASE " + shop + " FROM PUBLIC",
+                "GRANT CONNECT ON DATABASE " + shop + " TO " + alice + " WITH GRANT OPTION",
+                // what would break the restore, had its sessions these settings
+                "ALTER DATABASE " + shop + " SET default_transaction_read_only = on",
+                "ALTER ROLE postgres IN DATABASE " + shop + " SET search_path = nowhere",
+                "ALTER ROLE " + alice + " IN DATABASE " + shop + " SET work_mem = '8MB'");
+        SnapshotCopyBranchProvider provider = SnapshotCopyBranchProvider.builder().prefix("it_private_").jobs(1)
+                .workDirectory(work).build();
+
+        try (Branch branch = provider.create(new BranchRequest(postgres15.location(shop), Duration.ofHours(1),
+                "test"))) {
+            assertThat(DatabaseAccess.of(postgres15, branch.name())).isEqualTo(DatabaseAccess.of(postgres15, shop))
+                    .contains("owner " + app, "grant CONNECT with grant option to " + alice,
+                            "setting of every role: default_transaction_read_only=on");
+            assertThat(postgres15.query(branch.name(), "SELECT count(*) FROM public.t")).containsExactly("1");
+            DatabaseAccess.assertRefused(postgres15, branch.name(), bob, password);
+            assertThat(DatabaseAccess.readAs(postgres15, branch.name(), alice, password, "SELECT current_user"))
+                    .isEqualTo(alice);
+        }
+
+        BranchManager branches = BranchManager.of(provider, postgres15.location(shop));
+        String name = "dev-private-" + ProcessHandle.current().pid();
+        on15.dropAfterwards(name);
+        branches.create(name, Duration.ofDays(1));
+        assertThat(DatabaseAccess.of(postgres15, name)).isEqualTo(DatabaseAccess.of(postgres15, shop));
+        DatabaseAccess.assertRefused(postgres15, name, bob, password);
+
+        postgres15.execute("postgres", "REVOKE CONNECT ON DATABASE " + shop + " FROM " + alice,
+                "GRANT CONNECT ON DATABASE " + shop + " TO " + bob,
+                "ALTER ROLE " + bob + " IN DATABASE " + shop + " SET work_mem = '9MB'");
+        branches.reset(name);
+
+        assertThat(DatabaseAccess.of(postgres15, name)).isEqualTo(DatabaseAccess.of(postgres15, shop))
+                .contains("grant CONNECT to " + bob).doesNotContain("grant CONNECT to " + alice);
+        DatabaseAccess.assertRefused(postgres15, name, alice, password);
+        assertThat(DatabaseAccess.readAs(postgres15, name, bob, password, "SELECT current_user")).isEqualTo(bob);
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
+    void aRoleThatMayNotActAsTheSourcesOwnerOwnsTheCopyAndStandsInForTheOwnerInItsPrivileges() {
+        String password = "pw-" + ProcessHandle.current().pid();
+        String reader = on15.loginRole("reader", password);
+        String other = on15.loginRole("other", password);
+        String shop = source("not_mine", "CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)",
+                "GRANT SELECT ON t TO " + reader);
+        postgres15.execute("postgres", "REVOKE CONNECT ON DATABASE " + shop + " FROM PUBLIC",
+                "GRANT CONNECT ON DATABASE " + shop + " TO " + reader);
+        DatabaseLocation asReader = DatabaseLocation.of(postgres15.jdbcUrl(shop), reader, password);
+        SnapshotCopyBranchProvider provider = SnapshotCopyBranchProvider.builder().prefix("it_not_mine_").jobs(1)
+                .workDirectory(work).build();
+
+        try (StandardErrorCapture log = StandardErrorCapture.start();
+             Branch branch = provider.create(new BranchRequest(asReader, Duration.ofHours(1), "test"))) {
+            assertThat(DatabaseAccess.of(postgres15, branch.name())).isEqualTo(String.join("\n",
+                    "owner " + reader, "allows connections true", "privileges explicit",
+                    "grant CONNECT to " + reader + " by " + reader, "grant CREATE to " + reader + " by " + reader,
+                    "grant TEMPORARY to PUBLIC by " + reader, "grant TEMPORARY to " + reader + " by " + reader));
+            assertThat(log.text()).contains("Branch " + branch.name() + " is owned by " + reader
+                    + ", not by postgres who owns " + shop);
+            assertThat(postgres15.query(branch.name(), "SELECT count(*) FROM t")).containsExactly("1");
+            DatabaseAccess.assertRefused(postgres15, branch.name(), other, password);
+        }
+    }
+
+    @Test
+    void aCopyOnAnotherServerIsOpenToPublicNoMoreThanItsSourceAndGivesNoRoleOfTheSourceAnything() {
+        String password = "pw-" + ProcessHandle.current().pid();
+        String reader = on15.role("reader", password);
+        String stranger = on18.loginRole("stranger", password);
+        String closed = source("closed", "CREATE TABLE t (id int)");
+        postgres15.execute("postgres", "REVOKE ALL ON DATABASE " + closed + " FROM PUBLIC",
+                "GRANT CONNECT ON DATABASE " + closed + " TO " + reader,
+                "ALTER DATABASE " + closed + " SET statement_timeout = '1min'",
+                "ALTER ROLE " + reader + " IN DATABASE " + closed + " SET work_mem = '8MB'");
+        String open = source("open", "CREATE TABLE t (id int)");
+        SnapshotCopyBranchProvider provider = SnapshotCopyBranchProvider.builder().prefix("it_elsewhere_")
+                .destination(postgres18.location("postgres")).jobs(1).workDirectory(work).build();
+
+        try (Branch ofClosed = provider.create(new BranchRequest(postgres15.location(closed), Duration.ofHours(1),
+                "test"));
+             Branch ofOpen = provider.create(new BranchRequest(postgres15.location(open), Duration.ofHours(1),
+                     "test"))) {
+            assertThat(DatabaseAccess.of(postgres18, ofClosed.name())).isEqualTo(String.join("\n",
+                    "owner postgres", "allows connections true", "privileges explicit",
+                    "grant CONNECT to postgres by postgres", "grant CREATE to postgres by postgres",
+                    "grant TEMPORARY to postgres by postgres", "setting of every role: statement_timeout=1min"));
+            DatabaseAccess.assertRefused(postgres18, ofClosed.name(), stranger, password);
+            assertThat(DatabaseAccess.of(postgres18, ofOpen.name())).contains("privileges default",
+                    "grant CONNECT to PUBLIC by postgres");
+        }
     }
 
     @Test

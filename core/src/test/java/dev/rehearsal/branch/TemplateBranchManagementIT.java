@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.BranchException;
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.testing.DatabaseAccess;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -99,6 +101,43 @@ class TemplateBranchManagementIT {
 
         assertThat(postgres.databases()).contains(stranger, "postgres");
         assertThat(branches.list()).isEmpty();
+    }
+
+    @Test
+    void aBranchOfAPrivateParentIsAsPrivateAndAResetGivesItTheParentsCurrentPrivileges() throws SQLException {
+        String password = "pw-" + ProcessHandle.current().pid();
+        String app = databases.role("app", password);
+        String alice = databases.loginRole("alice", password);
+        String bob = databases.loginRole("bob", password);
+        String parent = databases.create("private_team", "CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)",
+                "GRANT SELECT ON t TO PUBLIC");
+        postgres.execute("postgres", "ALTER DATABASE " + parent + " OWNER TO " + app,
+                "REVOKE CONNECT ON DATABASE " + parent + " FROM PUBLIC",
+                "GRANT CONNECT ON DATABASE " + parent + " TO " + alice,
+                "ALTER DATABASE " + parent + " SET work_mem = '8MB'");
+        BranchManager branches = BranchManager.of(TemplateBranchProvider.create(), postgres.location(parent));
+        String name = "dev-private-" + ProcessHandle.current().pid();
+        databases.dropAfterwards(name);
+
+        branches.create(name);
+
+        assertThat(DatabaseAccess.of(postgres, name)).isEqualTo(DatabaseAccess.of(postgres, parent))
+                .contains("owner " + app, "grant CONNECT to " + alice);
+        assertThat(DatabaseAccess.readAs(postgres, name, alice, password, "SELECT count(*) FROM t")).isEqualTo("1");
+        DatabaseAccess.assertRefused(postgres, name, bob, password);
+
+        // who may read production changes: alice leaves, bob joins
+        postgres.execute("postgres", "REVOKE CONNECT ON DATABASE " + parent + " FROM " + alice,
+                "GRANT CONNECT, TEMPORARY ON DATABASE " + parent + " TO " + bob,
+                "ALTER DATABASE " + parent + " SET work_mem = '16MB'",
+                "ALTER ROLE " + bob + " IN DATABASE " + parent + " SET statement_timeout = '1min'");
+
+        branches.reset(name);
+
+        assertThat(DatabaseAccess.of(postgres, name)).isEqualTo(DatabaseAccess.of(postgres, parent))
+                .contains("grant TEMPORARY to " + bob, "work_mem=16MB").doesNotContain(alice);
+        DatabaseAccess.assertRefused(postgres, name, alice, password);
+        assertThat(DatabaseAccess.readAs(postgres, name, bob, password, "SELECT count(*) FROM t")).isEqualTo("1");
     }
 
     private static org.assertj.core.data.TemporalUnitOffset within() {

@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.BranchException;
+import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.ErrorCode;
+import dev.rehearsal.testing.DatabaseAccess;
+import dev.rehearsal.testing.StandardErrorCapture;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
@@ -189,6 +194,77 @@ class TemplateBranchProviderIT {
             rows.next();
             assertThat(rows.getInt(1)).isEqualTo(500);
         }
+    }
+
+    @Test
+    void aBranchHasItsTargetsOwnerPrivilegesAndSettingsSoThatNoRoleTheTargetRefusesCanReadIt() throws SQLException {
+        String password = "pw-" + ProcessHandle.current().pid();
+        String app = databases.role("app", password);
+        String reader = databases.loginRole("reader", password);
+        String refused = databases.loginRole("refused", password);
+        String target = databases.create("private", SHOP);
+        postgres.execute(target, "GRANT SELECT ON customers TO PUBLIC"); // the database's CONNECT is the only gate
+        postgres.execute("postgres", "ALTER DATABASE " + target + " OWNER TO " + app,
+                "REVOKE CONNECT ON DATABASE " + target + " FROM PUBLIC",
+                "GRANT CONNECT ON DATABASE " + target + " TO " + reader + " WITH GRANT OPTION",
+                "ALTER DATABASE " + target + " SET search_path = \"$user\", public, \"we ird\", ''",
+                "ALTER DATABASE " + target + " SET statement_timeout = 5000",
+                "ALTER ROLE " + reader + " IN DATABASE " + target + " SET work_mem = '8MB'");
+        DatabaseAccess.assertRefused(postgres, target, refused, password);
+
+        try (Branch branch = TemplateBranchProvider.builder().prefix("it_private_").build().create(request(target))) {
+            assertThat(DatabaseAccess.of(postgres, branch.name())).isEqualTo(DatabaseAccess.of(postgres, target))
+                    .contains("owner " + app, "privileges explicit", "grant CONNECT with grant option to " + reader,
+                            "setting of " + reader + ": work_mem=8MB",
+                            "setting of every role: search_path=\"$user\", public, \"we ird\", \"\"");
+            DatabaseAccess.assertRefused(postgres, branch.name(), refused, password);
+            assertThat(DatabaseAccess.readAs(postgres, branch.name(), reader, password,
+                    "SELECT count(*) FROM customers")).isEqualTo("500");
+        }
+    }
+
+    @Test
+    void aNonSuperuserOwnerBranchesWithThePrivilegesAndIsToldWhichSettingsItMayNotCopyWithoutTheirValues() {
+        String password = "pw-" + ProcessHandle.current().pid();
+        String app = databases.loginRole("app", password);
+        String reader = databases.role("reader", password);
+        String target = databases.create("owned", SHOP);
+        postgres.execute("postgres", "ALTER DATABASE " + target + " OWNER TO " + app,
+                "REVOKE ALL ON DATABASE " + target + " FROM PUBLIC",
+                "GRANT CONNECT ON DATABASE " + target + " TO " + reader,
+                "ALTER DATABASE " + target + " SET statement_timeout = '2min'",
+                // only a superuser may set these two
+                "ALTER DATABASE " + target + " SET log_min_duration_statement = '17s'",
+                "ALTER ROLE " + reader + " IN DATABASE " + target + " SET work_mem = '9MB'",
+                "ALTER ROLE " + app + " IN DATABASE " + target + " SET work_mem = '7MB'");
+        DatabaseLocation asOwner = DatabaseLocation.of(postgres.jdbcUrl(target), app, password);
+
+        try (StandardErrorCapture log = StandardErrorCapture.start();
+             Branch branch = TemplateBranchProvider.builder().prefix("it_owned_").build()
+                     .create(new BranchRequest(asOwner, Duration.ofHours(2), "test"))) {
+            String expected = Arrays.stream(DatabaseAccess.of(postgres, target).split("\n"))
+                    .filter(line -> !line.contains("log_min_duration_statement") && !line.contains("9MB"))
+                    .collect(Collectors.joining("\n"));
+            assertThat(DatabaseAccess.of(postgres, branch.name())).isEqualTo(expected)
+                    .contains("owner " + app, "grant CONNECT to " + reader + " by " + app,
+                            "setting of " + app + ": work_mem=7MB", "statement_timeout=2min")
+                    .doesNotContain("grant CONNECT to PUBLIC", "grant TEMPORARY to PUBLIC");
+            assertThat(log.text()).contains("Branch " + branch.name() + " lacks settings of " + target,
+                    "log_min_duration_statement (permission denied)",
+                    "work_mem of role " + reader + " (permission denied)").doesNotContain("17s", "9MB");
+        }
+    }
+
+    @Test
+    void refusesATargetThatAllowsNoConnectionsBeforeCopyingIt() {
+        String target = databases.create("closed", SHOP);
+        postgres.execute("postgres", "ALTER DATABASE " + target + " ALLOW_CONNECTIONS false");
+        TemplateBranchProvider provider = TemplateBranchProvider.builder().prefix("it_closed_").build();
+
+        assertThatThrownBy(() -> provider.create(request(target))).isInstanceOf(BranchException.class)
+                .hasMessageContaining("'" + target + "' allows no connections")
+                .hasMessageContaining("ALLOW_CONNECTIONS true");
+        assertThat(postgres.databasesStartingWith("it_closed_")).isEmpty();
     }
 
     private BranchRequest request(String parent) {

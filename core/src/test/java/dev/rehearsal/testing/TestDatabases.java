@@ -91,6 +91,13 @@ public final class TestDatabases implements AfterEachCallback {
         return role;
     }
 
+    /** A {@link #role} whose password the server checks on every login (see {@link TestPostgres#requirePassword}). */
+    public String loginRole(String stem, String password) {
+        String role = role(stem, password);
+        postgres().requirePassword(role);
+        return role;
+    }
+
     /** An open session on {@code database} named {@code applicationName}, closed after the test. */
     public Connection session(String database, String applicationName) {
         Connection session = postgres().openSession(database, applicationName);
