@@ -116,6 +116,7 @@ public final class Rehearsal {
      */
     public List<String> reapOrphans() {
         try (RunnerLock turn = RunnerLock.acquire(target, lockDatabase, waitForOtherRunners)) {
+            turn.verify("dropping orphan branches", "Nothing was changed");
             return branchProvider.reapOrphans(target, Instant.now());
         }
     }

@@ -118,12 +118,10 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
     public Branch create(BranchRequest request) {
         DatabaseLocation parent = request.parent();
         Instant created = clock.instant();
-        BranchMetadata metadata = new BranchMetadata(parent.database(), created,
-                created.plus(request.expiresAfter()), Owner.current(), request.purpose());
         String name = naming.branchName(parent.database(), created);
         DatabaseLocation maintenance = maintenance(parent);
         long start = System.nanoTime();
-        copy(parent, maintenance, name, metadata);
+        BranchMetadata metadata = copy(parent, maintenance, name, request.metadata(created, Owner.current()));
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.debug("Branched '{}' as '{}' on {} in {} ms", parent.database(), name, maintenance.redactedUrl(), millis);
         return new DatabaseBranch(name, maintenance.withDatabase(name), maintenance, metadata, copyMethod(), millis);
@@ -171,9 +169,12 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
 
     /**
      * Copies one snapshot of {@code parent} into a new database {@code name} on {@code maintenance}'s server,
-     * labelled with {@code metadata}. On failure nothing is left: neither the dump nor the database.
+     * labelled with {@code metadata}; returns the label. On failure nothing is left: neither the dump nor the
+     * database. A run's branch is labelled (with its first heartbeat) as soon as it exists, before the restore;
+     * during the restore its sessions keep it from being reaped, and after it the run's heartbeats.
      */
-    private void copy(DatabaseLocation parent, DatabaseLocation maintenance, String name, BranchMetadata metadata) {
+    private BranchMetadata copy(DatabaseLocation parent, DatabaseLocation maintenance, String name,
+                                BranchMetadata metadata) {
         Path work = createWorkDirectory();
         try (Connection source = Sql.connect(parent, "the database to copy")) {
             PgClients.Program pgDump = clients.pgDump(Sql.serverVersion(source));
@@ -202,8 +203,9 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
             }
             try (Connection server = connectMaintenance(maintenance)) {
                 Sql.execute(server, "CREATE DATABASE %I TEMPLATE template0 ENCODING %L", name, encoding);
+                BranchMetadata labelled;
                 try {
-                    BranchDatabases.comment(server, name, metadata);
+                    labelled = BranchDatabases.label(server, name, metadata);
                     progress.phase(CopyProgress.Phase.RESTORE);
                     DatabaseLocation branch = maintenance.withDatabase(name);
                     if (sampleRows > 0) {
@@ -218,6 +220,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                     BranchDatabases.dropQuietly(server, name, e);
                     throw e;
                 }
+                return labelled;
             }
         } catch (SQLException e) {
             throw new BranchException("Could not copy database '" + parent.database() + "' at "

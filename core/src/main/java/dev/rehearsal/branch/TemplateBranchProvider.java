@@ -85,17 +85,17 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
     public Branch create(BranchRequest request) {
         DatabaseLocation parent = request.parent();
         Instant created = clock.instant();
-        BranchMetadata metadata = new BranchMetadata(parent.database(), created,
-                created.plus(request.expiresAfter()), Owner.current(), request.purpose());
+        BranchMetadata metadata = request.metadata(created, Owner.current());
         String name = branchName(parent.database(), created);
         DatabaseLocation maintenance = parent.withDatabase(maintenanceDatabase);
         long start = System.nanoTime();
         try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
                 + "' (set another with TemplateBranchProvider.builder().maintenanceDatabase(...))")) {
-            String copyMethod = copyLabelled(connection, parent, name, metadata);
+            Labelled copy = copyLabelled(connection, parent, name, metadata);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copyMethod, millis);
-            return new DatabaseBranch(name, parent.withDatabase(name), maintenance, metadata, copyMethod, millis);
+            LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copy.copyMethod(), millis);
+            return new DatabaseBranch(name, parent.withDatabase(name), maintenance, copy.metadata(),
+                    copy.copyMethod(), millis);
         } catch (SQLException e) {
             throw new BranchException("Could not branch database '" + parent.database() + "' on "
                     + maintenance.withDatabase(parent.database()) + ": " + Sql.describe(e) + privilegeHint(e, parent),
@@ -254,9 +254,13 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         return naming.branchName(parent, created);
     }
 
+    /** A labelled copy: how it was made and what its label says. */
+    private record Labelled(String copyMethod, BranchMetadata metadata) {
+    }
+
     /** Copies {@code parent} as {@code name} and labels the copy; the copy is dropped if labelling fails. */
-    private String copyLabelled(Connection connection, DatabaseLocation parent, String name, BranchMetadata metadata)
-            throws SQLException {
+    private Labelled copyLabelled(Connection connection, DatabaseLocation parent, String name,
+                                  BranchMetadata metadata) throws SQLException {
         int serverVersion = Sql.serverVersion(connection);
         requireExists(connection, parent);
         List<SessionInfo> sessions = otherSessions(connection, parent.database());
@@ -265,12 +269,11 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         }
         String copyMethod = copy(connection, serverVersion, name, parent.database());
         try {
-            BranchDatabases.comment(connection, name, metadata);
+            return new Labelled(copyMethod, BranchDatabases.label(connection, name, metadata));
         } catch (SQLException | RuntimeException e) {
             BranchDatabases.dropQuietly(connection, name, e);
             throw e;
         }
-        return copyMethod;
     }
 
     @Override

@@ -139,7 +139,7 @@ public final class NeonBranchProvider implements BranchProvider {
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched Neon branch '{}' as '{}' ({}) in {} ms", from.name(), name, id, millis);
             return new NeonBranch(this, id, name, location, new BranchMetadata(from.name(), created, expires, null,
-                    request.purpose()), millis);
+                    request.purpose(), false, request.runner(), null), millis);
         } catch (RuntimeException e) {
             deleteQuietly(id, name, e);
             throw e;
