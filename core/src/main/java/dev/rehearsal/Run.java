@@ -203,10 +203,10 @@ final class Run {
         }
         String cause = turn.lostBecause();
         if (cause != null) {
+            String migration = failure.migration() == null ? "the migration" : "migration " + failure.migration();
             throw turn.lost("the end of its rehearsal", "Nothing was promoted: the target is unchanged and the "
-                    + "branch was discarded", cause, "The server ended the session on the branch too (" + failure.message()
-                    + " [SQLSTATE " + state + "]), which is why " + (failure.migration() == null ? "the migration"
-                    : "migration " + failure.migration()) + " failed");
+                    + "branch was discarded", cause, "The server ended the session on the branch too ("
+                    + failure.message() + " [SQLSTATE " + state + "]), which is why " + migration + " failed");
         }
     }
 

@@ -152,8 +152,8 @@ final class BranchDatabases {
      * only when there is such a branch. Sessions of a killed runner end on their own within about a second: runs'
      * branches are made with {@code client_connection_check_interval} (see {@link #label}).
      */
-    static Map<String, String> spareTheLiving(Connection connection, BranchNaming naming,
-                                              Map<String, String> candidates) throws SQLException {
+    private static Map<String, String> spareTheLiving(Connection connection, BranchNaming naming,
+                                                      Map<String, String> candidates) throws SQLException {
         Map<String, String> orphans = new LinkedHashMap<>(candidates);
         if (orphans.isEmpty()) {
             return orphans;

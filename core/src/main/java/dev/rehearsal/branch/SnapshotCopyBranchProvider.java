@@ -131,7 +131,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
      * Drops, on the destination server, this provider's leftovers of {@code target} with the semantics of
      * {@link TemplateBranchProvider#reapOrphans}: databases of this prefix past their expiry, those of
      * {@code target} made by a runner and not kept, and those of its exact name form still unlabelled a second after
-     * they were seen. Anything else is left alone.
+     * they were seen; never one in use (sessions, or a fresh heartbeat of its run). Anything else is left alone.
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {

@@ -120,7 +120,9 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
      * after they were seen — a runner killed between {@code CREATE DATABASE} and {@code COMMENT}. A copy that a killed runner's server session
      * is still making is waited for (up to a minute) first, and so are
      * Rehearsal's sessions on the target, which a killed runner leaves finishing their statement. Anything else is left alone, databases of another prefix
-     * or without this provider's marker above all.
+     * or without this provider's marker above all — and so is a branch in use: one with sessions, or whose run's
+     * heartbeat is fresh (waiting, when there is such a branch, at most {@link BranchMetadata#HEARTBEAT_TIMEOUT}
+     * to tell a run that lives on from one that was just killed).
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {

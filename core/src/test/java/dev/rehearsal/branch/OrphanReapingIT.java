@@ -137,8 +137,9 @@ class OrphanReapingIT {
 
         debugger.close();
         leftover.close();
-        Await.until("the sessions on the branches to end", () -> postgres.query("postgres", "SELECT 1 FROM pg_stat_activity WHERE datname IN (?, ?)",
-                expired.name(), interrupted.name()).isEmpty());
+        Await.until("the sessions on the branches to end", () -> postgres.query("postgres",
+                "SELECT 1 FROM pg_stat_activity WHERE datname IN (?, ?)", expired.name(), interrupted.name())
+                .isEmpty());
         assertThat(provider.reapOrphans(postgres.location(target), Instant.now()))
                 .containsExactlyInAnyOrder(expired.name(), interrupted.name());
     }
