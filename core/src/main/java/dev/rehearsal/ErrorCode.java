@@ -15,7 +15,10 @@ public enum ErrorCode {
     BRANCH(4),
     /** The target (or its server) could not be reached or queried. */
     DATABASE(5),
-    /** Another runner kept the target longer than the configured wait; nothing was attempted. */
+    /**
+     * Another runner kept the target longer than the configured wait, or the run lost its turn (the server ended the
+     * session that held it); nothing was promoted.
+     */
     LOCKED(6),
     /** The target changed between the rehearsal and the promotion; nothing was promoted. */
     TARGET_CHANGED(7),

@@ -108,7 +108,8 @@ public final class Rehearsal {
     /**
      * Drops the branches this configuration's branch provider left behind on the target's server: those past their
      * expiry, and those of runs of this target that were interrupted (the process was killed) — found while holding
-     * the target's runner turn, so a branch of a run still going on is never touched. Databases the provider did not
+     * the target's runner turn, so a branch of a run still going on is never touched; nor is a branch in use (with
+     * sessions, or whose run's heartbeat is fresh — a run that lost its turn lives on). Databases the provider did not
      * create are never touched. Every run does this first (see {@link Builder#reapOrphans(boolean)}).
      *
      * @return the names of the branches dropped
@@ -117,6 +118,7 @@ public final class Rehearsal {
      */
     public List<String> reapOrphans() {
         try (RunnerLock turn = RunnerLock.acquire(target, lockDatabase, waitForOtherRunners)) {
+            turn.verify("dropping orphan branches", "Nothing was changed");
             return branchProvider.reapOrphans(target, Instant.now());
         }
     }
@@ -353,6 +355,12 @@ public final class Rehearsal {
         /**
          * The database on the target's server where runners take turns (an advisory lock there: the target itself
          * must stay free of sessions to be branched). Default {@code postgres}.
+         *
+         * <p>The session holding the turn turns off, for itself, the server's timeouts that end idle sessions
+         * ({@code idle_session_timeout} and the like, whatever {@code ALTER DATABASE/ROLE ... SET} says) and keeps
+         * its connection alive with TCP keepalives. Should the server end it anyway ({@code pg_terminate_backend()},
+         * a restart), the run notices before promoting and fails with {@link ErrorCode#LOCKED}, naming the cause,
+         * having promoted nothing.
          */
         public Builder lockDatabase(String database) {
             Objects.requireNonNull(database, "database");

@@ -3,6 +3,9 @@ package dev.rehearsal;
 import dev.rehearsal.MigrationStatus.State;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.branch.RunnerIdentity;
+import dev.rehearsal.branch.SessionInfo;
+import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.catalog.CatalogDiff;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.SchemaChange;
@@ -17,7 +20,9 @@ import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
+import dev.rehearsal.internal.Heartbeat;
 import dev.rehearsal.internal.LeakProofDataSource;
+import dev.rehearsal.internal.OwnSessions;
 import dev.rehearsal.internal.RunnerLock;
 import dev.rehearsal.internal.Sql;
 import dev.rehearsal.check.Severity;
@@ -34,11 +39,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -49,8 +56,16 @@ import org.slf4j.LoggerFactory;
 final class Run {
     private static final Logger LOG = LoggerFactory.getLogger(Rehearsal.class);
 
+    /** How long a run waits for its own closed sessions on the target to end before copying it. */
+    private static final Duration OWN_SESSIONS_WAIT = Duration.ofSeconds(10);
+    /** SQLSTATEs of a session the server ended: admin shutdown, crash shutdown, cannot connect now, the timeouts. */
+    private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03", "57P05", "25P03", "25P04");
+
     private final Rehearsal config;
     private final boolean promote;
+    private final RunnerIdentity identity = RunnerIdentity.newRun();
+    private final OwnSessions ownSessions = new OwnSessions();
+    private RunnerLock turn;
     private final Instant startedAt = Instant.now();
     private final long start = System.nanoTime();
     private final Map<String, Migration> pending = new LinkedHashMap<>();
@@ -88,17 +103,16 @@ final class Run {
         if (config.markdownReport() != null) {
             ReportFiles.requireWritable(config.markdownReport(), "markdownReportTo(...)");
         }
-        RunnerLock turn = RunnerLock.acquire(config.target(), config.lockDatabase(), config.waitForOtherRunners());
-        try {
+        try (RunnerLock held = RunnerLock.acquire(config.target(), config.lockDatabase(),
+                config.waitForOtherRunners())) {
+            turn = held;
             return executeInTurn();
-        } finally {
-            turn.close();
         }
     }
 
     private Outcome executeInTurn() {
         LeakProofDataSource targetDataSource = new LeakProofDataSource(config.target().dataSource(
-                Sql.APPLICATION_NAME));
+                Sql.APPLICATION_NAME), ownSessions);
         try {
             return executeInTurn(targetDataSource);
         } finally {
@@ -113,6 +127,7 @@ final class Run {
         DatabaseLocation target = config.target();
         requireReachable(target);
         if (config.reapsOrphans()) {
+            turn.verify("dropping orphan branches", "Nothing was changed");
             orphansDropped = config.branchProvider().reapOrphans(target, Instant.now());
         }
 
@@ -132,6 +147,9 @@ final class Run {
         LOG.info("Rehearsing {} pending migration(s) on a branch of {}", plan.size(), target);
 
         Verdict verdict = rehearseOnBranch(target, plan);
+        if (verdict == Verdict.FAILED_ON_BRANCH) {
+            blameLostTurn();
+        }
         if (verdict == Verdict.PASSED && promote) {
             verdict = promote(targetDataSource, plan);
         }
@@ -140,12 +158,13 @@ final class Run {
 
     private Verdict rehearseOnBranch(DatabaseLocation target, MigrationPlan plan) {
         long phase = System.nanoTime();
-        Branch branch = config.branchProvider().create(new BranchRequest(target, config.branchExpiry(),
-                BranchRequest.RUNNER));
+        Branch branch = branch(target);
         branchMillis = millisSince(phase);
-        LOG.info("Branch {} created ({}, {} ms)", branch.name(), branch.copyMethod(), branch.creationMillis());
+        LOG.info("Branch {} created ({}, {} ms) for {}", branch.name(), branch.copyMethod(), branch.creationMillis(),
+                identity);
         Thread dropOnShutdown = new Thread(branch::close, "rehearsal-drop-" + branch.name());
         Runtime.getRuntime().addShutdownHook(dropOnShutdown);
+        Heartbeat heartbeat = Heartbeat.start(branch);
         Verdict verdict = null;
         Throwable primary = null;
         try {
@@ -155,9 +174,65 @@ final class Run {
             primary = e;
             throw e;
         } finally {
+            heartbeat.close();
             boolean failed = verdict == null || !verdict.isSuccess();
             discard(branch, failed, primary);
             removeHook(dropOnShutdown);
+        }
+    }
+
+    /**
+     * A branch of the target. When only this run's own closed sessions are in the way (their server processes end a
+     * moment after the client closed them, see {@link OwnSessions}), it waits for exactly those to end and tries
+     * again; they are never reported as someone else's, and someone else's session is reported at once. Nothing is
+     * spent on this when the target is free, which is nearly always.
+     */
+    private Branch branch(DatabaseLocation target) {
+        BranchRequest request = new BranchRequest(target, config.branchExpiry(), BranchRequest.RUNNER, identity);
+        try {
+            return config.branchProvider().create(request);
+        } catch (TargetInUseException e) {
+            requireOnlyOwnSessions(target, e);
+            LOG.debug("Sessions this run closed on {} are still there: waiting for them to end", target.database());
+            ownSessions.awaitEnded(target, config.lockDatabase(), target.database(), OWN_SESSIONS_WAIT);
+        }
+        try {
+            return config.branchProvider().create(request);
+        } catch (TargetInUseException e) {
+            requireOnlyOwnSessions(target, e);
+            throw new BranchException("Cannot branch database '" + target.database() + "': sessions that "
+                    + "Rehearsal itself opened on it and closed are still there " + OWN_SESSIONS_WAIT.toSeconds()
+                    + " s later (the server has not ended them yet). Run again", e);
+        }
+    }
+
+    /** Rethrows {@code e}, without this run's own sessions, unless they are all it lists. */
+    private void requireOnlyOwnSessions(DatabaseLocation target, TargetInUseException e) {
+        List<SessionInfo> others = e.sessions().stream().filter(s -> !ownSessions.contains(s.pid())).toList();
+        if (others.size() == e.sessions().size()) {
+            throw e;
+        }
+        if (!others.isEmpty()) {
+            throw new TargetInUseException(target.database(), others, null);
+        }
+    }
+
+    /**
+     * When a migration failed on the branch because the server ended its session — as it ends all sessions on
+     * {@code pg_terminate_backend()} or at shutdown — and the run's turn was lost to the same cause, that cause is
+     * the failure: the run fails with {@link ErrorCode#LOCKED} naming it rather than blaming the migration.
+     */
+    private void blameLostTurn() {
+        String state = failure == null || failure.sqlState() == null ? "" : failure.sqlState();
+        if (!SESSION_ENDED.contains(state) && !state.startsWith("08")) {
+            return;
+        }
+        String cause = turn.lostBecause();
+        if (cause != null) {
+            String migration = failure.migration() == null ? "the migration" : "migration " + failure.migration();
+            throw turn.lost("the end of its rehearsal", "Nothing was promoted: the target is unchanged and the "
+                    + "branch was discarded", cause, "The server ended the session on the branch too ("
+                    + failure.message() + " [SQLSTATE " + state + "]), which is why " + migration + " failed");
         }
     }
 
@@ -304,6 +379,7 @@ final class Run {
     }
 
     private Verdict promote(DataSource target, MigrationPlan rehearsed) {
+        turn.verify("promoting", "Nothing was promoted: the target is unchanged and the branch was discarded");
         long phase = System.nanoTime();
         Promoter promoter = new Promoter(config, target, onTarget);
         try {
@@ -399,9 +475,9 @@ final class Run {
         }
     }
 
-    private static void requireReachable(DatabaseLocation target) {
+    private void requireReachable(DatabaseLocation target) {
         try {
-            Sql.connect(target, "the target database").close();
+            ownSessions.add(Sql.connect(target, "the target database")).close();
         } catch (SQLException e) {
             throw new DatabaseException("Cannot use the target database " + target + ": " + Sql.describe(e), e);
         }

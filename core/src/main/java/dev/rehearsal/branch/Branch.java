@@ -52,6 +52,18 @@ public interface Branch extends AutoCloseable {
     /** True when {@link #close()} will leave the branch in place. */
     boolean isKept();
 
+    /**
+     * Records that the run using the branch is alive (its {@link BranchMetadata#lastSeen()}), so that reaping spares
+     * the branch. A run calls it every {@link BranchMetadata#HEARTBEAT_INTERVAL}, from another thread than the one
+     * that uses the branch; it does nothing for a branch without a runner, or kept, or closed. Providers whose
+     * reaping tells live branches otherwise (Neon: by their compute's activity) keep this default, which does
+     * nothing.
+     *
+     * @throws dev.rehearsal.BranchException when the heartbeat could not be recorded
+     */
+    default void heartbeat() {
+    }
+
     /** Discards the branch unless it is kept. Safe to call more than once. */
     @Override
     void close();

@@ -8,14 +8,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +104,8 @@ final class BranchDatabases {
      * The databases of {@code naming}'s prefix that are leftovers, with why: those whose recorded expiry has passed;
      * those of {@code target} made by a runner and not kept; and those of {@code target} whose name has the exact form
      * of {@code naming} but that still have no comment a second after they were seen — a runner killed between
-     * creating and labelling them. Databases of another prefix or without the marker are never among them.
+     * creating and labelling them. Databases of another prefix or without the marker are never among them; nor is
+     * one that is alive ({@link #spareTheLiving}), whatever its expiry says.
      */
     static Map<String, String> orphans(Connection connection, BranchNaming naming, String target, Instant now)
             throws SQLException {
@@ -118,7 +123,8 @@ final class BranchDatabases {
                 orphans.put(name, "expired at " + metadata.expires());
             } else if (metadata.parent().equals(target)
                     && BranchRequest.RUNNER.equals(metadata.purpose()) && !metadata.kept()) {
-                orphans.put(name, "left by an interrupted run of " + target + " started at " + metadata.created());
+                orphans.put(name, "left by an interrupted run of " + target + " started at " + metadata.created()
+                        + (metadata.runner() == null ? "" : " (" + metadata.runner() + ")"));
             }
         }
         if (!unlabelled.isEmpty()) {
@@ -131,7 +137,101 @@ final class BranchDatabases {
                 }
             }
         }
-        return orphans;
+        return spareTheLiving(connection, naming, orphans);
+    }
+
+    /**
+     * The {@code candidates} that are not alive. A branch is alive while it has sessions (its run's, or anyone's: a
+     * branch in use is never dropped) or while its heartbeat is fresh ({@link BranchMetadata#heartbeatFreshAt}) —
+     * what is true of a branch whose runner lost its turn but lives on. Branches without a heartbeat (made before
+     * heartbeats, or unlabelled) are judged by their sessions alone.
+     *
+     * <p>A fresh heartbeat may also be the last one of a runner that was just killed. So the reaper, which holds the
+     * turn, waits for each fresh heartbeat to either move on (the runner lives: the branch is left alone, at once) or
+     * go stale (the runner is gone: the branch is an orphan) — at most {@link BranchMetadata#HEARTBEAT_TIMEOUT}, and
+     * only when there is such a branch. Sessions of a killed runner end on their own within about a second: runs'
+     * branches are made with {@code client_connection_check_interval} (see {@link #label}).
+     */
+    private static Map<String, String> spareTheLiving(Connection connection, BranchNaming naming,
+                                                      Map<String, String> candidates) throws SQLException {
+        Map<String, String> orphans = new LinkedHashMap<>(candidates);
+        if (orphans.isEmpty()) {
+            return orphans;
+        }
+        Map<String, Instant> firstBeat = new LinkedHashMap<>();
+        Set<String> alive = new LinkedHashSet<>();
+        long deadline = System.nanoTime() + BranchMetadata.HEARTBEAT_TIMEOUT.plusSeconds(1).toNanos();
+        boolean logged = false;
+        while (true) {
+            Liveness now = Liveness.read(connection, naming.prefix());
+            boolean waiting = false;
+            for (String name : List.copyOf(orphans.keySet())) {
+                if (alive.contains(name)) {
+                    continue;
+                }
+                if (!now.comments().containsKey(name)) {
+                    orphans.remove(name); // dropped meanwhile, by its own run most likely
+                    continue;
+                }
+                BranchMetadata metadata = BranchComment.parse(now.comments().get(name)).orElse(null);
+                if (metadata == null || !metadata.heartbeatFreshAt(now.serverTime())) {
+                    continue;
+                }
+                Instant first = firstBeat.putIfAbsent(name, metadata.lastSeen());
+                if (first != null && metadata.lastSeen().isAfter(first)) {
+                    alive.add(name);
+                } else {
+                    waiting = true;
+                }
+            }
+            if (!waiting || System.nanoTime() > deadline) {
+                for (String name : List.copyOf(orphans.keySet())) {
+                    String inUse = now.inUse(name, alive.contains(name));
+                    if (inUse != null) {
+                        LOG.info("Left branch {} alone, though {}: it is in use ({})", name, orphans.remove(name),
+                                inUse);
+                    }
+                }
+                return orphans;
+            }
+            if (!logged) {
+                LOG.info("Waiting up to {} to tell whether the runs of {} are alive", BranchMetadata.HEARTBEAT_TIMEOUT,
+                        firstBeat.keySet());
+                logged = true;
+            }
+            pause(Duration.ofMillis(250));
+        }
+    }
+
+    /** The comments of the databases of a prefix, their sessions, and the server's clock, read together. */
+    private record Liveness(Map<String, String> comments, Map<String, Integer> sessions, Instant serverTime) {
+        static Liveness read(Connection connection, String prefix) throws SQLException {
+            Map<String, Integer> sessions = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT datname, count(*) "
+                    + "FROM pg_stat_activity WHERE starts_with(datname, ?) AND pid <> pg_backend_pid() "
+                    + "AND backend_type IS DISTINCT FROM 'autovacuum worker' GROUP BY datname")) {
+                statement.setString(1, prefix);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        sessions.put(rows.getString(1), rows.getInt(2));
+                    }
+                }
+            }
+            return new Liveness(withPrefix(connection, prefix), sessions, BranchDatabases.serverTime(connection));
+        }
+
+        /** Why database {@code name} is in use, or null when it is not; {@code beating}: its heartbeat moved on. */
+        String inUse(String name, boolean beating) {
+            BranchMetadata metadata = BranchComment.parse(comments.get(name)).orElse(null);
+            int count = sessions.getOrDefault(name, 0);
+            if (!beating && count == 0 && (metadata == null || !metadata.heartbeatFreshAt(serverTime))) {
+                return null;
+            }
+            String run = metadata == null || metadata.runner() == null ? "its run" : metadata.runner().toString();
+            return (metadata == null || metadata.lastSeen() == null ? "" : run + " was alive "
+                    + Duration.between(metadata.lastSeen(), serverTime).toMillis() + " ms ago; ")
+                    + count + " session(s) on it";
+        }
     }
 
     /** Drops the orphans (name to why), logging each; a failure to drop one is logged and the others go on. */
@@ -160,6 +260,50 @@ final class BranchDatabases {
 
     static void comment(Connection connection, String name, BranchMetadata metadata) throws SQLException {
         Sql.execute(connection, "COMMENT ON DATABASE %I IS %L", name, BranchComment.toJson(metadata));
+    }
+
+    /**
+     * Labels a new branch with its metadata; returns what was recorded. A run's branch gets its first heartbeat
+     * (by the server's clock) and {@code client_connection_check_interval}, so that a session of a run that was
+     * killed in the middle of a statement ends when the server sees its client gone (within a second) instead of
+     * when the statement ends: until then the branch counts as in use and is not reaped. Servers where that setting
+     * does not exist or is not supported (Windows) do without it.
+     */
+    static BranchMetadata label(Connection connection, String name, BranchMetadata metadata) throws SQLException {
+        if (metadata.runner() == null) {
+            comment(connection, name, metadata);
+            return metadata;
+        }
+        BranchMetadata seen = metadata.seenAt(serverTime(connection));
+        comment(connection, name, seen);
+        try {
+            Sql.execute(connection, "ALTER DATABASE %I SET client_connection_check_interval = '1s'", name);
+        } catch (SQLException e) {
+            LOG.debug("Branch {} goes without client_connection_check_interval: {}", name, Sql.describe(e));
+        }
+        return seen;
+    }
+
+    /** The server's clock, which heartbeats are written and judged by. */
+    static Instant serverTime(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT clock_timestamp()")) {
+            rows.next();
+            return rows.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    /** Records a heartbeat of branch {@code name}'s run through a new connection to {@code maintenance}. */
+    static BranchMetadata heartbeat(DatabaseLocation maintenance, String name, BranchMetadata metadata) {
+        try (Connection connection = Sql.connect(maintenance, "the maintenance database '"
+                + maintenance.database() + "'")) {
+            BranchMetadata seen = metadata.seenAt(serverTime(connection));
+            comment(connection, name, seen);
+            return seen;
+        } catch (SQLException e) {
+            throw new BranchException("Could not record the heartbeat of branch '" + name + "': "
+                    + Sql.describe(e), e);
+        }
     }
 
     /** Drops branch {@code name} through a new connection to {@code maintenance}. */

@@ -33,7 +33,9 @@ public interface BranchProvider {
     /**
      * Drops what this provider left behind on {@code target}'s server: branches past their expiry, and branches of
      * {@code target} made by a runner ({@code purpose "rehearsal"}, not kept) — the caller holds the target's runner
-     * turn, so no runner of it is alive to own them. Never touches a database the provider did not create.
+     * turn, so no runner of it should be alive to own them. Never touches a database the provider did not create,
+     * nor a branch that is in use or whose run is alive (a run that lost its turn lives on until it notices): one
+     * with sessions, or whose heartbeat ({@link BranchMetadata#lastSeen()}) is fresh, whatever its expiry says.
      *
      * @return the names of the databases dropped
      */

@@ -2,6 +2,7 @@ package dev.rehearsal.branch;
 
 import dev.rehearsal.DatabaseLocation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param parent       the database to copy
  * @param expiresAfter how long the branch may live before it counts as an orphan that may be reaped
  * @param purpose      why it exists, recorded in its metadata (e.g. {@code "rehearsal"})
+ * @param runner       the run the branch is for, recorded in its metadata with a heartbeat that the run keeps
+ *                     fresh ({@link Branch#heartbeat()}); null for a branch no run looks after
  */
-public record BranchRequest(DatabaseLocation parent, Duration expiresAfter, String purpose) {
+public record BranchRequest(DatabaseLocation parent, Duration expiresAfter, String purpose, RunnerIdentity runner) {
     /** The purpose of a runner's branch: one that no one needs once its runner is gone. */
     public static final String RUNNER = "rehearsal";
     /** The purpose of a named branch made for people through {@link BranchManager}. */
@@ -24,5 +27,16 @@ public record BranchRequest(DatabaseLocation parent, Duration expiresAfter, Stri
             throw new IllegalArgumentException("expiresAfter must be positive, was " + expiresAfter);
         }
         Objects.requireNonNull(purpose, "purpose");
+    }
+
+    /** A request without a runner. */
+    public BranchRequest(DatabaseLocation parent, Duration expiresAfter, String purpose) {
+        this(parent, expiresAfter, purpose, null);
+    }
+
+    /** The metadata of a branch made for this request at {@code created}. */
+    BranchMetadata metadata(Instant created, String owner) {
+        return new BranchMetadata(parent.database(), created, created.plus(expiresAfter), owner, purpose, false,
+                runner, null);
     }
 }

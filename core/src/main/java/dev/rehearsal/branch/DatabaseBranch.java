@@ -7,6 +7,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A branch that is a database of its own on a server, made by {@link TemplateBranchProvider} or
  * {@link SnapshotCopyBranchProvider}; dropped on close unless kept.
+ *
+ * <p>Its metadata is written whole ({@code COMMENT ON DATABASE}) by {@link #keepUntil} and by {@link #heartbeat}, which
+ * run on different threads: both hold this branch's monitor and write the current metadata, so that neither undoes
+ * the other (a heartbeat must not make a kept branch look unkept), and a heartbeat after keeping or closing writes
+ * nothing.
  */
 final class DatabaseBranch implements Branch {
     private final String name;
@@ -54,11 +59,18 @@ final class DatabaseBranch implements Branch {
     }
 
     @Override
-    public void keepUntil(Instant expires) {
+    public synchronized void keepUntil(Instant expires) {
         BranchMetadata updated = metadata.keptUntil(expires);
         BranchDatabases.comment(maintenance, name, updated);
         metadata = updated;
         kept = true;
+    }
+
+    @Override
+    public synchronized void heartbeat() {
+        if (metadata.runner() != null && !kept && !closed.get()) {
+            metadata = BranchDatabases.heartbeat(maintenance, name, metadata);
+        }
     }
 
     @Override

@@ -9,7 +9,11 @@ final class Owner {
     }
 
     static String current() {
-        String user = System.getProperty("user.name", "unknown");
+        return System.getProperty("user.name", "unknown") + "@" + host();
+    }
+
+    /** This machine's name: {@code HOSTNAME} when set (containers), else what the resolver says. */
+    static String host() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {
@@ -18,6 +22,6 @@ final class Owner {
                 host = "unknown-host";
             }
         }
-        return user + "@" + host;
+        return host;
     }
 }

@@ -121,12 +121,10 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
     public Branch create(BranchRequest request) {
         DatabaseLocation parent = request.parent();
         Instant created = clock.instant();
-        BranchMetadata metadata = new BranchMetadata(parent.database(), created,
-                created.plus(request.expiresAfter()), Owner.current(), request.purpose());
         String name = naming.branchName(parent.database(), created);
         DatabaseLocation maintenance = maintenance(parent);
         long start = System.nanoTime();
-        copy(parent, maintenance, name, metadata);
+        BranchMetadata metadata = copy(parent, maintenance, name, request.metadata(created, Owner.current()));
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.debug("Branched '{}' as '{}' on {} in {} ms", parent.database(), name, maintenance.redactedUrl(), millis);
         return new DatabaseBranch(name, maintenance.withDatabase(name), maintenance, metadata, copyMethod(), millis);
@@ -136,9 +134,9 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
      * Drops, on the destination server, this provider's leftovers of {@code target} with the semantics of
      * {@link TemplateBranchProvider#reapOrphans}: databases of this prefix past their expiry, those of
      * {@code target} made by a runner and not kept, and those of its exact name form still unlabelled a second after
-     * they were seen. Anything else is left alone. First it removes, from {@code java.io.tmpdir} and the work
-     * directory, the dumps of copies whose process is gone (killed), whatever their source; a live process's dump is
-     * never touched. Those are logged, not returned.
+     * they were seen; never one in use (sessions, or a fresh heartbeat of its run). Anything else is left alone.
+     * First it removes, from {@code java.io.tmpdir} and the work directory, the dumps of copies whose process is gone
+     * (killed), whatever their source; a live process's dump is never touched. Those are logged, not returned.
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {
@@ -177,9 +175,12 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
 
     /**
      * Copies one snapshot of {@code parent} into a new database {@code name} on {@code maintenance}'s server,
-     * labelled with {@code metadata}. On failure nothing is left: neither the dump nor the database.
+     * labelled with {@code metadata}; returns the label. On failure nothing is left: neither the dump nor the
+     * database. A run's branch is labelled (with its first heartbeat) as soon as it exists, before the restore;
+     * during the restore its sessions keep it from being reaped, and after it the run's heartbeats.
      */
-    private void copy(DatabaseLocation parent, DatabaseLocation maintenance, String name, BranchMetadata metadata) {
+    private BranchMetadata copy(DatabaseLocation parent, DatabaseLocation maintenance, String name,
+                                BranchMetadata metadata) {
         removeDeadDumps();
         try (Connection source = Sql.connect(parent, "the database to copy");
              DumpDirectory work = DumpDirectory.create(workDirectory, parent.database())) {
@@ -216,8 +217,9 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                 // closed to connections until it has the source's privileges (BranchAccess)
                 Sql.execute(server, "CREATE DATABASE %I TEMPLATE template0 ENCODING %L ALLOW_CONNECTIONS false "
                         + "OWNER %I", name, encoding, owner);
+                BranchMetadata labelled;
                 try {
-                    BranchDatabases.comment(server, name, metadata);
+                    labelled = BranchDatabases.label(server, name, metadata);
                     access.grant(server, name, owner);
                     BranchAccess.open(server, name);
                     progress.phase(CopyProgress.Phase.RESTORE);
@@ -236,6 +238,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                     BranchDatabases.dropQuietly(server, name, e);
                     throw e;
                 }
+                return labelled;
             }
         } catch (SQLException e) {
             throw new BranchException("Could not copy database '" + parent.database() + "' at "

@@ -89,17 +89,17 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
     public Branch create(BranchRequest request) {
         DatabaseLocation parent = request.parent();
         Instant created = clock.instant();
-        BranchMetadata metadata = new BranchMetadata(parent.database(), created,
-                created.plus(request.expiresAfter()), Owner.current(), request.purpose());
+        BranchMetadata metadata = request.metadata(created, Owner.current());
         String name = branchName(parent.database(), created);
         DatabaseLocation maintenance = parent.withDatabase(maintenanceDatabase);
         long start = System.nanoTime();
         try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
                 + "' (set another with TemplateBranchProvider.builder().maintenanceDatabase(...))")) {
-            String copyMethod = copyLabelled(connection, parent, name, metadata);
+            Labelled copy = copyLabelled(connection, parent, name, metadata);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copyMethod, millis);
-            return new DatabaseBranch(name, parent.withDatabase(name), maintenance, metadata, copyMethod, millis);
+            LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copy.copyMethod(), millis);
+            return new DatabaseBranch(name, parent.withDatabase(name), maintenance, copy.metadata(),
+                    copy.copyMethod(), millis);
         } catch (SQLException e) {
             throw new BranchException("Could not branch database '" + parent.database() + "' on "
                     + maintenance.withDatabase(parent.database()) + ": " + Sql.describe(e) + privilegeHint(e, parent),
@@ -124,7 +124,9 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
      * after they were seen — a runner killed between {@code CREATE DATABASE} and {@code COMMENT}. A copy that a killed runner's server session
      * is still making is waited for (up to a minute) first, and so are
      * Rehearsal's sessions on the target, which a killed runner leaves finishing their statement. Anything else is left alone, databases of another prefix
-     * or without this provider's marker above all.
+     * or without this provider's marker above all — and so is a branch in use: one with sessions, or whose run's
+     * heartbeat is fresh (waiting, when there is such a branch, at most {@link BranchMetadata#HEARTBEAT_TIMEOUT}
+     * to tell a run that lives on from one that was just killed).
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {
@@ -261,12 +263,16 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         return naming.branchName(parent, created);
     }
 
+    /** A labelled copy: how it was made and what its label says. */
+    private record Labelled(String copyMethod, BranchMetadata metadata) {
+    }
+
     /**
      * Copies {@code parent} as {@code name}, labels the copy and gives it the parent's owner, privileges and settings
      * ({@link BranchAccess}) before it accepts connections; the copy is dropped if any of that fails.
      */
-    private String copyLabelled(Connection connection, DatabaseLocation parent, String name, BranchMetadata metadata)
-            throws SQLException {
+    private Labelled copyLabelled(Connection connection, DatabaseLocation parent, String name,
+                                  BranchMetadata metadata) throws SQLException {
         int serverVersion = Sql.serverVersion(connection);
         requireExists(connection, parent);
         List<SessionInfo> sessions = otherSessions(connection, parent.database());
@@ -277,15 +283,15 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         String owner = access.owner(connection, name);
         String copyMethod = copy(connection, serverVersion, name, parent.database(), owner);
         try {
-            BranchDatabases.comment(connection, name, metadata);
+            BranchMetadata labelled = BranchDatabases.label(connection, name, metadata);
             access.grant(connection, name, owner);
             access.configure(connection, name);
             BranchAccess.open(connection, name);
+            return new Labelled(copyMethod, labelled);
         } catch (SQLException | RuntimeException e) {
             BranchDatabases.dropQuietly(connection, name, e);
             throw e;
         }
-        return copyMethod;
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
+import org.postgresql.ds.common.BaseDataSource;
 
 /** JDBC plumbing shared by core's packages. Not API. */
 public final class Sql {
@@ -23,8 +25,26 @@ public final class Sql {
      * @param what what is being connected to, for the message (e.g. "the target")
      */
     public static Connection connect(DatabaseLocation location, String what) {
+        return connect(location.dataSource(APPLICATION_NAME), location, what);
+    }
+
+    /**
+     * {@link #connect(DatabaseLocation, String)} with TCP keepalives on (pgjdbc's {@code tcpKeepAlive}), for a
+     * session that must outlive long idle stretches.
+     */
+    public static Connection connectKeptAlive(DatabaseLocation location, String what) {
+        DataSource dataSource = location.dataSource(APPLICATION_NAME);
         try {
-            return location.dataSource(APPLICATION_NAME).getConnection();
+            dataSource.unwrap(BaseDataSource.class).setTcpKeepAlive(true);
+        } catch (SQLException e) {
+            throw new IllegalStateException("DatabaseLocation gives pgjdbc DataSources", e);
+        }
+        return connect(dataSource, location, what);
+    }
+
+    private static Connection connect(DataSource dataSource, DatabaseLocation location, String what) {
+        try {
+            return dataSource.getConnection();
         } catch (SQLException e) {
             throw new DatabaseException("Cannot connect to " + what + " at " + location + ": " + describe(e)
                     + hint(e, location), e);

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
+import dev.rehearsal.testing.Await;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -91,9 +96,58 @@ class OrphanReapingIT {
         assertThat(postgres.branchesOf(target)).isEmpty();
     }
 
+    @Test
+    void leavesARunsBranchAloneWhileItsHeartbeatGoesOnWhateverItsExpiryAndDropsItOnceItStops() throws Exception {
+        String target = databases.create("beating", "CREATE TABLE t (id int)");
+        TemplateBranchProvider provider = TemplateBranchProvider.create();
+        Branch live = provider.create(new BranchRequest(postgres.location(target), Duration.ofMillis(1),
+                BranchRequest.RUNNER, RunnerIdentity.newRun()));
+        databases.dropAfterwards(live.name());
+        Thread.sleep(5);
+        ScheduledExecutorService heart = Executors.newSingleThreadScheduledExecutor();
+        try {
+            heart.scheduleWithFixedDelay(live::heartbeat, 0, 1, TimeUnit.SECONDS);
+
+            assertThat(provider.reapOrphans(postgres.location(target), Instant.now())).isEmpty();
+            assertThat(postgres.branchesOf(target)).containsExactly(live.name());
+        } finally {
+            heart.shutdown();
+            assertThat(heart.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        long stopped = System.nanoTime();
+
+        assertThat(provider.reapOrphans(postgres.location(target), Instant.now())).containsExactly(live.name());
+        assertThat(Duration.ofNanos(System.nanoTime() - stopped)).as("waited for the heartbeat to go stale")
+                .isLessThan(BranchMetadata.HEARTBEAT_TIMEOUT.plusSeconds(3));
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void leavesABranchAloneWhileItHasSessionsWhateverItsExpiryOrMetadataVersion() throws Exception {
+        String target = databases.create("sessions", "CREATE TABLE t (id int)");
+        TemplateBranchProvider provider = TemplateBranchProvider.create();
+        Branch expired = branch(provider, target, Duration.ofMillis(1), "test");
+        Branch interrupted = branch(provider, target, Duration.ofHours(1), BranchRequest.RUNNER);
+        Thread.sleep(5);
+        Connection debugger = databases.session(expired.name(), "psql");
+        Connection leftover = databases.session(interrupted.name(), "rehearsal");
+
+        assertThat(provider.reapOrphans(postgres.location(target), Instant.now())).isEmpty();
+        assertThat(postgres.branchesOf(target)).containsExactlyInAnyOrder(expired.name(), interrupted.name());
+
+        debugger.close();
+        leftover.close();
+        Await.until("the sessions on the branches to end", () -> postgres.query("postgres",
+                "SELECT 1 FROM pg_stat_activity WHERE datname IN (?, ?)", expired.name(), interrupted.name())
+                .isEmpty());
+        assertThat(provider.reapOrphans(postgres.location(target), Instant.now()))
+                .containsExactlyInAnyOrder(expired.name(), interrupted.name());
+    }
+
     private Branch branch(TemplateBranchProvider provider, String parent, Duration expiry, String purpose) {
         Branch branch = provider.create(new BranchRequest(postgres.location(parent), expiry, purpose));
         databases.dropAfterwards(branch.name());
         return branch;
     }
+
 }

@@ -95,6 +95,71 @@ class TemplateBranchProviderIT {
     }
 
     @Test
+    void aRunsBranchRecordsItsRunnerAndHeartbeatsByTheServersClock() throws Exception {
+        String parent = databases.create("runner");
+        RunnerIdentity runner = RunnerIdentity.newRun();
+
+        try (Branch branch = TemplateBranchProvider.create().create(new BranchRequest(postgres.location(parent),
+                Duration.ofHours(2), BranchRequest.RUNNER, runner))) {
+            JsonNode comment = json.readTree(commentOf(branch.name()));
+            Instant first = Instant.parse(comment.path("branch").path("lastSeen").asText());
+            Thread.sleep(20);
+            branch.heartbeat();
+            JsonNode beaten = json.readTree(commentOf(branch.name()));
+            Instant server = Instant.parse(postgres.query("postgres",
+                    "SELECT to_json(clock_timestamp())#>>'{}'").get(0));
+
+            assertThat(comment.path("version").asInt()).isEqualTo(2);
+            assertThat(json.treeToValue(comment.path("branch").path("runner"), RunnerIdentity.class))
+                    .isEqualTo(runner);
+            assertThat(runner.pid()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(Instant.parse(beaten.path("branch").path("lastSeen").asText())).isAfter(first)
+                    .isBetween(server.minusSeconds(5), server).isEqualTo(branch.metadata().lastSeen());
+            assertThat(branch.metadata().runner()).isEqualTo(runner);
+            assertThat(postgres.query("postgres", "SELECT setconfig FROM pg_db_role_setting s JOIN pg_database d "
+                    + "ON d.oid = s.setdatabase WHERE d.datname = ?", branch.name()))
+                    .containsExactly("{client_connection_check_interval=1s}");
+        }
+    }
+
+    @Test
+    void aBranchWithoutARunnerIsStillRecordedAsVersionOne() throws Exception {
+        String parent = databases.create("version1");
+
+        try (Branch branch = TemplateBranchProvider.create().create(request(parent))) {
+            String recorded = commentOf(branch.name());
+            JsonNode comment = json.readTree(recorded);
+
+            assertThat(comment.path("version").asInt()).isEqualTo(1);
+            assertThat(comment.path("branch").has("runner")).isFalse();
+            assertThat(comment.path("branch").has("lastSeen")).isFalse();
+            branch.heartbeat(); // nothing to do
+            assertThat(commentOf(branch.name())).isEqualTo(recorded);
+        }
+    }
+
+    @Test
+    void aHeartbeatNeverUndoesKeepingAndKeepingKeepsTheRunner() throws Exception {
+        String parent = databases.create("keepbeat");
+        Branch branch = TemplateBranchProvider.create().create(new BranchRequest(postgres.location(parent),
+                Duration.ofHours(2), BranchRequest.RUNNER, RunnerIdentity.newRun()));
+        databases.dropAfterwards(branch.name());
+        Instant keepUntil = Instant.parse("2031-01-02T03:04:05Z");
+        branch.heartbeat();
+        Instant lastSeen = branch.metadata().lastSeen();
+
+        branch.keepUntil(keepUntil);
+        branch.heartbeat();
+        branch.close();
+
+        JsonNode recorded = json.readTree(commentOf(branch.name())).path("branch");
+        assertThat(recorded.path("kept").asBoolean()).isTrue();
+        assertThat(Instant.parse(recorded.path("expires").asText())).isEqualTo(keepUntil);
+        assertThat(Instant.parse(recorded.path("lastSeen").asText())).isEqualTo(lastSeen);
+        assertThat(recorded.path("runner").path("id").asText()).isEqualTo(branch.metadata().runner().id());
+    }
+
+    @Test
     void copiesWithFileCopyMethodCloneOnPostgres18() throws SQLException {
         assumeThat(serverVersion()).as("file_copy_method exists from PostgreSQL 18").isGreaterThanOrEqualTo(180000);
         String parent = databases.create("clone", SHOP);

@@ -139,7 +139,7 @@ public final class NeonBranchProvider implements BranchProvider {
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched Neon branch '{}' as '{}' ({}) in {} ms", from.name(), name, id, millis);
             return new NeonBranch(this, id, name, location, new BranchMetadata(from.name(), created, expires, null,
-                    request.purpose()), millis);
+                    request.purpose(), false, request.runner(), null), millis);
         } catch (RuntimeException e) {
             deleteQuietly(id, name, e);
             throw e;
@@ -149,36 +149,67 @@ public final class NeonBranchProvider implements BranchProvider {
     /**
      * Deletes this provider's branches (those of its prefix) that Neon has not deleted itself yet although their
      * {@code expires_at} has passed, and the parent's branches of runs ({@code <prefix>run-...}, not kept): the
-     * caller holds the target's runner turn, so no run that made them is alive. Never touches another branch.
+     * caller holds the target's runner turn, so no run that made them should be alive. Never touches another branch,
+     * nor one whose compute is not suspended ({@code current_state} other than {@code idle}): a run's compute stays
+     * active while the run uses it and for Neon's suspend timeout after (5 minutes by default), which stands in for
+     * the heartbeat that database branches record — a branch in use, or of a run that lost its turn but lives on, is
+     * left alone; a killed run's branch is deleted by a run after its compute has been suspended, or by Neon at its
+     * {@code expires_at}.
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {
         Parent from = parent();
-        List<String> deleted = new ArrayList<>();
+        Map<String, String> candidates = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         for (JsonNode branch : branches()) {
             String name = branch.path("name").asText();
             if (!name.startsWith(prefix)) {
                 continue;
             }
             Instant expires = instant(branch, "expires_at");
-            String reason = null;
+            String id = branch.path("id").asText();
             if (expires != null && !expires.isAfter(now)) {
-                reason = "expired at " + expires;
+                candidates.put(id, "expired at " + expires);
             } else if (name.startsWith(prefix + RUN) && from.id().equals(branch.path("parent_id").asText())) {
-                reason = "left by an interrupted run of " + from.name() + " started at " + instant(branch,
-                        "created_at");
+                candidates.put(id, "left by an interrupted run of " + from.name() + " started at " + instant(branch,
+                        "created_at"));
             }
-            if (reason != null) {
-                try {
-                    delete(branch.path("id").asText(), name);
-                    deleted.add(name);
-                    LOG.info("Deleted orphan Neon branch {} ({})", name, reason);
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not delete orphan Neon branch {} ({}): {}", name, reason, e.getMessage());
-                }
+            names.put(id, name);
+        }
+        Map<String, String> computes = candidates.isEmpty() ? Map.of() : computeStates();
+        List<String> deleted = new ArrayList<>();
+        for (Map.Entry<String, String> candidate : candidates.entrySet()) {
+            String id = candidate.getKey();
+            String name = names.get(id);
+            String state = computes.get(id);
+            if (state != null && !"idle".equals(state)) {
+                LOG.info("Left Neon branch {} alone, though {}: its compute is {} (in use, or used within Neon's "
+                        + "suspend timeout)", name, candidate.getValue(), state);
+                continue;
+            }
+            try {
+                delete(id, name);
+                deleted.add(name);
+                LOG.info("Deleted orphan Neon branch {} ({})", name, candidate.getValue());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not delete orphan Neon branch {} ({}): {}", name, candidate.getValue(),
+                        e.getMessage());
             }
         }
         return deleted;
+    }
+
+    /**
+     * The {@code current_state} of the project's computes by branch id; a branch with several computes gets
+     * {@code idle} only when all are.
+     */
+    private Map<String, String> computeStates() {
+        Map<String, String> states = new LinkedHashMap<>();
+        for (JsonNode endpoint : api.get(api.project("/endpoints")).path("endpoints")) {
+            String state = endpoint.path("current_state").asText("unknown");
+            states.merge(endpoint.path("branch_id").asText(), state, (a, b) -> "idle".equals(a) ? b : a);
+        }
+        return states;
     }
 
     /** Refuses names of the forms this provider gives runs' branches. */

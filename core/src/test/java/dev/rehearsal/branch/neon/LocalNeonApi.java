@@ -49,6 +49,7 @@ final class LocalNeonApi implements AutoCloseable {
     private static final Pattern RESTORE = Pattern.compile("/projects/([^/]+)/branches/([^/]+)/restore");
     private static final Pattern OPERATION = Pattern.compile("/projects/([^/]+)/operations/([^/]+)");
     private static final Pattern CONNECTION_URI = Pattern.compile("/projects/([^/]+)/connection_uri");
+    private static final Pattern ENDPOINTS = Pattern.compile("/projects/([^/]+)/endpoints");
 
     private final HttpServer server;
     private final TestPostgres postgres;
@@ -81,6 +82,7 @@ final class LocalNeonApi implements AutoCloseable {
         Instant expiresAt;
         Instant lastResetAt;
         String state = "init";
+        boolean endpoint;
 
         FakeBranch(String id, String name, String parentId, String database, Instant createdAt, Instant expiresAt) {
             this.id = id;
@@ -124,6 +126,7 @@ final class LocalNeonApi implements AutoCloseable {
         this.apiKey = apiKey;
         FakeBranch main = new FakeBranch(ROOT_ID, "main", null, rootDatabase, Instant.now().minusSeconds(3600), null);
         main.state = "ready";
+        main.endpoint = true;
         branches.put(ROOT_ID, main);
         server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         server.createContext("/api/v2/", this::handle);
@@ -235,6 +238,10 @@ final class LocalNeonApi implements AutoCloseable {
             if ((m = CONNECTION_URI.matcher(path)).matches() && method.equals("GET")) {
                 return project(m) ? connectionUri(parameters(query)) : notFound("project");
             }
+            if ((m = ENDPOINTS.matcher(path)).matches() && method.equals("GET")) {
+                return project(m) ? Answer.ok(Map.of("endpoints", branches.values().stream()
+                        .filter(b -> b.endpoint).map(this::endpoint).toList())) : notFound("project");
+            }
             if ((m = RESTORE.matcher(path)).matches() && method.equals("POST")) {
                 return project(m) ? restore(m.group(2), json) : notFound("project");
             }
@@ -312,6 +319,7 @@ final class LocalNeonApi implements AutoCloseable {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("branch", json(branch));
         if (endpoint) {
+            branch.endpoint = true;
             started.add(operation(id, "start_compute", "scheduling", () -> { }));
             answer.put("endpoints", List.of(endpoint(branch)));
             answer.put("connection_uris", List.of(Map.of("connection_uri", uri(branch), "connection_parameters",
@@ -468,6 +476,10 @@ final class LocalNeonApi implements AutoCloseable {
         return json;
     }
 
+    /**
+     * The branch's compute: {@code init} until its branch is ready, then {@code active} while its database has
+     * sessions and {@code idle} (suspended) when it has none — as on Neon with a suspend timeout of zero.
+     */
     private Map<String, Object> endpoint(FakeBranch branch) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", "ep-" + branch.id.substring(3));
@@ -475,8 +487,14 @@ final class LocalNeonApi implements AutoCloseable {
         json.put("project_id", PROJECT);
         json.put("branch_id", branch.id);
         json.put("type", "read_write");
-        json.put("current_state", "init");
-        json.put("pending_state", "active");
+        if ("ready".equals(branch.state)) {
+            boolean sessions = !postgres.query("postgres", "SELECT 1 FROM pg_stat_activity WHERE datname = ?",
+                    branch.database).isEmpty();
+            json.put("current_state", sessions ? "active" : "idle");
+        } else {
+            json.put("current_state", "init");
+            json.put("pending_state", "active");
+        }
         return json;
     }
 

@@ -13,6 +13,7 @@ import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.testing.Await;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
@@ -137,5 +138,22 @@ class NeonBranchManagementIT {
         assertThat(neon.api.branchNames()).containsExactlyInAnyOrder("main", kept.name(), "rehearsal-dev-dave",
                 "other-dev-frank");
         interrupted.close(); // already gone: not an error
+    }
+
+    @Test
+    void leavesARunsBranchAloneWhileItsComputeIsActive() throws Exception {
+        Branch live = provider.create(new BranchRequest(neon.parent(), Duration.ofHours(6), BranchRequest.RUNNER));
+        Connection session = databases.session(neon.api.databaseOf(live.name()), "rehearsal");
+        Rehearsal rehearsal = Rehearsal.configure().target(neon.parent()).branchProvider(provider)
+                .engine(new ScriptEngine()).load();
+
+        assertThat(rehearsal.reapOrphans()).isEmpty();
+        assertThat(neon.api.branchNames()).contains(live.name());
+
+        session.close();
+        Await.until("the session on the branch to end", () -> postgres.query("postgres",
+                "SELECT 1 FROM pg_stat_activity WHERE datname = ?", neon.api.databaseOf(live.name())).isEmpty());
+        assertThat(rehearsal.reapOrphans()).containsExactly(live.name());
+        assertThat(neon.api.branchNames()).doesNotContain(live.name());
     }
 }
