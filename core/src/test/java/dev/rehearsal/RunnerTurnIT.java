@@ -71,15 +71,20 @@ class RunnerTurnIT {
     }
 
     @Test
-    void aMigrationThatEndsTheRunsSessionsIsReportedAsTheLostTurnNotAsAFailedMigration() {
+    void whenTheServerEndsTheBranchsSessionAndTheTurnTheLostTurnIsReportedNotAFailedMigration() throws Exception {
         String target = databases.create("killer", "CREATE TABLE t (id int)");
         String lock = databases.create("killer_lock");
         String before = postgres.describe(target);
+        CompletableFuture<Outcome> run = CompletableFuture.supplyAsync(() -> Rehearsal.configure()
+                .target(postgres.location(target)).lockDatabase(lock)
+                .engine(new ScriptEngine().migration("1", "SELECT pg_sleep(30)")).load().run());
+        Await.until("the run to migrate its branch", () -> !sleepingBranches(target).isEmpty());
 
-        assertThatThrownBy(() -> Rehearsal.configure().target(postgres.location(target)).lockDatabase(lock)
-                .engine(new ScriptEngine().migration("1", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE datname IN ('" + lock + "', current_database())"))
-                .load().run())
+        // an administrator ends every Rehearsal session: the turn's and the branch's
+        postgres.query("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+                + "'rehearsal' AND (datname = ? OR starts_with(datname, ?))", lock, "rehearsal_" + target + "_");
+
+        assertThatThrownBy(() -> run.get(2, TimeUnit.MINUTES)).isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOf(RehearsalException.class)
                 .hasMessageContaining("Lost the runner turn on '" + target + "'")
                 .hasMessageContaining("terminated by an administrator's command")
@@ -91,15 +96,33 @@ class RunnerTurnIT {
     }
 
     @Test
-    void aMigrationThatFailsOnItsOwnWhileTheTurnIsHeldIsStillAFailedMigration() {
+    void aMigrationWhoseOwnSessionIsEndedWhileTheTurnIsHeldIsStillAFailedMigration() throws Exception {
         String target = databases.create("ownfault", "CREATE TABLE t (id int)");
+        CompletableFuture<Outcome> run = CompletableFuture.supplyAsync(() -> Rehearsal.configure()
+                .target(postgres.location(target))
+                .engine(new ScriptEngine().migration("1", "SELECT pg_sleep(30)")).load().run());
+        Await.until("the run to migrate its branch", () -> !sleepingBranches(target).isEmpty());
 
-        Outcome outcome = Rehearsal.configure().target(postgres.location(target))
-                .engine(new ScriptEngine().migration("1", "SELECT pg_terminate_backend(pg_backend_pid())"))
-                .load().run();
+        postgres.query("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? "
+                + "AND query LIKE '%pg_sleep%'", sleepingBranches(target).get(0));
+        Outcome outcome = run.join();
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
         assertThat(outcome.failure().sqlState()).isEqualTo("57P01");
+    }
+
+    @Test
+    void aMigrationCannotEndTheTurnItselfTheBranchGuardRefusesIt() {
+        String target = databases.create("suicide", "CREATE TABLE t (id int)");
+        String lock = databases.create("suicide_lock");
+
+        Outcome outcome = Rehearsal.configure().target(postgres.location(target)).lockDatabase(lock)
+                .engine(new ScriptEngine().migration("1", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE datname IN ('" + lock + "', current_database())"))
+                .load().run();
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.BLOCKED);
+        assertThat(outcome.findings()).extracting(f -> f.kind()).containsExactly("outside-branch");
     }
 
     /** Branches of {@code target} where a {@code pg_sleep} runs. */

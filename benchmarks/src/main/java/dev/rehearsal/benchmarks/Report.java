@@ -23,7 +23,9 @@ public final class Report {
                 .append(" (embedded, default settings), Java ").append(System.getProperty("java.version"))
                 .append(".\n\n");
         md.append("The same Flyway migrations applied to fresh branches of the same seeded database, traced with "
-                + "full evidence (statements, locks with hold times, rows scanned, rewrites) and untraced, "
+                + "full evidence (statements, locks with hold times, rows scanned, rewrites) and guarded (each statement "
+                + "looked at, and parsed by PostgreSQL's parser where its code names what could reach beyond the "
+                + "branch) as a rehearsal does, and untraced, "
                 + "interleaved A-B-B-A in one run. Target: traced ≤ 1.15 × untraced.\n\n");
         md.append("| workload | traced | untraced | ratio |\n|---|---|---|---|\n");
         for (TracingOverhead.Result result : results) {

@@ -9,6 +9,7 @@ import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.flyway.FlywayEngine;
+import dev.rehearsal.sql.BranchGuard;
 import dev.rehearsal.trace.KnownRelations;
 import dev.rehearsal.trace.TracingDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -98,7 +99,9 @@ public final class TracingOverhead {
                 try (Connection connection = branch.dataSource().getConnection()) {
                     known = KnownRelations.read(connection);
                 }
-                try (TracingDataSource tracing = new TracingDataSource(branch.dataSource(), known)) {
+                // as a run does: every statement is also looked at by the branch guard (PostgreSQL's parser where needed)
+                try (TracingDataSource tracing = new TracingDataSource(branch.dataSource(), known,
+                        new BranchGuard(false))) {
                     result = engine.apply(tracing, plan, tracing);
                     tracing.statements();
                 }
