@@ -16,7 +16,11 @@ import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.check.Severity;
+import dev.rehearsal.internal.BuiltIndex;
 import dev.rehearsal.internal.Causes;
+import dev.rehearsal.internal.IndexBuildWatcher;
+import dev.rehearsal.internal.InterruptedPromotions;
 import dev.rehearsal.internal.LeakProofDataSource;
 import dev.rehearsal.internal.RunnerLock;
 import dev.rehearsal.internal.Sql;
@@ -67,6 +71,8 @@ final class Run {
     private CatalogSnapshot branchAfter;
     private List<String> historyAtBranch = List.of();
     private List<String> orphansDropped = List.of();
+    private InterruptedPromotions interrupted;
+    private Map<String, List<BuiltIndex>> builtIndexes = Map.of();
     private Promotion promotion;
 
     Run(Rehearsal config, boolean promote) {
@@ -101,6 +107,10 @@ final class Run {
         requireReachable(target);
         if (config.reapsOrphans()) {
             orphansDropped = config.branchProvider().reapOrphans(target, Instant.now());
+        }
+        interrupted = InterruptedPromotions.inspect(targetDataSource, config.engine());
+        if (promote) {
+            reportRepairs(interrupted.repairTarget(targetDataSource, config.engine()));
         }
 
         long phase = System.nanoTime();
@@ -149,6 +159,10 @@ final class Run {
     }
 
     private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
+        if (!promote) {
+            // what the next promotion will find, without changing the target
+            reportRepairs(interrupted.repairBranch(branch.dataSource()));
+        }
         // The branch as made is the target as it was then: the freshness gate compares the target with it.
         historyAtBranch = config.engine().history(branch.dataSource());
         config.engine().prepareBranch(branch.dataSource());
@@ -159,12 +173,15 @@ final class Run {
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         ApplyResult result;
-        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known)) {
+        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known);
+             IndexBuildWatcher watcher = new IndexBuildWatcher(branch.dataSource(), traced)) {
             try {
-                result = config.engine().apply(traced, plan, traced);
+                // a promotion records what each migration that runs outside a transaction leaves: watch it build
+                result = config.engine().apply(traced, plan, promote ? watcher : traced);
             } finally {
                 migrateMillis = millisSince(phase);
                 statements = traced.statements();
+                builtIndexes = watcher.built();
             }
         }
         record(onBranch, result);
@@ -251,12 +268,19 @@ final class Run {
         Promoter promoter = new Promoter(config, target, onTarget);
         try {
             return promoter.promote(new Promoter.Rehearsed(rehearsed, appliedOnBranch, branchBefore, historyAtBranch,
-                    branchAfter));
+                    branchAfter, statements, builtIndexes));
         } finally {
             promoteMillis = millisSince(phase);
             findings.addAll(promoter.findings());
             failure = promoter.failure() != null ? promoter.failure() : failure;
             promotion = promoter.summary();
+        }
+    }
+
+    private void reportRepairs(List<String> repairs) {
+        for (String repair : repairs) {
+            findings.add(new Finding(FindingKinds.INTERRUPTED_PROMOTION, Severity.WARNING, null, null,
+                    "interrupted promotion: " + repair, Map.of(), null));
         }
     }
 
