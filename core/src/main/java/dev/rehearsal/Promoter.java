@@ -15,8 +15,12 @@ import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.internal.BuiltIndex;
 import dev.rehearsal.internal.GuardedDataSource;
+import dev.rehearsal.internal.MigrationIntent;
+import dev.rehearsal.internal.PromotionJournal;
 import dev.rehearsal.internal.Sql;
+import dev.rehearsal.trace.StatementTrace;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,6 +37,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The last step of a run: the freshness gate, applying the rehearsed migrations to the target under a lock timeout
  * with bounded retries, and the verification that the target's schema came out as the branch's did.
+ *
+ * <p>When a kill during the promotion could leave something the next run must repair — a migration that runs
+ * outside a transaction (the branch's trace shows which), or an engine whose lock outlives its process — the
+ * promotion is recorded on the target first ({@link PromotionJournal}), and each such migration's intent right
+ * before it starts. When the record cannot be written, nothing is applied if a migration runs outside a transaction;
+ * if only the engine's lock is at stake, the promotion goes on without it, with a warning.
  */
 final class Promoter {
     private static final Logger LOG = LoggerFactory.getLogger(Rehearsal.class);
@@ -40,9 +50,12 @@ final class Promoter {
     static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-    /** What the branch told: the target's state when the branch was made, and the branch after the migrations. */
+    /**
+     * What the branch told: the target's state when the branch was made, and the branch after the migrations, with
+     * the statements that ran there and the indexes each migration built outside a transaction (null when unknown).
+     */
     record Rehearsed(MigrationPlan plan, List<String> applied, CatalogSnapshot before, List<String> history,
-                     CatalogSnapshot after) {
+                     CatalogSnapshot after, List<StatementTrace> statements, Map<String, List<BuiltIndex>> built) {
     }
 
     private final Rehearsal config;
@@ -92,8 +105,56 @@ final class Promoter {
         }
         LOG.info("Rehearsal passed; applying {} migration(s) to the target (lock_timeout {} ms)",
                 rehearsed.plan().size(), config.lockTimeout().toMillis());
-        Verdict applied = applyWithRetries(rehearsed);
+        Map<String, MigrationIntent> intents = MigrationIntent.of(rehearsed.plan().migrations(),
+                rehearsed.statements(), rehearsed.built());
+        PromotionJournal journal = null;
+        if (engine.lockHolder() != null || !intents.isEmpty()) {
+            try {
+                journal = PromotionJournal.open(target, engine.name(), engine.lockHolder());
+            } catch (DatabaseException e) {
+                if (!intents.isEmpty()) {
+                    failure = new MigrationFailure("target", null, null, null, null, null, e.getMessage()
+                            + ". Nothing was applied: without this record, a runner killed inside "
+                            + intents.keySet() + " (which run outside a transaction) would leave the target half "
+                            + "migrated for a person to repair", null, null);
+                    LOG.debug("Promotion not started: {}", failure.summary());
+                    return Verdict.PROMOTION_FAILED;
+                }
+                // only the engine's lock is at stake, as it is with the tool alone
+                LOG.warn("{}. Promoting without it: if this runner is killed, {}'s lock on the target stays held",
+                        e.getMessage(), engine.name());
+            }
+        }
+        List<String> appliedOnTarget = new ArrayList<>();
+        Verdict applied;
+        try {
+            applied = applyWithRetries(rehearsed, recording(journal, intents), appliedOnTarget);
+        } finally {
+            if (journal != null) {
+                journal.close(appliedOnTarget);
+            }
+        }
         return applied == Verdict.PROMOTED ? verify(rehearsed) : applied;
+    }
+
+    /** Records each migration's intent before it starts, for those that have one. */
+    private static MigrationObserver recording(PromotionJournal journal, Map<String, MigrationIntent> intents) {
+        if (journal == null || intents.isEmpty()) {
+            return MigrationObserver.NONE;
+        }
+        return new MigrationObserver() {
+            @Override
+            public void starting(Migration migration) {
+                MigrationIntent intent = intents.get(migration.id());
+                if (intent != null) {
+                    journal.record(intent);
+                }
+            }
+
+            @Override
+            public void finished(Migration migration, boolean succeeded) {
+            }
+        };
     }
 
     /**
@@ -141,13 +202,13 @@ final class Promoter {
                 .filter(same -> same.qualifiedName().equals(t.qualifiedName())).isPresent());
     }
 
-    private Verdict applyWithRetries(Rehearsed rehearsed) {
+    /** Applies the plan, adding each migration the engine applied to {@code appliedOnTarget}. */
+    private Verdict applyWithRetries(Rehearsed rehearsed, MigrationObserver observer, List<String> appliedOnTarget) {
         MigrationPlan remaining = rehearsed.plan();
-        List<String> appliedOnTarget = new ArrayList<>();
         Duration backoff = config.retryBackoff();
         while (true) {
             attempts++;
-            ApplyResult result = engine.apply(guarded, remaining, MigrationObserver.NONE);
+            ApplyResult result = engine.apply(guarded, remaining, observer);
             Run.record(onTarget, result);
             result.applied().forEach(migration -> appliedOnTarget.add(migration.id()));
             EngineFailure engineFailure = result.failure();

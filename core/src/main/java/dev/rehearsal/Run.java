@@ -19,8 +19,12 @@ import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.check.Severity;
+import dev.rehearsal.internal.BuiltIndex;
 import dev.rehearsal.internal.Causes;
 import dev.rehearsal.internal.Heartbeat;
+import dev.rehearsal.internal.IndexBuildWatcher;
+import dev.rehearsal.internal.InterruptedPromotions;
 import dev.rehearsal.internal.LeakProofDataSource;
 import dev.rehearsal.internal.OwnSessions;
 import dev.rehearsal.internal.RunnerLock;
@@ -88,6 +92,8 @@ final class Run {
     private CatalogSnapshot branchAfter;
     private List<String> historyAtBranch = List.of();
     private List<String> orphansDropped = List.of();
+    private InterruptedPromotions interrupted;
+    private Map<String, List<BuiltIndex>> builtIndexes = Map.of();
     private Promotion promotion;
 
     Run(Rehearsal config, boolean promote) {
@@ -129,6 +135,10 @@ final class Run {
         if (config.reapsOrphans()) {
             turn.verify("dropping orphan branches", "Nothing was changed");
             orphansDropped = config.branchProvider().reapOrphans(target, Instant.now());
+        }
+        interrupted = InterruptedPromotions.inspect(targetDataSource, config.engine());
+        if (promote) {
+            reportRepairs(interrupted.repairTarget(targetDataSource, config.engine()));
         }
 
         long phase = System.nanoTime();
@@ -237,6 +247,10 @@ final class Run {
     }
 
     private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
+        if (!promote) {
+            // what the next promotion will find, without changing the target
+            reportRepairs(interrupted.repairBranch(branch.dataSource()));
+        }
         // The branch as made is the target as it was then: the freshness gate compares the target with it.
         historyAtBranch = config.engine().history(branch.dataSource());
         config.engine().prepareBranch(branch.dataSource());
@@ -248,12 +262,15 @@ final class Run {
         phase = System.nanoTime();
         ApplyResult result;
         BranchGuard guard = new BranchGuard(branch.hasOwnServer());
-        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known, guard)) {
+        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known, guard);
+             IndexBuildWatcher watcher = new IndexBuildWatcher(branch.dataSource(), traced)) {
             try {
-                result = config.engine().apply(traced, plan, traced);
+                // a promotion records what each migration that runs outside a transaction leaves: watch it build
+                result = config.engine().apply(traced, plan, promote ? watcher : traced);
             } finally {
                 migrateMillis = millisSince(phase);
                 statements = traced.statements();
+                builtIndexes = watcher.built();
             }
         }
         record(onBranch, result);
@@ -384,12 +401,19 @@ final class Run {
         Promoter promoter = new Promoter(config, target, onTarget);
         try {
             return promoter.promote(new Promoter.Rehearsed(rehearsed, appliedOnBranch, branchBefore, historyAtBranch,
-                    branchAfter));
+                    branchAfter, statements, builtIndexes));
         } finally {
             promoteMillis = millisSince(phase);
             findings.addAll(promoter.findings());
             failure = promoter.failure() != null ? promoter.failure() : failure;
             promotion = promoter.summary();
+        }
+    }
+
+    private void reportRepairs(List<String> repairs) {
+        for (String repair : repairs) {
+            findings.add(new Finding(FindingKinds.INTERRUPTED_PROMOTION, Severity.WARNING, null, null,
+                    "interrupted promotion: " + repair, Map.of(), null));
         }
     }
 

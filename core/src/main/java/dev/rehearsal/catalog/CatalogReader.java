@@ -1,5 +1,6 @@
 package dev.rehearsal.catalog;
 
+import dev.rehearsal.internal.PromotionJournal;
 import dev.rehearsal.internal.Sql;
 import java.sql.Array;
 import java.sql.Connection;
@@ -26,10 +27,15 @@ final class CatalogReader {
     /** Namespaces of users' objects, for a query that joins {@code pg_namespace n}. */
     private static final String USER_NAMESPACE = "n.nspname NOT IN ('pg_catalog', 'information_schema') "
             + "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
-    /** OIDs of the tables a snapshot holds; the other queries select by these. */
+    /**
+     * OIDs of the tables a snapshot holds; the other queries select by these. Rehearsal's own record of a promotion
+     * in progress is not the user's schema: it is left out, and with it its columns, constraints and indexes.
+     */
     private static final String TABLE_OIDS = "SELECT c.oid FROM pg_class c JOIN pg_namespace n "
             + "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND " + USER_NAMESPACE + " AND "
-            + notInExtension("pg_class", "c.oid");
+            + notInExtension("pg_class", "c.oid") + " AND NOT (c.relname = '" + PromotionJournal.TABLE + "' AND "
+            + "coalesce(obj_description(c.oid, 'pg_class'), '') = '" + PromotionJournal.COMMENT.replace("'", "''")
+            + "')";
 
     private final Connection connection;
     private final DataFacts facts;

@@ -37,6 +37,11 @@ public final class FindingKinds {
     public static final String TARGET_CHANGED = "target-changed";
     /** After promotion, the target's schema differs from the rehearsed branch's. */
     public static final String TARGET_DIFFERS = "target-differs";
+    /**
+     * What a killed runner's promotion left on the target was repaired before this run (or, in a rehearsal that
+     * leaves the target alone, on its branch).
+     */
+    public static final String INTERRUPTED_PROMOTION = "interrupted-promotion";
     /** A {@code rehearsal:allow} comment without a reason: not honoured. */
     public static final String UNJUSTIFIED_ACKNOWLEDGEMENT = "unjustified-acknowledgement";
 

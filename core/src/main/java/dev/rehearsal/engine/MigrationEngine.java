@@ -47,4 +47,29 @@ public interface MigrationEngine {
     default List<String> history(DataSource database) {
         return List.of();
     }
+
+    /**
+     * The holder this engine's own lock names when this process takes it, for an engine whose lock is a row that
+     * outlives a killed process (Liquibase's DATABASECHANGELOGLOCK); null, the default, for a lock that ends with
+     * its session (Flyway's advisory lock). Rehearsal records it on the target before promoting, so that the next run
+     * can tell the lock a killed runner left from a live one (see {@link #releaseLockLeftBy}).
+     */
+    default String lockHolder() {
+        return null;
+    }
+
+    /**
+     * Releases this engine's lock on {@code database} when the runner that {@code interrupted} describes was killed
+     * while it held it. Rehearsal calls this on the target only, in the next run, holding the runner turn of that
+     * target, after the killed runner's sessions have ended and before it plans. The lock must be released only when
+     * it is provably that runner's (it names {@link InterruptedApply#lockHolder()} and was taken after
+     * {@link InterruptedApply#started()}); a held lock that is not must be left alone. Does nothing by default.
+     *
+     * @return what was released, in one sentence, or null when nothing was
+     * @throws dev.rehearsal.RehearsalException when the lock is held but cannot be told from a live one: the message
+     *                                          names the lock and how to release it
+     */
+    default String releaseLockLeftBy(DataSource database, InterruptedApply interrupted) {
+        return null;
+    }
 }

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The target as the engine sees it during promotion: every transaction gets {@code SET LOCAL lock_timeout}, so a
@@ -17,8 +19,14 @@ import javax.sql.DataSource;
  *
  * <p>A transaction starts when the engine turns auto-commit off, and again after each commit or rollback while it
  * stays off; the setting is made right then, as the transaction's first statement.
+ *
+ * <p>Each session also checks every second whether its client is still there ({@code client_connection_check_interval},
+ * PostgreSQL 14 and later, on servers whose platform supports it): when the runner is killed, the server ends the
+ * statement it was running at once — a waiting or building {@code CREATE INDEX CONCURRENTLY} included, which leaves
+ * an INVALID index for the next run to drop — instead of finishing it unattended, still holding its locks.
  */
 public final class GuardedDataSource extends ForwardingDataSource {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedDataSource.class);
     private final long lockTimeoutMillis;
     private final Duration statementTimeout;
 
@@ -36,6 +44,14 @@ public final class GuardedDataSource extends ForwardingDataSource {
     protected Connection wrap(Connection connection) throws SQLException {
         if (statementTimeout != null) {
             execute(connection, "SET statement_timeout = '" + statementTimeout.toMillis() + "ms'");
+        }
+        if (connection.getAutoCommit() && connection.getMetaData().getDatabaseMajorVersion() >= 14) {
+            try {
+                execute(connection, "SET client_connection_check_interval = '1s'");
+            } catch (SQLException e) {
+                LOG.debug("The server cannot check for a lost client ({}): a killed runner's statement runs on "
+                        + "until it ends", Sql.describe(e));
+            }
         }
         if (!connection.getAutoCommit()) {
             transactionStarts(connection);

@@ -22,7 +22,8 @@ import javax.sql.DataSource;
 /**
  * A minimal but real migration engine for core's tests (core depends on no migration tool): each migration is a
  * list of statements run in one transaction, its id recorded in a {@code script_history} table. A migration whose
- * id ends in {@code !} runs in auto-commit mode, like a non-transactional Flyway migration.
+ * id ends in {@code !} runs in auto-commit mode, like a non-transactional Flyway migration, and then writes its
+ * history row in a transaction of its own, as Liquibase does.
  */
 public final class ScriptEngine implements MigrationEngine {
     private final Map<String, List<String>> migrations = new LinkedHashMap<>();
@@ -68,18 +69,18 @@ public final class ScriptEngine implements MigrationEngine {
                     for (String sql : migrations.get(migration.id())) {
                         statement.execute(sql);
                     }
+                    // a non-transactional migration's history row in a transaction of its own, as Liquibase writes it
+                    connection.setAutoCommit(false);
                     try (PreparedStatement history =
                                  connection.prepareStatement("INSERT INTO script_history VALUES (?)")) {
                         history.setString(1, migration.id());
                         history.executeUpdate();
                     }
-                    if (transactional) {
-                        connection.commit();
-                    }
+                    connection.commit();
                     observer.finished(migration, true);
                     done.add(migration);
                 } catch (SQLException e) {
-                    if (transactional) {
+                    if (!connection.getAutoCommit()) {
                         connection.rollback();
                     }
                     observer.finished(migration, false);

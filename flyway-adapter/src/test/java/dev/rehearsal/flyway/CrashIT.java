@@ -1,28 +1,27 @@
 package dev.rehearsal.flyway;
 
 import static dev.rehearsal.flyway.Shop.POSTGRES;
+import static dev.rehearsal.testing.RunnerProcesses.await;
+import static dev.rehearsal.testing.RunnerProcesses.kill;
+import static dev.rehearsal.testing.RunnerProcesses.killWhileWaitingOnTheTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
-import java.nio.file.Path;
+import dev.rehearsal.testing.RunnerProcesses;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * A runner process killed with SIGKILL (no shutdown hook runs) at each phase: the target is never left inside a
- * half-applied migration, and the next run drops what the killed one left and completes.
+ * half-applied migration, and the next run drops what the killed one left and completes. A migration that runs
+ * outside a transaction ({@code CREATE INDEX CONCURRENTLY}) is killed on the target while the index is built, and
+ * after it was built but before its history row was written: the next run drops the index and runs it again.
  */
 class CrashIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
-
     @Test
     void killedWhileBranching() throws Exception {
         String target = Shop.production("kill_branching");
@@ -107,22 +106,61 @@ class CrashIT {
         assertNoDatabaseLeftOf(target);
     }
 
-    private static Process start(String target, boolean slowCheck, String location) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
-        if (slowCheck) {
-            command.add("-Drehearsal.test.slowCheck=true");
-        }
-        command.addAll(List.of(RehearsalProcess.class.getName(), POSTGRES.jdbcUrl(target), location));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+    @Test
+    void killedInsideCreateIndexConcurrentlyOnTheTarget() throws Exception {
+        // CREATE INDEX CONCURRENTLY waits for every transaction that writes the table to end; its server process ends
+        // the build when it finds the runner gone
+        killedWhilePromotingTheIndex("kill_cic", "LOCK TABLE customers IN ROW EXCLUSIVE MODE",
+                "CREATE INDEX CONCURRENTLY%", "f", "left INVALID when it was interrupted on the target");
     }
 
-    /** SIGKILL, as the OOM killer or {@code kubectl delete --grace-period=0 --force} would. */
-    private static void kill(Process runner) throws InterruptedException {
-        runner.destroyForcibly();
-        assertThat(runner.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(runner.exitValue()).isEqualTo(137);
+    @Test
+    void killedAfterTheIndexWasBuiltBeforeItsHistoryRowWasWritten() throws Exception {
+        killedWhilePromotingTheIndex("kill_history", "LOCK TABLE flyway_schema_history IN SHARE MODE",
+                "INSERT INTO %flyway_schema_history%", "t", "built before it was interrupted on the target");
+    }
+
+    /**
+     * Kills the runner while the promotion of V3 ({@code CREATE INDEX CONCURRENTLY}) waits in a statement like
+     * {@code waiting} for a lock the test takes with {@code lockStatement}; the index is left {@code valid} (t or f),
+     * and the next run drops it for the reason {@code repaired} and completes.
+     */
+    private static void killedWhilePromotingTheIndex(String stem, String lockStatement, String waiting, String valid,
+                                                     String repaired) throws Exception {
+        String target = Shop.production(stem);
+        Process runner = start(target, false, "concurrent");
+        killWhileWaitingOnTheTarget(POSTGRES, runner, target, lockStatement, waiting);
+
+        assertThat(versions(target)).containsExactly("1", "2");
+        assertThat(namesIndex(target)).isEqualTo(valid);
+
+        Outcome next = nextRun(target, "concurrent");
+
+        assertThat(next.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(repairs(next)).singleElement().asString()
+                .contains("dropped index public.customers_name_idx, which migration 3 (index names concurrently) "
+                        + repaired);
+        assertThat(versions(target)).containsExactly("1", "2", "3");
+        assertThat(namesIndex(target)).isEqualTo("t");
+        assertThat(POSTGRES.query(target, "SELECT count(*) FROM pg_index WHERE NOT indisvalid")).containsExactly("0");
+        assertThat(POSTGRES.query(target, "SELECT to_regclass('rehearsal_intent') IS NULL")).containsExactly("t");
+        assertNoDatabaseLeftOf(target);
+    }
+
+    /** Validity of customers_name_idx, {@code t} or {@code f}. */
+    private static String namesIndex(String target) {
+        return POSTGRES.query(target, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                + "'customers_name_idx'::regclass").get(0);
+    }
+
+    private static List<String> repairs(Outcome outcome) {
+        return outcome.findings().stream().filter(f -> f.kind().equals("interrupted-promotion"))
+                .map(f -> f.message()).toList();
+    }
+
+    private static Process start(String target, boolean slowCheck, String location) throws Exception {
+        return RunnerProcesses.start(RehearsalProcess.class, slowCheck ? List.of("-Drehearsal.test.slowCheck=true")
+                : List.of(), POSTGRES.jdbcUrl(target), location);
     }
 
     private static Outcome nextRun(String target, String location) {
@@ -141,15 +179,5 @@ class CrashIT {
     private static List<String> columnsOfCustomers(String target) {
         return POSTGRES.query(target, "SELECT attname FROM pg_attribute WHERE attrelid = 'customers'::regclass "
                 + "AND attnum > 0 AND NOT attisdropped");
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(PATIENCE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -3,8 +3,11 @@ package dev.rehearsal.liquibase;
 import dev.rehearsal.BranchException;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseException;
+import dev.rehearsal.ErrorCode;
+import dev.rehearsal.RehearsalException;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
+import dev.rehearsal.engine.InterruptedApply;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;
@@ -15,6 +18,10 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,7 +102,8 @@ import org.slf4j.LoggerFactory;
  * <p>Liquibase's lock (DATABASECHANGELOGLOCK) is taken and released by {@code update} itself on each database, as
  * always. {@link #plan} reads without taking it. A branch copies the lock row as it was on the target; a row that was
  * held there (a Liquibase that died without releasing it) is released on the branch only, by
- * {@link #prepareBranch}: nobody holds it there. The target's lock is left to its owner.
+ * {@link #prepareBranch}: nobody holds it there. The target's lock is left to its owner — unless Rehearsal's own
+ * record shows that its owner was a Rehearsal runner killed while promoting, see {@link #releaseLockLeftBy}.
  *
  * <p>Liquibase keeps JVM-wide state (its lock, history and executor services, reset when a command ends), so one
  * Liquibase operation of this class runs at a time in a JVM; rehearsals of several targets still overlap in
@@ -264,6 +272,70 @@ public final class LiquibaseEngine implements MigrationEngine {
             });
         } catch (Exception e) {
             throw new BranchException("Cannot release the Liquibase lock copied into the branch: " + messageOf(e), e);
+        }
+    }
+
+    /**
+     * What Liquibase writes to LOCKEDBY when this process takes its lock: the host's name and address (and
+     * {@code liquibase.hostDescription}), as Liquibase's own lock statement composes them.
+     */
+    @Override
+    public String lockHolder() {
+        return LockedBy.thisHost();
+    }
+
+    /**
+     * Releases Liquibase's lock on the target when a Rehearsal runner that was killed while promoting left it held.
+     * A row lock cannot tell a dead holder from a live one, so the lock is released only when it names the killed
+     * runner's host as that runner recorded it ({@link #lockHolder()}) and was granted (by the server's clock) at or
+     * after the moment that runner started to apply. With Rehearsal's runner turn held, and the killed runner's
+     * sessions gone, the lock is then that runner's: only a Liquibase started by hand on the same host, against the
+     * same target, after the kill and before this run, would look the same.
+     *
+     * @throws RehearsalException when the lock is held otherwise: its holder may be alive. The message names the lock
+     *                            and the statement that releases it.
+     */
+    @Override
+    public String releaseLockLeftBy(DataSource database, InterruptedApply interrupted) {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(interrupted, "interrupted");
+        try {
+            return withLiquibase(database, db -> {
+                LockService lockService = LockServiceFactory.getInstance().getLockService(db);
+                DatabaseChangeLogLock[] held = lockService.listLocks();
+                if (held.length == 0) {
+                    return null;
+                }
+                DatabaseChangeLogLock lock = held[0];
+                // LOCKGRANTED is a timestamp without time zone, written in the killed runner's session time zone
+                // and read back in this JVM's
+                Instant granted = lock.getLockGranted() == null ? null : LocalDateTime.ofInstant(
+                        lock.getLockGranted().toInstant(), ZoneId.systemDefault()).atZone(interrupted.zone())
+                        .toInstant();
+                String table = db.escapeTableName(db.getLiquibaseCatalogName(), db.getLiquibaseSchemaName(),
+                        db.getDatabaseChangeLogLockTableName());
+                if (lock.getLockedBy() != null && lock.getLockedBy().equals(interrupted.lockHolder())
+                        && granted != null && !granted.isBefore(interrupted.started().truncatedTo(ChronoUnit.MILLIS))) {
+                    lockService.releaseLock();
+                    return "released Liquibase's lock in " + table + ", held by " + lock.getLockedBy() + " since "
+                            + granted + ": the runner that took it (" + interrupted.runner() + ") was killed while "
+                            + "promoting";
+                }
+                throw new RehearsalException(ErrorCode.PROMOTION_FAILED, "Liquibase's lock on the target (" + table
+                        + ") is held by " + lock.getLockedBy() + " since " + granted + ", and a Rehearsal runner ("
+                        + interrupted.runner() + ") was killed while promoting there since " + interrupted.started()
+                        + ": that runner would have written " + interrupted.lockHolder() + ", so the lock may be held "
+                        + "by a live Liquibase and was left alone. Nothing was changed. If no Liquibase is running "
+                        + "against the target, release it (liquibase release-locks does the same): UPDATE " + table
+                        + " SET LOCKED = FALSE, LOCKEDBY = NULL, LOCKGRANTED = NULL WHERE ID = 1");
+            });
+        } catch (RehearsalException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw new DatabaseException("Cannot connect to read Liquibase's lock: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new DatabaseException("Cannot release the Liquibase lock a killed runner left on the target: "
+                    + messageOf(e), e);
         }
     }
 

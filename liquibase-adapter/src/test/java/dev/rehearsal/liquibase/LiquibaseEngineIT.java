@@ -3,13 +3,17 @@ package dev.rehearsal.liquibase;
 import static dev.rehearsal.liquibase.Shop.POSTGRES;
 import static dev.rehearsal.liquibase.Shop.changeset;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.rehearsal.ErrorCode;
 import dev.rehearsal.MigrationStatus.State;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.RehearsalException;
 import dev.rehearsal.Verdict;
 import dev.rehearsal.engine.ApplyResult;
+import dev.rehearsal.engine.InterruptedApply;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
@@ -17,6 +21,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +88,55 @@ class LiquibaseEngineIT {
         assertThat(plan.ids()).containsExactly(changeset(SAFE, "add-loyalty-points"), changeset(SAFE, "create-orders"));
         assertThat(POSTGRES.describe(target)).isEqualTo(before);
         assertThat(Shop.lock(target)).isEqualTo("t|deploy-7f9c (10.0.0.9)");
+    }
+
+    @Test
+    void releasesTheLockARunnerKilledWhilePromotingLeftButNoOtherLock() {
+        String target = Shop.production("lock_left");
+        LiquibaseEngine engine = LiquibaseEngine.of(SAFE);
+        InterruptedApply killed = killedRunnerOf(engine);
+        // as Liquibase took it in the runner that was killed afterwards
+        POSTGRES.execute(target, "UPDATE databasechangeloglock SET locked = true, lockgranted = now(), lockedby = '"
+                + engine.lockHolder() + "'");
+
+        String released = engine.releaseLockLeftBy(POSTGRES.dataSource(target), killed);
+
+        assertThat(released).contains("released Liquibase's lock in public.databasechangeloglock, held by "
+                + engine.lockHolder(), "(pid 7 on ci-7) was killed");
+        assertThat(Shop.lock(target)).isEqualTo("f|<null>");
+        assertThat(engine.releaseLockLeftBy(POSTGRES.dataSource(target), killed)).as("not held").isNull();
+    }
+
+    @Test
+    void leavesALockItCannotTellFromALiveLiquibasesAndSaysHowToReleaseIt() {
+        String target = Shop.production("lock_alive");
+        LiquibaseEngine engine = LiquibaseEngine.of(SAFE);
+        InterruptedApply killed = killedRunnerOf(engine);
+        Shop.leaveStaleLock(target);
+
+        assertThatThrownBy(() -> engine.releaseLockLeftBy(POSTGRES.dataSource(target), killed))
+                .isInstanceOfSatisfying(RehearsalException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.PROMOTION_FAILED))
+                .hasMessageContaining("Liquibase's lock on the target (public.databasechangeloglock) is held by "
+                        + "deploy-7f9c (10.0.0.9) since ")
+                .hasMessageContaining("Nothing was changed")
+                .hasMessageContaining("release it (liquibase release-locks does the same): UPDATE "
+                        + "public.databasechangeloglock SET LOCKED = FALSE, LOCKEDBY = NULL, LOCKGRANTED = NULL "
+                        + "WHERE ID = 1");
+        assertThat(Shop.lock(target)).isEqualTo("t|deploy-7f9c (10.0.0.9)");
+
+        // the killed runner's host, but granted before that runner started: a Liquibase of its own
+        POSTGRES.execute(target, "UPDATE databasechangeloglock SET lockgranted = now() - interval '1 minute', "
+                + "lockedby = '" + engine.lockHolder() + "'");
+        assertThatThrownBy(() -> engine.releaseLockLeftBy(POSTGRES.dataSource(target), killed))
+                .isInstanceOf(RehearsalException.class);
+        assertThat(Shop.lock(target)).startsWith("t|");
+    }
+
+    /** A runner of {@code engine} on this host that started to promote a second ago and was killed. */
+    private static InterruptedApply killedRunnerOf(LiquibaseEngine engine) {
+        return new InterruptedApply(Instant.now().minusSeconds(1), engine.lockHolder(), ZoneId.systemDefault(),
+                "pid 7 on ci-7");
     }
 
     @Test
