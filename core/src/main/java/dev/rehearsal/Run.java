@@ -49,6 +49,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.postgresql.util.PSQLException;
@@ -167,6 +169,8 @@ final class Run {
     }
 
     private Verdict rehearseOnBranch(DatabaseLocation target, MigrationPlan plan) {
+        // PostgreSQL's parser loads while the branch is made, not while a migration holds its locks
+        CompletableFuture<Void> parser = CompletableFuture.runAsync(OutsideBranch::prepare);
         long phase = System.nanoTime();
         Branch branch = branch(target);
         branchMillis = millisSince(phase);
@@ -178,7 +182,7 @@ final class Run {
         Verdict verdict = null;
         Throwable primary = null;
         try {
-            verdict = migrateAndCheck(branch, plan);
+            verdict = migrateAndCheck(branch, plan, parser);
             return verdict;
         } catch (RuntimeException | Error e) {
             primary = e;
@@ -246,7 +250,7 @@ final class Run {
         }
     }
 
-    private Verdict migrateAndCheck(Branch branch, MigrationPlan plan) {
+    private Verdict migrateAndCheck(Branch branch, MigrationPlan plan, CompletableFuture<Void> parser) {
         if (!promote) {
             // what the next promotion will find, without changing the target
             reportRepairs(interrupted.repairBranch(branch.dataSource()));
@@ -259,6 +263,7 @@ final class Run {
         branchBefore = before;
         KnownRelations known = knownRelations(branch);
         catalogMillis += millisSince(phase);
+        awaitParser(parser);
         phase = System.nanoTime();
         ApplyResult result;
         BranchGuard guard = new BranchGuard(branch.hasOwnServer());
@@ -303,6 +308,17 @@ final class Run {
         findings.addAll(Acknowledgements.judge(raw, statements, config.policy()));
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
+    }
+
+    private static void awaitParser(CompletableFuture<Void> parser) {
+        try {
+            parser.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -84,6 +84,31 @@ class CliIT {
     }
 
     @Test
+    void aMigrationThatDropsTheTargetOrCreatesARoleIsNeverRunAndExitsOne() throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__drop.sql"), "DROP DATABASE IF EXISTS " + target + ";");
+        List<String> databases = postgres.databases();
+        String roles = String.join(",", postgres.query("postgres", "SELECT rolname FROM pg_roles ORDER BY 1"));
+
+        Result dropTarget = cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
+                "--locations", "filesystem:" + migrations, "--format", "json");
+        Files.writeString(migrations.resolve("V2__drop.sql"), "CREATE ROLE cli_guard_role;");
+        Result createRole = cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
+                "--locations", "filesystem:" + migrations, "--format", "json");
+
+        assertThat(dropTarget.exit()).as(dropTarget.err()).isEqualTo(1);
+        JsonNode dropReport = new ObjectMapper().readTree(dropTarget.out());
+        assertThat(dropReport.get("verdict").asText()).isEqualTo("BLOCKED");
+        assertThat(dropReport.get("findings").findValuesAsText("kind")).containsExactly("data-loss");
+        assertThat(createRole.exit()).as(createRole.err()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(createRole.out()).get("findings").findValuesAsText("kind"))
+                .containsExactly("outside-branch");
+        assertThat(postgres.databases()).containsAll(databases).contains(target);
+        assertThat(String.join(",", postgres.query("postgres", "SELECT rolname FROM pg_roles ORDER BY 1")))
+                .isEqualTo(roles);
+    }
+
+    @Test
     void badArgumentsGiveUsageAndSixtyFourAndEveryCommandHasHelp() throws Exception {
         Result unknown = cli(Map.of(), "rehearse", "--bogus");
         Result noEngine = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl("postgres"));

@@ -154,7 +154,8 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
         final String sql;
         final boolean inTransaction;
         final Instant startedAt = Instant.now();
-        final long startNanos = System.nanoTime();
+        /** Moved past the time the guard took: that time is Rehearsal's, not the statement's. */
+        volatile long startNanos = System.nanoTime();
         long durationMicros;
         Long rows;
         String sqlState;
@@ -186,6 +187,8 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
         final long acquiredNanos;
         final boolean sampled;
         volatile long releasedNanos = -1;
+        /** Time Rehearsal itself took while the lock was held (the guard reading later statements). */
+        volatile long excludedNanos;
 
         HeldLock(long oid, String name, boolean existedBefore, LockMode mode, long acquiredNanos, boolean sampled) {
             this.oid = oid;
@@ -198,7 +201,8 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
 
         LockTrace toTrace(long now) {
             long end = releasedNanos < 0 ? now : releasedNanos;
-            return new LockTrace(oid, name, existedBefore, mode, (end - acquiredNanos) / 1_000_000, sampled);
+            return new LockTrace(oid, name, existedBefore, mode, (end - acquiredNanos - excludedNanos) / 1_000_000,
+                    sampled);
         }
     }
 
@@ -430,6 +434,16 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
             }
         }
 
+        /**
+         * Takes {@code nanos} that Rehearsal spent before sending {@code entry} (the guard reading it) out of the
+         * statement's duration and out of the hold times of the locks its transaction already holds: a lock held
+         * while Rehearsal parsed would otherwise look held longer by the migration.
+         */
+        void notTheMigrations(Entry entry, long nanos) {
+            entry.startNanos += nanos;
+            held.values().forEach(lock -> lock.excludedNanos += nanos);
+        }
+
         /** The transaction ended: its locks are released now. */
         private void transactionEnded() {
             long now = System.nanoTime();
@@ -482,7 +496,9 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
             LockSampler.Run sampling = null;
             Object result;
             try {
+                long guardStart = System.nanoTime();
                 guard.check(entry.sql);
+                owner.notTheMigrations(entry, System.nanoTime() - guardStart);
                 sampling = owner.startSampling(entry);
                 result = invokeOn(statement, method, args);
             } catch (SQLException e) {

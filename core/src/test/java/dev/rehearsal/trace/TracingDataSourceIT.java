@@ -238,6 +238,36 @@ class TracingDataSourceIT {
     }
 
     @Test
+    void theTimeAGuardTakesIsNeitherTheStatementsNorHeldByTheMigrationsLocks() throws SQLException {
+        String database = databases.create("guarded", ITEMS);
+        KnownRelations known;
+        try (Connection connection = postgres.dataSource(database).getConnection()) {
+            known = KnownRelations.read(connection);
+        }
+        StatementGuard slow = sql -> {
+            if (sql.startsWith("UPDATE")) {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (TracingDataSource traced = new TracingDataSource(postgres.dataSource(database), known, slow);
+             Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("ALTER TABLE items ADD COLUMN note text");
+            statement.executeUpdate("UPDATE items SET note = 'x'");
+            connection.commit();
+
+            List<StatementTrace> trace = traced.statements();
+            assertThat(trace.get(1).durationMicros()).isLessThan(1_000_000);
+            assertThat(trace.get(0).locks()).filteredOn(lock -> lock.relation().endsWith("items"))
+                    .isNotEmpty().allSatisfy(lock -> assertThat(lock.heldMillis()).isLessThan(1000));
+        }
+    }
+
+    @Test
     void collectingLockScanAndRewriteEvidenceChangesNoLockResultOrDataOfTheWorkload() throws SQLException {
         String tracedDatabase = databases.create("evidence", ITEMS);
         String plainDatabase = databases.create("noevidence", ITEMS);
