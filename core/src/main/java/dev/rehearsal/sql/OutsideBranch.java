@@ -285,7 +285,7 @@ public final class OutsideBranch {
     }
 
     private static void statement(JsonNode wrapper, Set<Effect> effects, int depth) {
-        Iterator<Map.Entry<String, JsonNode>> fields = wrapper.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = wrapper.properties().iterator();
         if (!fields.hasNext()) {
             return;
         }
