@@ -29,7 +29,6 @@ import dev.rehearsal.internal.LeakProofDataSource;
 import dev.rehearsal.internal.OwnSessions;
 import dev.rehearsal.internal.RunnerLock;
 import dev.rehearsal.internal.Sql;
-import dev.rehearsal.check.Severity;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.sql.BranchGuard;
 import dev.rehearsal.sql.OutsideBranch;
@@ -329,11 +328,10 @@ final class Run {
     private List<Finding> beyondTheDatabase(BranchGuard guard, boolean refused) {
         List<Finding> found = new ArrayList<>();
         for (StatementTrace statement : statements) {
-            boolean wasRefused = BranchGuard.REFUSED.equals(statement.sqlState());
-            if (refused ? !wasRefused : wasRefused || !guard.ranBeyondTheDatabase(statement.sql())) {
+            if (refused != BranchGuard.REFUSED.equals(statement.sqlState())) {
                 continue;
             }
-            for (OutsideBranch.Effect effect : OutsideBranch.of(statement.sql())) {
+            for (OutsideBranch.Effect effect : guard.effectsOf(statement.sql())) {
                 boolean dropsTarget = effect.action().equals("DROP DATABASE")
                         && config.target().database().equals(effect.object());
                 Map<String, Object> evidence = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import dev.rehearsal.trace.StatementGuard;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -24,7 +25,8 @@ public final class BranchGuard implements StatementGuard {
             OutsideBranch.Reach.SERVER_FILES);
 
     private final boolean ownServer;
-    private final Set<String> allowed = ConcurrentHashMap.newKeySet();
+    /** What each statement the guard saw does beyond the branch database, by its text: parsed once, here. */
+    private final Map<String, List<OutsideBranch.Effect>> beyond = new ConcurrentHashMap<>();
 
     /** @param ownServer whether the branch has a server of its own ({@link dev.rehearsal.branch.Branch#hasOwnServer()}) */
     public BranchGuard(boolean ownServer) {
@@ -37,10 +39,10 @@ public final class BranchGuard implements StatementGuard {
         if (effects.isEmpty()) {
             return;
         }
+        beyond.put(sql, effects);
         List<OutsideBranch.Effect> refused = ownServer
                 ? effects.stream().filter(effect -> BEYOND_ANY_BRANCH.contains(effect.reach())).toList() : effects;
         if (refused.isEmpty()) {
-            allowed.add(sql);
             return;
         }
         throw new SQLException("Rehearsal did not run this statement on the branch: it acts beyond the branch "
@@ -49,8 +51,11 @@ public final class BranchGuard implements StatementGuard {
                 + (ownServer ? "" : ", which the branch shares with the target"), REFUSED);
     }
 
-    /** True when {@code sql} acts beyond the branch database and ran because the branch has a server of its own. */
-    public boolean ranBeyondTheDatabase(String sql) {
-        return allowed.contains(sql);
+    /**
+     * What {@code sql}, a statement this guard saw, does beyond the branch database (empty when nothing); whether it
+     * ran or was refused, its trace's SQLSTATE ({@link #REFUSED}) tells.
+     */
+    public List<OutsideBranch.Effect> effectsOf(String sql) {
+        return beyond.getOrDefault(sql, List.of());
     }
 }
