@@ -20,6 +20,43 @@ public final class Durations {
     }
 
     /**
+     * The duration as people write it, in its largest whole unit: {@code 5s}, {@code 1500ms}, {@code 8h},
+     * {@code 7d}; the reverse of {@link #parse}.
+     */
+    public static String format(Duration duration) {
+        long millis;
+        try {
+            millis = duration.toMillis();
+        } catch (ArithmeticException e) {
+            return duration.toString();
+        }
+        if (millis == 0) {
+            return "0s";
+        }
+        if (duration.getNano() % 1_000_000 != 0) {
+            return duration.toString();
+        }
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (millis != 0 && millis % sizes[i] == 0) {
+                return millis / sizes[i] + units[i];
+            }
+        }
+        return millis + "ms";
+    }
+
+    /**
+     * Parses {@code text} given for {@code setting}; the error message names the setting as the front end in use
+     * spells it.
+     *
+     * @throws ConfigurationException when the text is no duration
+     */
+    public static Duration parse(String text, Setting setting) {
+        return parse(text, setting.spelled());
+    }
+
+    /**
      * Parses {@code text}; {@code option} names the setting in the error message.
      *
      * @throws ConfigurationException when the text is no duration

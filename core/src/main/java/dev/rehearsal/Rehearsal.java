@@ -9,6 +9,7 @@ import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.DataSourceIntrospection;
+import dev.rehearsal.internal.Ranges;
 import dev.rehearsal.internal.RunnerLock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,12 +293,8 @@ public final class Rehearsal {
          * The outcome gives its name and URL. At most {@link #MAX_KEEP}. Default: failed branches are dropped.
          */
         public Builder keepFailedBranch(Duration keepFor) {
-            Objects.requireNonNull(keepFor, "keepFor");
-            if (keepFor.isNegative() || keepFor.isZero() || keepFor.compareTo(MAX_KEEP) > 0) {
-                throw new ConfigurationException("keepFailedBranch(" + keepFor + ") is out of range: give a "
-                        + "duration between 1 second and " + MAX_KEEP.toDays() + " days, e.g. Duration.ofHours(8)");
-            }
-            this.keepFailedBranch = keepFor;
+            this.keepFailedBranch = Ranges.duration(Setting.KEEP_FAILED_BRANCH, keepFor, Duration.ofSeconds(1),
+                    MAX_KEEP, "e.g. 8h");
             return this;
         }
 
@@ -306,12 +303,8 @@ public final class Rehearsal {
          * Branches are dropped at the end of every run; this only bounds how long a leftover lives. Default 6 h.
          */
         public Builder branchExpiry(Duration expiry) {
-            Objects.requireNonNull(expiry, "expiry");
-            if (expiry.isNegative() || expiry.isZero() || expiry.compareTo(MAX_KEEP) > 0) {
-                throw new ConfigurationException("branchExpiry(" + expiry + ") is out of range: give a duration "
-                        + "between 1 second and " + MAX_KEEP.toDays() + " days");
-            }
-            this.branchExpiry = expiry;
+            this.branchExpiry = Ranges.duration(Setting.BRANCH_EXPIRY, expiry, Duration.ofSeconds(1), MAX_KEEP,
+                    "e.g. 6h");
             return this;
         }
 
@@ -343,12 +336,8 @@ public final class Rehearsal {
          * gets its turn after another promoted finds nothing pending. Default 15 minutes; zero means do not wait.
          */
         public Builder waitForOtherRunners(Duration wait) {
-            Objects.requireNonNull(wait, "wait");
-            if (wait.isNegative()) {
-                throw new ConfigurationException("waitForOtherRunners(" + wait + ") must not be negative: give "
-                        + "Duration.ZERO not to wait, or how long to wait for another runner");
-            }
-            this.waitForOtherRunners = wait;
+            this.waitForOtherRunners = Ranges.duration(Setting.WAIT_FOR_OTHER_RUNNERS, wait, Duration.ZERO,
+                    MAX_KEEP, "e.g. 15m, or 0s not to wait");
             return this;
         }
 
@@ -365,8 +354,9 @@ public final class Rehearsal {
         public Builder lockDatabase(String database) {
             Objects.requireNonNull(database, "database");
             if (database.isBlank()) {
-                throw new ConfigurationException("The lock database name is blank: give a database the role may "
-                        + "connect to on the target's server, e.g. 'postgres'");
+                throw new ConfigurationException(Setting.LOCK_DATABASE.spelled() + " is blank: give a database the "
+                        + "role may connect to on the target's server, e.g. " + Setting.LOCK_DATABASE.spelled(
+                        "postgres"));
             }
             this.lockDatabase = database;
             return this;
@@ -381,12 +371,8 @@ public final class Rehearsal {
          * zero for none.
          */
         public Builder lockTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new ConfigurationException("lockTimeout(" + timeout + ") is out of range: give at most one "
-                        + "hour, e.g. Duration.ofSeconds(5), or Duration.ZERO for no lock timeout");
-            }
-            this.lockTimeout = timeout;
+            this.lockTimeout = Ranges.duration(Setting.LOCK_TIMEOUT, timeout, Duration.ZERO, Duration.ofHours(1),
+                    "e.g. 5s, or 0s for no lock timeout");
             return this;
         }
 
@@ -396,21 +382,14 @@ public final class Rehearsal {
          * jitter). The outcome's {@link Promotion} says how many it took. Default 5; zero gives up at once.
          */
         public Builder lockRetries(int retries) {
-            if (retries < 0 || retries > 100) {
-                throw new ConfigurationException("lockRetries(" + retries + ") is out of range: give 0 to 100");
-            }
-            this.lockRetries = retries;
+            this.lockRetries = Ranges.number(Setting.LOCK_RETRIES, retries, 0, 100);
             return this;
         }
 
         /** The wait before the first retry of promotion; it doubles at each retry, up to 30 s. Default 2 s. */
         public Builder retryBackoff(Duration backoff) {
-            Objects.requireNonNull(backoff, "backoff");
-            if (backoff.isNegative() || backoff.isZero() || backoff.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new ConfigurationException("retryBackoff(" + backoff + ") is out of range: give between 1 ms "
-                        + "and 5 minutes, e.g. Duration.ofSeconds(2)");
-            }
-            this.retryBackoff = backoff;
+            this.retryBackoff = Ranges.duration(Setting.RETRY_BACKOFF, backoff, Duration.ofMillis(1),
+                    Duration.ofMinutes(5), "e.g. 2s");
             return this;
         }
 
@@ -420,12 +399,8 @@ public final class Rehearsal {
          * be longer than the lock timeout. Default: none.
          */
         public Builder statementTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new ConfigurationException("statementTimeout(" + timeout + ") must be positive, e.g. "
-                        + "Duration.ofMinutes(10); leave it unset for none");
-            }
-            this.statementTimeout = timeout;
+            this.statementTimeout = Ranges.duration(Setting.STATEMENT_TIMEOUT, timeout, Duration.ofMillis(1),
+                    MAX_KEEP, "e.g. 10m; leave it unset for none");
             return this;
         }
 
@@ -438,25 +413,70 @@ public final class Rehearsal {
             return this;
         }
 
+        /**
+         * Sets one of Rehearsal's settings from text, as front ends take them ({@code --lock-timeout 5s},
+         * {@code <lockTimeout>5s</lockTimeout>}, {@code rehearsal.lock-timeout=5s}): durations are written as
+         * {@link Durations} reads them. A null value leaves the setting as it is.
+         *
+         * @throws ConfigurationException for a value that is not one of the setting's, naming the setting as the
+         *                                front end in use spells it
+         * @throws IllegalArgumentException for a setting that is not set from text
+         */
+        public Builder set(Setting setting, String value) {
+            if (value == null) {
+                return this;
+            }
+            if (setting.equals(Setting.LOCK_TIMEOUT)) {
+                return lockTimeout(Durations.parse(value, setting));
+            } else if (setting.equals(Setting.LOCK_RETRIES)) {
+                return lockRetries(wholeNumber(setting, value));
+            } else if (setting.equals(Setting.RETRY_BACKOFF)) {
+                return retryBackoff(Durations.parse(value, setting));
+            } else if (setting.equals(Setting.STATEMENT_TIMEOUT)) {
+                return statementTimeout(Durations.parse(value, setting));
+            } else if (setting.equals(Setting.KEEP_FAILED_BRANCH)) {
+                return keepFailedBranch(Durations.parse(value, setting));
+            } else if (setting.equals(Setting.BRANCH_EXPIRY)) {
+                return branchExpiry(Durations.parse(value, setting));
+            } else if (setting.equals(Setting.WAIT_FOR_OTHER_RUNNERS)) {
+                return waitForOtherRunners(Durations.parse(value, setting));
+            } else if (setting.equals(Setting.LOCK_DATABASE)) {
+                return lockDatabase(value);
+            }
+            throw new IllegalArgumentException(setting + " is not set from text");
+        }
+
+        private static int wholeNumber(Setting setting, String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(setting.spelled(value) + " is not a whole number");
+            }
+        }
+
         /** Checks the configuration and returns the immutable runner. */
         public Rehearsal load() {
             if (target == null) {
-                throw new ConfigurationException("No target configured: call target(jdbcUrl, user, password) or "
-                        + "target(dataSource) with the database to migrate");
+                throw new ConfigurationException("No target configured: give the database to migrate with "
+                        + Setting.TARGET.spelled());
             }
             if (engine == null) {
-                throw new ConfigurationException("No migration engine configured: call engine(...), e.g. "
-                        + "engine(FlywayEngine.of(flywayConfiguration)) from rehearsal-flyway");
+                throw new ConfigurationException("No migration engine configured: give the migrations with "
+                        + Setting.ENGINE.spelled() + ", e.g. engine(FlywayEngine.of(flywayConfiguration)) from "
+                        + "rehearsal-flyway");
             }
             if (statementTimeout != null && !lockTimeout.isZero() && statementTimeout.compareTo(lockTimeout) <= 0) {
-                throw new ConfigurationException("statementTimeout(" + statementTimeout + ") must be longer than "
-                        + "lockTimeout(" + lockTimeout + "): otherwise a statement waiting for a lock is cancelled "
+                throw new ConfigurationException(Setting.STATEMENT_TIMEOUT.spelled(Durations.format(
+                        statementTimeout)) + " must be longer than " + Setting.LOCK_TIMEOUT.spelled(Durations.format(
+                        lockTimeout)) + ": otherwise a statement waiting for a lock is cancelled "
                         + "as too slow instead of retried. Raise the statement timeout or lower the lock timeout");
             }
             if (lockDatabase.equals(target.database())) {
-                throw new ConfigurationException("lockDatabase('" + lockDatabase + "') is the target database "
+                throw new ConfigurationException(Setting.LOCK_DATABASE.spelled(lockDatabase) + " is the target "
+                        + "database "
                         + "itself: runners would sit in the target while it is being copied, and copying needs it "
-                        + "free of sessions. Use another database of the same server, e.g. 'postgres'");
+                        + "free of sessions. Use another database of the same server, e.g. "
+                        + Setting.LOCK_DATABASE.spelled("postgres"));
             }
             branchProvider.validate(target);
             return new Rehearsal(this);

@@ -105,10 +105,10 @@ final class Run {
     Outcome execute() {
         // before anything is done: a report that cannot be written would otherwise show only after promotion
         if (config.report() != null) {
-            ReportFiles.requireWritable(config.report(), "reportTo(...)");
+            ReportFiles.requireWritable(config.report(), Setting.REPORT.spelled());
         }
         if (config.markdownReport() != null) {
-            ReportFiles.requireWritable(config.markdownReport(), "markdownReportTo(...)");
+            ReportFiles.requireWritable(config.markdownReport(), Setting.MARKDOWN_REPORT.spelled());
         }
         try (RunnerLock held = RunnerLock.acquire(config.target(), config.lockDatabase(),
                 config.waitForOtherRunners())) {

@@ -45,7 +45,8 @@ class RehearsalTest {
         assertThatThrownBy(() -> Rehearsal.configure().engine(ENGINE).load())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("No target configured")
-                .hasMessageContaining("call target(jdbcUrl, user, password) or target(dataSource)");
+                .hasMessageContaining("give the database to migrate with target(jdbcUrl, user, password) or "
+                        + "target(dataSource)");
     }
 
     @Test
@@ -53,7 +54,8 @@ class RehearsalTest {
         assertThatThrownBy(() -> Rehearsal.configure().target(UNREACHABLE, "app", null).load())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("No migration engine configured")
-                .hasMessageContaining("call engine(...), e.g. engine(FlywayEngine.of(flywayConfiguration))");
+                .hasMessageContaining("give the migrations with engine(...), e.g. "
+                        + "engine(FlywayEngine.of(flywayConfiguration))");
     }
 
     @Test
@@ -89,7 +91,7 @@ class RehearsalTest {
     void keepFailedBranchOutsideOneSecondToThirtyDaysIsRejected(String duration) {
         assertThatThrownBy(() -> Rehearsal.configure().keepFailedBranch(Duration.parse(duration)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("is out of range: give a duration between 1 second and 30 days");
+                .hasMessageContaining("is out of range: give a value between 1s and 30d");
     }
 
     @ParameterizedTest
@@ -97,7 +99,7 @@ class RehearsalTest {
     void branchExpiryOutsideOneSecondToThirtyDaysIsRejected(String duration) {
         assertThatThrownBy(() -> Rehearsal.configure().branchExpiry(Duration.parse(duration)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("between 1 second and 30 days");
+                .hasMessageContaining("give a value between 1s and 30d");
     }
 
     @Test
@@ -160,8 +162,8 @@ class RehearsalTest {
     void rejectsANegativeWaitForOtherRunnersAndABlankLockDatabase() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rehearsal.configure()
                         .waitForOtherRunners(java.time.Duration.ofSeconds(-1)))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("Duration.ZERO");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("or 0s not to wait");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rehearsal.configure().lockDatabase(" "))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("e.g. 'postgres'");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("e.g. lockDatabase(postgres)");
     }
 }

@@ -6,7 +6,9 @@ import dev.rehearsal.Durations;
 import dev.rehearsal.ErrorCode;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.Setting;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchProvider;
@@ -75,7 +77,8 @@ public final class Main implements Runnable {
             commandLine.getErr().println("rehearsal: " + DatabaseLocation.redact(String.valueOf(e.getMessage())));
             return e instanceof RehearsalException r ? r.code().exitCode() : 70;
         });
-        return command.execute(args);
+        // every message names a setting as this CLI's option, e.g. --lock-timeout, not lockTimeout(...)
+        return SettingNames.using(OptionNames.INSTANCE, () -> command.execute(args));
     }
 
     @Override
@@ -171,6 +174,26 @@ public final class Main implements Runnable {
                 + "target, e.g. 0s (default 15m)")
         String waitForOtherRunners;
 
+        @Option(names = "--lock-retries", description = "how often promotion retries a migration that gave way to "
+                + "a lock (default 5)")
+        String lockRetries;
+
+        @Option(names = "--retry-backoff", description = "the wait before the first such retry; it doubles at each "
+                + "one, up to 30s (default 2s)")
+        String retryBackoff;
+
+        @Option(names = "--statement-timeout", description = "statement_timeout of every statement of the promotion, "
+                + "e.g. 10m (default none)")
+        String statementTimeout;
+
+        @Option(names = "--branch-expiry", description = "how long a branch left behind (a killed run) lives before "
+                + "the next run drops it (default 6h)")
+        String branchExpiry;
+
+        @Option(names = "--lock-database", description = "the database of the target's server where runners take "
+                + "turns (default postgres)")
+        String lockDatabase;
+
         abstract Outcome execute(Rehearsal rehearsal);
 
         @Override
@@ -189,15 +212,10 @@ public final class Main implements Runnable {
             if (markdownReport != null) {
                 builder.markdownReportTo(markdownReport);
             }
-            if (lockTimeout != null) {
-                builder.lockTimeout(Durations.parse(lockTimeout, "--lock-timeout"));
-            }
-            if (keepFailedBranch != null) {
-                builder.keepFailedBranch(Durations.parse(keepFailedBranch, "--keep-failed-branch"));
-            }
-            if (waitForOtherRunners != null) {
-                builder.waitForOtherRunners(Durations.parse(waitForOtherRunners, "--wait-for-other-runners"));
-            }
+            builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
+                    .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners).set(Setting.LOCK_RETRIES, lockRetries)
+                    .set(Setting.RETRY_BACKOFF, retryBackoff).set(Setting.STATEMENT_TIMEOUT, statementTimeout)
+                    .set(Setting.BRANCH_EXPIRY, branchExpiry).set(Setting.LOCK_DATABASE, lockDatabase);
             Outcome outcome = execute(builder.load());
             PrintWriter out = spec.commandLine().getOut();
             out.println(switch (format) {

@@ -1,8 +1,11 @@
 package dev.rehearsal.branch;
 
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.Durations;
+import dev.rehearsal.Setting;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,16 +19,42 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@code template} (default): {@link TemplateBranchProvider}, {@code CREATE DATABASE … TEMPLATE}; needs the
- *       target without other sessions. Options: {@code clone} ({@code true}/{@code false}).</li>
+ *       target without other sessions. Options: {@code clone} ({@code true}/{@code false}),
+ *       {@code maintenance-database}.</li>
  *   <li>{@code snapshot-copy}: {@link SnapshotCopyBranchProvider}, {@code pg_dump}/{@code pg_restore} of one
  *       snapshot; works while the target is in use. Options: {@code jobs}, {@code schema-only}, {@code sample}
- *       (rows a table), {@code pg-dump} and {@code pg-restore} (paths).</li>
+ *       (rows a table), {@code pg-dump} and {@code pg-restore} (paths), {@code work-directory} (where the dump
+ *       goes), {@code maintenance-database}.</li>
  *   <li>{@code neon}: {@link NeonBranchProvider}, the Neon API; the key from {@code NEON_API_KEY}. Options:
  *       {@code project} (required), {@code parent-branch}, {@code database}, {@code role},
- *       {@code api-key-variable}, {@code api-url}.</li>
+ *       {@code api-key-variable}, {@code api-url}, {@code max-retries}, {@code operation-timeout}.</li>
  * </ul>
  */
 public final class BranchProviders {
+    public static final Setting CLONE = option("clone", "TemplateBranchProvider.builder().clone(...)");
+    public static final Setting MAINTENANCE_DATABASE = option("maintenance-database",
+            "TemplateBranchProvider.builder().maintenanceDatabase(...) (or SnapshotCopyBranchProvider's)");
+    public static final Setting JOBS = option("jobs", "SnapshotCopyBranchProvider.builder().jobs(...)");
+    public static final Setting SCHEMA_ONLY = option("schema-only",
+            "SnapshotCopyBranchProvider.builder().schemaOnly()");
+    public static final Setting SAMPLE = option("sample", "SnapshotCopyBranchProvider.builder().sample(...)");
+    public static final Setting PG_DUMP = option("pg-dump", "SnapshotCopyBranchProvider.builder().pgDumpPath(...)");
+    public static final Setting PG_RESTORE = option("pg-restore",
+            "SnapshotCopyBranchProvider.builder().pgRestorePath(...)");
+    public static final Setting WORK_DIRECTORY = option("work-directory",
+            "SnapshotCopyBranchProvider.builder().workDirectory(...)");
+    public static final Setting PROJECT = option("project", "NeonBranchProvider.builder().projectId(...)");
+    public static final Setting PARENT_BRANCH = option("parent-branch",
+            "NeonBranchProvider.builder().parentBranch(...)");
+    public static final Setting DATABASE = option("database", "NeonBranchProvider.builder().databaseName(...)");
+    public static final Setting ROLE = option("role", "NeonBranchProvider.builder().roleName(...)");
+    public static final Setting API_KEY_VARIABLE = option("api-key-variable",
+            "NeonBranchProvider.builder().apiKeyFromEnvironment(...)");
+    public static final Setting API_URL = option("api-url", "NeonBranchProvider.builder().apiBaseUrl(...)");
+    public static final Setting MAX_RETRIES = option("max-retries", "NeonBranchProvider.builder().maxRetries(...)");
+    public static final Setting OPERATION_TIMEOUT = option("operation-timeout",
+            "NeonBranchProvider.builder().operationTimeout(...)");
+
     /** The names {@link #named} knows. */
     public static final List<String> NAMES = List.of("template", "snapshot-copy", "neon");
 
@@ -49,16 +78,20 @@ public final class BranchProviders {
     }
 
     private static BranchProvider template(String name, Map<String, String> options) {
-        requireKnown(name, options, Set.of("clone"));
+        requireKnown(name, options, CLONE, MAINTENANCE_DATABASE);
         TemplateBranchProvider.Builder builder = TemplateBranchProvider.builder();
         if (options.containsKey("clone")) {
             builder.clone(bool(name, "clone", options.get("clone")));
+        }
+        if (options.containsKey(MAINTENANCE_DATABASE.name())) {
+            builder.maintenanceDatabase(options.get(MAINTENANCE_DATABASE.name()));
         }
         return builder.build();
     }
 
     private static BranchProvider snapshotCopy(String name, Map<String, String> options) {
-        requireKnown(name, options, Set.of("jobs", "schema-only", "sample", "pg-dump", "pg-restore"));
+        requireKnown(name, options, JOBS, SCHEMA_ONLY, SAMPLE, PG_DUMP, PG_RESTORE, WORK_DIRECTORY,
+                MAINTENANCE_DATABASE);
         SnapshotCopyBranchProvider.Builder builder = SnapshotCopyBranchProvider.builder();
         if (options.containsKey("jobs")) {
             builder.jobs(number(name, "jobs", options.get("jobs")));
@@ -75,12 +108,18 @@ public final class BranchProviders {
         if (options.containsKey("pg-restore")) {
             builder.pgRestorePath(Path.of(options.get("pg-restore")));
         }
+        if (options.containsKey(WORK_DIRECTORY.name())) {
+            builder.workDirectory(Path.of(options.get(WORK_DIRECTORY.name())));
+        }
+        if (options.containsKey(MAINTENANCE_DATABASE.name())) {
+            builder.maintenanceDatabase(options.get(MAINTENANCE_DATABASE.name()));
+        }
         return builder.build();
     }
 
     private static BranchProvider neon(String name, Map<String, String> options) {
-        requireKnown(name, options, Set.of("project", "parent-branch", "database", "role", "api-key-variable",
-                "api-url"));
+        requireKnown(name, options, PROJECT, PARENT_BRANCH, DATABASE, ROLE, API_KEY_VARIABLE, API_URL, MAX_RETRIES,
+                OPERATION_TIMEOUT);
         NeonBranchProvider.Builder builder = NeonBranchProvider.builder();
         if (options.containsKey("project")) {
             builder.projectId(options.get("project"));
@@ -100,14 +139,29 @@ public final class BranchProviders {
         if (options.containsKey("api-url")) {
             builder.apiBaseUrl(options.get("api-url"));
         }
+        if (options.containsKey(MAX_RETRIES.name())) {
+            builder.maxRetries(number(name, MAX_RETRIES.name(), options.get(MAX_RETRIES.name())));
+        }
+        if (options.containsKey(OPERATION_TIMEOUT.name())) {
+            Duration timeout = Durations.parse(options.get(OPERATION_TIMEOUT.name()), OPERATION_TIMEOUT.spelled());
+            builder.operationTimeout(timeout);
+        }
         return builder.build();
     }
 
-    private static void requireKnown(String name, Map<String, String> options, Set<String> known) {
+    private static Setting option(String name, String builderWords) {
+        return Setting.branchOption(name, builderWords);
+    }
+
+    private static void requireKnown(String name, Map<String, String> options, Setting... settings) {
+        Set<String> known = new TreeSet<>();
+        for (Setting setting : settings) {
+            known.add(setting.name());
+        }
         for (Map.Entry<String, String> option : options.entrySet()) {
             if (!known.contains(option.getKey())) {
                 throw new ConfigurationException("The " + name + " branch provider has no option '" + option.getKey()
-                        + "': its options are " + new TreeSet<>(known));
+                        + "': its options are " + known);
             }
             if (option.getValue() == null || option.getValue().isBlank()) {
                 throw new ConfigurationException("The " + name + " branch provider's option '" + option.getKey()

@@ -99,8 +99,9 @@ final class PgClients {
     void validate() {
         for (Path configured : new Path[] {pgDumpPath, pgRestorePath}) {
             if (configured != null && !Files.isExecutable(configured)) {
-                throw new ConfigurationException("There is no executable at " + configured + ": point pgDumpPath(...)"
-                        + " and pgRestorePath(...) at the pg_dump and pg_restore of a PostgreSQL client installation, "
+                throw new ConfigurationException("There is no executable at " + configured + ": point "
+                        + BranchProviders.PG_DUMP.spelled() + " and " + BranchProviders.PG_RESTORE.spelled()
+                        + " at the pg_dump and pg_restore of a PostgreSQL client installation, "
                         + "or leave them unset to use the ones on PATH or in /usr/lib/postgresql/<major>/bin");
             }
         }
@@ -116,8 +117,8 @@ final class PgClients {
         int serverMajor = serverVersionNum / 10000;
         String server = "PostgreSQL " + serverMajor + "." + serverVersionNum % 10000;
         String fix = "Install a client of version " + serverMajor + " or later (on Debian or Ubuntu: apt-get install "
-                + "postgresql-client-" + serverMajor + ") or point SnapshotCopyBranchProvider.builder().pgDumpPath(...) "
-                + "at its pg_dump";
+                + "postgresql-client-" + serverMajor + ") or point " + BranchProviders.PG_DUMP.spelled() + " at its "
+                + "pg_dump";
         List<Program> found = new ArrayList<>();
         for (Path candidate : candidates("pg_dump")) {
             Program program = program(candidate);
@@ -141,7 +142,7 @@ final class PgClients {
         Path restore = pgRestorePath != null ? pgRestorePath : pgDump.path().resolveSibling("pg_restore");
         if (!Files.isExecutable(restore)) {
             throw new BranchException("There is no pg_restore at " + restore + " beside " + pgDump + ": install the "
-                    + "whole PostgreSQL client package, or point SnapshotCopyBranchProvider.builder().pgRestorePath(...)"
+                    + "whole PostgreSQL client package, or point " + BranchProviders.PG_RESTORE.spelled()
                     + " at a pg_restore of version " + pgDump.major() + " or later");
         }
         return restore;
@@ -200,7 +201,7 @@ final class PgClients {
             Matcher version = VERSION.matcher(String.join("\n", output));
             if (!version.find()) {
                 throw new BranchException(p + " --version printed no PostgreSQL version (" + String.join(" ", output)
-                        + "): point pgDumpPath(...) at PostgreSQL's pg_dump");
+                        + "): point " + BranchProviders.PG_DUMP.spelled() + " at PostgreSQL's pg_dump");
             }
             int major = Integer.parseInt(version.group(1));
             return new Program(p, major, version.group(1) + (version.group(2) == null ? "" : "." + version.group(2)));

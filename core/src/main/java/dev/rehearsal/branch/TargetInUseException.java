@@ -1,6 +1,7 @@
 package dev.rehearsal.branch;
 
 import dev.rehearsal.BranchException;
+import dev.rehearsal.Setting;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -30,7 +31,9 @@ public class TargetInUseException extends BranchException {
                 + "TEMPLATE only while no one else is connected to it, and " + sessions.size()
                 + " other session(s) are:\n" + listed + "\n"
                 + "Rehearsal never terminates other sessions. Close them (stop the application or its connection "
-                + "pool, or disconnect the tool) and run again, or rehearse against a copy of the database that no "
-                + "one is using.";
+                + "pool, or disconnect the tool) and run again, or branch it with a provider that copies a "
+                + "database in use: " + Setting.BRANCH_PROVIDER.spelled("snapshot-copy")
+                + " (SnapshotCopyBranchProvider: pg_dump/pg_restore of one snapshot; the copy takes time in "
+                + "proportion to the data).";
     }
 }

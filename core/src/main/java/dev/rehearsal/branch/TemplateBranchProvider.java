@@ -94,7 +94,7 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         DatabaseLocation maintenance = parent.withDatabase(maintenanceDatabase);
         long start = System.nanoTime();
         try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
-                + "' (set another with TemplateBranchProvider.builder().maintenanceDatabase(...))")) {
+                + "' (set another with " + BranchProviders.MAINTENANCE_DATABASE.spelled() + ")")) {
             Labelled copy = copyLabelled(connection, parent, name, metadata);
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copy.copyMethod(), millis);
@@ -112,8 +112,8 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         if (maintenanceDatabase.equals(target.database())) {
             throw new dev.rehearsal.ConfigurationException("The maintenance database '" + maintenanceDatabase
                     + "' is the target itself: a database cannot be copied while Rehearsal is connected to it. "
-                    + "Use another database of the same server: TemplateBranchProvider.builder()"
-                    + ".maintenanceDatabase(\"postgres\")");
+                    + "Use another database of the same server: "
+                    + BranchProviders.MAINTENANCE_DATABASE.spelled("postgres"));
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.rehearsal.internal;
 
 import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.Durations;
 import dev.rehearsal.ErrorCode;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.Setting;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,8 +89,9 @@ public final class RunnerLock implements AutoCloseable {
                 }
                 if (System.nanoTime() >= deadline) {
                     throw new RehearsalException(ErrorCode.LOCKED, "Another Rehearsal runner has been migrating '"
-                            + target.database() + "' for longer than " + wait + ": giving up without changing "
-                            + "anything. Run again when it is done, or wait longer with waitForOtherRunners(...)");
+                            + target.database() + "' for longer than " + Durations.format(wait) + ": giving up "
+                            + "without changing anything. Run again when it is done, or wait longer with "
+                            + Setting.WAIT_FOR_OTHER_RUNNERS.spelled());
                 }
                 if (!logged) {
                     LOG.info("Another runner is migrating {}: waiting up to {}", target.database(), wait);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.Setting;
 import dev.rehearsal.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,8 @@ public final class JsonReport {
             ReportFiles.write(file, toJson(outcome));
         } catch (IOException e) {
             throw new RehearsalException(ErrorCode.CONFIGURATION, "Cannot write the report to " + file + ": "
-                    + e.getMessage() + ". Choose a writable location with reportTo(...)", new UncheckedIOException(e));
+                    + e.getMessage() + ". Choose a writable location with " + Setting.REPORT.spelled(),
+                    new UncheckedIOException(e));
         }
     }
 

@@ -32,7 +32,7 @@ class BranchProvidersTest {
         assertThatThrownBy(() -> BranchProviders.named("snapshot-copy", Map.of("threads", "4")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("The snapshot-copy branch provider has no option 'threads': its options are [jobs, "
-                        + "pg-dump, pg-restore, sample, schema-only]");
+                        + "maintenance-database, pg-dump, pg-restore, sample, schema-only, work-directory]");
     }
 
     @Test

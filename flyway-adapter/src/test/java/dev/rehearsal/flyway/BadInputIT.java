@@ -179,10 +179,10 @@ class BadInputIT {
         assertThat(catchThrowable(() -> base.get().lockTimeout(Duration.ofSeconds(10))
                 .statementTimeout(Duration.ofSeconds(5)).load()))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("statementTimeout(PT5S) must be longer than lockTimeout(PT10S)");
+                .hasMessageContaining("statementTimeout(5s) must be longer than lockTimeout(10s)");
         assertThat(catchThrowable(() -> base.get().lockDatabase(target).load()))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("lockDatabase('shop') is the target database itself");
+                .hasMessageContaining("lockDatabase(shop) is the target database itself");
         assertThat(catchThrowable(() -> base.get().branchProvider(TemplateBranchProvider.builder()
                 .maintenanceDatabase(target).build()).load()))
                 .isInstanceOf(ConfigurationException.class)
@@ -192,9 +192,11 @@ class BadInputIT {
         assertThat(catchThrowable(() -> base.get().lockRetries(-1))).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("lockRetries(-1) is out of range");
         assertThat(catchThrowable(() -> base.get().lockTimeout(Duration.ofSeconds(-1))))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("lockTimeout(PT-1S) is out of range");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(
+                        "lockTimeout(-1s) is out of range: give a value between 0s and 1h");
         assertThat(catchThrowable(() -> base.get().keepFailedBranch(Duration.ofDays(90))))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("keepFailedBranch(PT2160H)");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(
+                        "keepFailedBranch(90d) is out of range");
     }
 
     /** Rehearsal's sessions still there after up to 2 s (a closed session's server process ends asynchronously). */

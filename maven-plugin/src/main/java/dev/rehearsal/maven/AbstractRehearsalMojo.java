@@ -3,6 +3,7 @@ package dev.rehearsal.maven;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.RehearsalException;
+import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviders;
 import java.io.File;
@@ -13,6 +14,7 @@ import java.util.Map;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.AbstractMojoExecutionException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -117,11 +119,19 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
             return;
         }
         try {
-            run();
+            // every message names a setting as this plugin's parameter, e.g. <lockTimeout>, not lockTimeout(...)
+            SettingNames.using(ParameterNames.INSTANCE, () -> {
+                run();
+                return null;
+            });
         } catch (ConfigurationException e) {
             throw new MojoExecutionException("Rehearsal is not configured right: " + message(e), e);
         } catch (RehearsalException e) {
             throw new MojoExecutionException(message(e), e);
+        } catch (MojoExecutionException | MojoFailureException e) {
+            throw e;
+        } catch (AbstractMojoExecutionException e) {
+            throw new MojoExecutionException(e.getMessage(), e); // a type run() does not throw
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.rehearsal.maven;
 
 import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Durations;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.Setting;
 import dev.rehearsal.Verdict;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.Severity;
@@ -110,7 +110,7 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
 
     /** How often a migration that timed out waiting for a lock is retried during promotion (default 5). */
     @Parameter(property = "rehearsal.lockRetries")
-    Integer lockRetries;
+    String lockRetries;
 
     /** {@code statement_timeout} of each statement on the target during promotion, e.g. {@code 10m}. */
     @Parameter(property = "rehearsal.statementTimeout")
@@ -123,6 +123,18 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     /** How long to wait for another runner of the same target, e.g. {@code 0s}. Default 15 minutes. */
     @Parameter(property = "rehearsal.waitForOtherRunners")
     String waitForOtherRunners;
+
+    /** The wait before promotion's first retry after a lock timeout, e.g. {@code 2s} (the default); it doubles. */
+    @Parameter(property = "rehearsal.retryBackoff")
+    String retryBackoff;
+
+    /** How long a branch left behind (a killed build) lives before the next run drops it. Default 6 hours. */
+    @Parameter(property = "rehearsal.branchExpiry")
+    String branchExpiry;
+
+    /** The database of the target's server where runners take turns. Default {@code postgres}. */
+    @Parameter(property = "rehearsal.lockDatabase")
+    String lockDatabase;
 
     /** Runs the rehearsal this goal stands for. */
     abstract Outcome execute(Rehearsal rehearsal);
@@ -148,21 +160,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
             if (assertions != null) {
                 builder.check(SqlAssertions.fromDirectory(resolve(assertions)));
             }
-            if (lockTimeout != null) {
-                builder.lockTimeout(Durations.parse(lockTimeout, "lockTimeout"));
-            }
-            if (lockRetries != null) {
-                builder.lockRetries(lockRetries);
-            }
-            if (statementTimeout != null) {
-                builder.statementTimeout(Durations.parse(statementTimeout, "statementTimeout"));
-            }
-            if (keepFailedBranch != null) {
-                builder.keepFailedBranch(Durations.parse(keepFailedBranch, "keepFailedBranch"));
-            }
-            if (waitForOtherRunners != null) {
-                builder.waitForOtherRunners(Durations.parse(waitForOtherRunners, "waitForOtherRunners"));
-            }
+            builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.LOCK_RETRIES, lockRetries)
+                    .set(Setting.STATEMENT_TIMEOUT, statementTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
+                    .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners).set(Setting.RETRY_BACKOFF, retryBackoff)
+                    .set(Setting.BRANCH_EXPIRY, branchExpiry).set(Setting.LOCK_DATABASE, lockDatabase);
             report(execute(builder.load()));
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot close the project's class loader: " + e.getMessage(), e);

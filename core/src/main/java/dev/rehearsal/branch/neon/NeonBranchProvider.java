@@ -3,6 +3,7 @@ package dev.rehearsal.branch.neon;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.BranchException;
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchInfo;
@@ -384,9 +385,9 @@ public final class NeonBranchProvider implements BranchProvider {
                 .collect(Collectors.joining(", "));
         throw new ConfigurationException(parentBranch == null
                 ? "Neon project '" + api.projectId() + "' has no default branch to branch from: name the parent "
-                + "with NeonBranchProvider.builder().parentBranch(...); its branches are: " + known
+                + "with " + BranchProviders.PARENT_BRANCH.spelled() + "; its branches are: " + known
                 : "Neon project '" + api.projectId() + "' has no branch with the id or name '" + parentBranch
-                + "': set NeonBranchProvider.builder().parentBranch(...) to one of its branches: " + known);
+                + "': set " + BranchProviders.PARENT_BRANCH.spelled() + " to one of its branches: " + known);
     }
 
     private List<JsonNode> branches() {
@@ -632,7 +633,8 @@ public final class NeonBranchProvider implements BranchProvider {
          */
         public NeonBranchProvider build() {
             if (projectId == null) {
-                throw new ConfigurationException("No Neon project id: call projectId(...) with the id from the "
+                throw new ConfigurationException("No Neon project id: give " + BranchProviders.PROJECT.spelled()
+                        + " the id from the "
                         + "project's Settings page in the Neon Console, e.g. 'autumn-disk-484331'");
             }
             if (parentTimestamp != null && parentLsn != null) {
@@ -643,7 +645,8 @@ public final class NeonBranchProvider implements BranchProvider {
             if (key == null || key.isBlank()) {
                 throw new ConfigurationException("No Neon API key: the environment variable " + apiKeyVariable
                         + " is not set. Create an API key in the Neon Console (Account settings > API keys) and "
-                        + "set it in " + apiKeyVariable + ", or pass it with NeonBranchProvider.builder().apiKey(...)");
+                        + "set it in " + apiKeyVariable + " (or name another variable with "
+                        + BranchProviders.API_KEY_VARIABLE.spelled() + ")");
             }
             String source = apiKey != null ? "NeonBranchProvider.builder().apiKey(...)"
                     : "the environment variable " + apiKeyVariable;

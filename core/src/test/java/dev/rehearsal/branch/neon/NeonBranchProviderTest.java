@@ -38,7 +38,7 @@ class NeonBranchProviderTest {
                 .environment(variable -> null).build()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("the environment variable NEON_API_KEY is not set")
-                .hasMessageContaining("NeonBranchProvider.builder().apiKey(...)");
+                .hasMessageContaining("NeonBranchProvider.builder().apiKeyFromEnvironment(...)");
         assertThat(catchThrowable(() -> NeonBranchProvider.builder().projectId("autumn-disk-484331")
                 .apiKeyFromEnvironment("CI_NEON_KEY").environment(variable -> null).build()))
                 .hasMessageContaining("CI_NEON_KEY is not set");

@@ -172,7 +172,7 @@ class NeonRehearsalIT {
                 .hasMessageContaining("refused the API key from the environment variable NEON_API_KEY")
                 .hasMessageContaining("HTTP 401")
                 .hasMessageContaining("missing, invalid or revoked")
-                .hasMessageContaining("NeonBranchProvider.builder().apiKey(...)")
+                .hasMessageContaining("NeonBranchProvider.builder().apiKeyFromEnvironment(...)")
                 .hasMessageNotContaining("napi_revoked");
         assertThat(((NeonApiException) thrown).status()).isEqualTo(401);
         assertThat(((NeonApiException) thrown).code()).isEqualTo(ErrorCode.BRANCH);

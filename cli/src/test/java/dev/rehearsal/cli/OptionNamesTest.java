@@ -1,0 +1,63 @@
+package dev.rehearsal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rehearsal.Setting;
+import dev.rehearsal.SettingNames;
+import dev.rehearsal.branch.BranchProviders;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class OptionNamesTest {
+    @Test
+    void everySettingAMessageCanNameIsAnOptionOfTheCli() throws IllegalAccessException {
+        CommandLine.Model.CommandSpec migrate = new CommandLine(new Main()).getSubcommands().get("migrate")
+                .getCommandSpec();
+        List<String> missing = new ArrayList<>();
+        for (Setting setting : constants(Setting.class)) {
+            for (String option : SettingNames.using(OptionNames.INSTANCE, setting::spelled).split(" ")) {
+                if (option.startsWith("--") && migrate.findOption(option) == null) {
+                    missing.add(setting.name() + " -> " + option);
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void branchProviderOptionsAreSpelledAsBranchOptions() throws IllegalAccessException {
+        for (Setting option : constants(BranchProviders.class)) {
+            assertThat(SettingNames.using(OptionNames.INSTANCE, () -> option.spelled("x")))
+                    .isEqualTo("--branch-option " + option.name() + "=x");
+        }
+        assertThat(constants(BranchProviders.class)).extracting(Setting::name).contains("pg-dump", "work-directory");
+    }
+
+    @Test
+    void anOutOfRangeValueIsReportedWithTheOptionTheUserTyped() {
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new String[] {"rehearse", "--url", "jdbc:postgresql://localhost:1/shop", "--locations",
+                "filesystem:.", "--lock-timeout", "99999999d"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+
+        assertThat(exit).isEqualTo(64);
+        assertThat(err.toString()).contains("--lock-timeout 99999999d is out of range: give a value between 0s and 1h")
+                .doesNotContain("lockTimeout(").doesNotContain("PT");
+    }
+
+    static List<Setting> constants(Class<?> owner) throws IllegalAccessException {
+        List<Setting> settings = new ArrayList<>();
+        for (Field field : owner.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == Setting.class) {
+                settings.add((Setting) field.get(null));
+            }
+        }
+        return settings;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.rehearsal.internal;
+
+import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.Durations;
+import dev.rehearsal.Setting;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The one range check of every builder: a value outside its range is a {@link ConfigurationException} naming the
+ * setting as the user's front end spells it ({@code --lock-timeout 100d}, {@code <lockTimeout>100d</lockTimeout>},
+ * {@code lockTimeout(100d)}) and the range in the units people write.
+ */
+public final class Ranges {
+    private Ranges() {
+    }
+
+    /**
+     * {@code value} when {@code min <= value <= max}.
+     *
+     * @param advice what to give instead, appended to the range, e.g. {@code "e.g. 5s, or 0s for none"}; may be empty
+     */
+    public static Duration duration(Setting setting, Duration value, Duration min, Duration max, String advice) {
+        Objects.requireNonNull(value, setting.name());
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw outOfRange(setting, Durations.format(value), "between " + Durations.format(min) + " and "
+                    + Durations.format(max), advice);
+        }
+        return value;
+    }
+
+    /** {@code value} when {@code min <= value <= max}. */
+    public static int number(Setting setting, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw outOfRange(setting, Integer.toString(value), "from " + min + " to " + max, "");
+        }
+        return value;
+    }
+
+    private static ConfigurationException outOfRange(Setting setting, String value, String range, String advice) {
+        return new ConfigurationException(setting.spelled(value) + " is out of range: give a value " + range
+                + (advice.isEmpty() ? "" : ", " + advice));
+    }
+}
