@@ -14,8 +14,6 @@ import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.flyway.FlywayEngine;
-import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.flywaydb.core.Flyway;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -116,29 +113,6 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Flyway locations or a Liquibase changelog: exactly one. */
-    static final class EngineOptions {
-        @Option(names = "--locations", split = ",", description = "Flyway locations, e.g. "
-                + "filesystem:src/main/resources/db/migration")
-        List<String> locations;
-
-        @Option(names = "--changelog", description = "Liquibase changelog, e.g. db/changelog/main.yaml (searched "
-                + "in the working directory)")
-        String changelog;
-
-        MigrationEngine engine() {
-            if (locations != null && changelog == null) {
-                return FlywayEngine.of(Flyway.configure().locations(locations.toArray(String[]::new)));
-            }
-            if (changelog != null && locations == null) {
-                return LiquibaseEngine.configure().changelog(changelog)
-                        .searchPath(Path.of("").toAbsolutePath().toString()).load();
-            }
-            throw new ConfigurationException("Give the migrations: either --locations (Flyway) or --changelog "
-                    + "(Liquibase), not both");
-        }
-    }
-
     /** What rehearse and migrate share. */
     abstract static class RunCommand implements Callable<Integer> {
         @Spec
@@ -147,8 +121,14 @@ public final class Main implements Runnable {
         @Mixin
         TargetMixin target;
 
-        @ArgGroup(exclusive = false, multiplicity = "1")
-        EngineOptions engine;
+        @Mixin
+        FlywayOptions flyway;
+
+        @Mixin
+        LiquibaseOptions liquibase;
+
+        @Mixin
+        ClassPathOption classPath;
 
         @Mixin
         ProviderOptions branches;
@@ -196,6 +176,23 @@ public final class Main implements Runnable {
 
         abstract Outcome execute(Rehearsal rehearsal);
 
+        /** Liquibase when its options are given, else Flyway; both is an error. */
+        private MigrationEngine engine() {
+            if (liquibase.given() && flyway.given()) {
+                throw new ConfigurationException("Give the migrations of one tool: Flyway (--locations) or "
+                        + "Liquibase (--changelog), not both");
+            }
+            if (liquibase.given()) {
+                return liquibase.engine(classPath.classLoader());
+            }
+            if (flyway.given()) {
+                return flyway.engine(classPath.classLoader());
+            }
+            throw new ConfigurationException("Give the migrations: --locations (Flyway), e.g. "
+                    + "--locations filesystem:src/main/resources/db/migration, or --changelog (Liquibase), e.g. "
+                    + "--changelog db/changelog/main.yaml");
+        }
+
         @Override
         public Integer call() {
             if (report != null) {
@@ -205,7 +202,7 @@ public final class Main implements Runnable {
                 ReportFiles.requireWritable(markdownReport, "--markdown-report");
             }
             Rehearsal.Builder builder = Rehearsal.configure().target(target.options.location())
-                    .engine(engine.engine()).branchProvider(branches.provider());
+                    .engine(engine()).branchProvider(branches.provider());
             if (report != null) {
                 builder.reportTo(report);
             }

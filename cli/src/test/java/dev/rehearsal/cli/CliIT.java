@@ -119,7 +119,8 @@ class CliIT {
         assertThat(unknown.err()).contains("Unknown option: '--bogus'", "Usage: rehearsal rehearse");
         assertThat(noEngine.exit()).isEqualTo(64);
         assertThat(bothEngines.exit()).isEqualTo(64);
-        assertThat(bothEngines.err()).contains("either --locations (Flyway) or --changelog (Liquibase)");
+        assertThat(bothEngines.err()).contains("Flyway (--locations) or Liquibase (--changelog), not both");
+        assertThat(noEngine.err()).contains("Give the migrations: --locations (Flyway)");
         for (String command : List.of("rehearse", "migrate", "branch", "demo")) {
             Result help = cli(Map.of(), command, "--help");
             assertThat(help.exit()).isZero();

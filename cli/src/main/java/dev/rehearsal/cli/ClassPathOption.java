@@ -1,0 +1,58 @@
+package dev.rehearsal.cli;
+
+import dev.rehearsal.ConfigurationException;
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --classpath}: the application's jars and class directories, for Flyway's Java migrations, callbacks and
+ * {@code classpath:} locations and Liquibase's custom changes and class path changelogs.
+ */
+final class ClassPathOption {
+    @Option(names = {"--classpath", "-cp"}, paramLabel = "<jars and dirs>", description = "jars and class "
+            + "directories of the application (separated by the platform's path separator or ','; repeatable), for "
+            + "Java migrations, callbacks, custom changes and classpath: locations")
+    List<String> given;
+
+    /** A class loader over the entries, or the CLI's own when none are given. */
+    ClassLoader classLoader() {
+        ClassLoader own = ClassPathOption.class.getClassLoader();
+        if (given == null || given.isEmpty()) {
+            return own;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (Path entry : entries()) {
+            if (!Files.exists(entry)) {
+                throw new ConfigurationException("--classpath " + entry + " does not exist: give the application's "
+                        + "jars and class directories (e.g. target/classes" + File.pathSeparator + "lib/app.jar)");
+            }
+            try {
+                urls.add(entry.toAbsolutePath().toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new ConfigurationException("--classpath " + entry + " is not a path: " + e.getMessage(), e);
+            }
+        }
+        // lives as long as the command: the JVM exits after it
+        return new URLClassLoader(urls.toArray(URL[]::new), own);
+    }
+
+    private List<Path> entries() {
+        List<Path> entries = new ArrayList<>();
+        for (String value : given) {
+            for (String entry : value.split(Pattern.quote(File.pathSeparator) + "|,")) {
+                if (!entry.isBlank()) {
+                    entries.add(Path.of(entry.trim()));
+                }
+            }
+        }
+        return entries;
+    }
+}
