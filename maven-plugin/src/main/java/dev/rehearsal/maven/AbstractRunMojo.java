@@ -65,7 +65,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     @Parameter(property = "rehearsal.table")
     String table;
 
-    /** Flyway placeholders, e.g. {@code <placeholders><owner>app</owner></placeholders>}. */
+    /**
+     * Flyway placeholders, e.g. {@code <placeholders><owner>app</owner></placeholders>}. POM (or flyway.toml) only:
+     * a map has no {@code -D} property.
+     */
     @Parameter
     Map<String, String> placeholders;
 
@@ -85,7 +88,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     @Parameter(property = "rehearsal.labels")
     String labels;
 
-    /** Liquibase changelog parameters ({@code ${name}} in changelogs). */
+    /**
+     * Liquibase changelog parameters ({@code ${name}} in changelogs). POM (or liquibase.properties) only: a map has
+     * no {@code -D} property.
+     */
     @Parameter
     Map<String, String> changelogParameters;
 
@@ -95,7 +101,8 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
 
     /**
      * Severities of kinds of finding: {@code blocking}, {@code warning}, {@code info} or {@code ignore}, e.g.
-     * {@code <severities><rows-deleted>blocking</rows-deleted></severities>}.
+     * {@code <severities><rows-deleted>blocking</rows-deleted></severities>}. POM only: a map has no {@code -D}
+     * property.
      */
     @Parameter
     Map<String, String> severities;
