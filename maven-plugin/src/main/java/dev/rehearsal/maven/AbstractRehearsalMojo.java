@@ -12,11 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
+import javax.inject.Named;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.AbstractMojoExecutionException;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.PluginParameterExpressionEvaluator;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.settings.Server;
@@ -25,6 +28,7 @@ import org.apache.maven.settings.building.SettingsProblem;
 import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
 import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+import org.codehaus.plexus.component.configurator.ComponentConfigurator;
 
 /**
  * What every goal shares: where the target is and how to log in, in flyway-maven-plugin's terms. The target comes
@@ -33,6 +37,9 @@ import org.apache.maven.settings.crypto.SettingsDecryptionResult;
  * (default {@code rehearsal}), whose password may be encrypted with {@code mvn --encrypt-password}, else (the
  * password) the environment variable {@code REHEARSAL_PASSWORD}. Unlike {@code <password>}, which {@code mvn -X}
  * prints with the rest of the configuration, the last two never appear in Maven's output.
+ *
+ * <p>A parameter's property given to Maven ({@code -Drehearsal.url=...}) wins over the POM's {@code <configuration>}
+ * for every goal and parameter, as in flyway-maven-plugin (see {@link CommandLineOverrides}).
  *
  * <p>Mojos keep no state beyond their parameters, so they are thread-safe in parallel builds ({@code -T}).
  */
@@ -91,7 +98,8 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
 
     /**
      * Options of the branch provider, e.g. {@code <branchOptions><jobs>4</jobs></branchOptions>} for
-     * snapshot-copy or {@code <project>autumn-disk-484331</project>} for neon.
+     * snapshot-copy or {@code <project>autumn-disk-484331</project>} for neon. POM only: a map has no {@code -D}
+     * property.
      */
     @Parameter
     Map<String, String> branchOptions;
@@ -105,8 +113,16 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     MavenSession session;
 
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    MojoExecution mojoExecution;
+
     @Inject
     SettingsDecrypter decrypter;
+
+    /** Maven's own configurator, which configured this mojo from the POM: the command line's values convert alike. */
+    @Inject
+    @Named("basic")
+    ComponentConfigurator configurator;
 
     // Maven makes a mojo instance per execution, run on one thread: both the target and the engine read these
     private Map<String, String> flywayFileSettings;
@@ -114,13 +130,14 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("Rehearsal skipped (rehearsal.skip)");
-            return;
-        }
         try {
             // every message names a setting as this plugin's parameter, e.g. <lockTimeout>, not lockTimeout(...)
             SettingNames.using(ParameterNames.INSTANCE, () -> {
+                preferCommandLine();
+                if (skip) {
+                    getLog().info("Rehearsal skipped (rehearsal.skip)");
+                    return null;
+                }
                 run();
                 return null;
             });
@@ -136,6 +153,16 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     }
 
     abstract void run() throws MojoExecutionException, MojoFailureException;
+
+    /** Sets the parameters given as {@code -D} properties from them, whatever the POM says (Maven lets the POM win). */
+    private void preferCommandLine() {
+        List<String> applied = CommandLineOverrides.apply(this, mojoExecution.getMojoDescriptor(),
+                session.getUserProperties(), new PluginParameterExpressionEvaluator(session, mojoExecution),
+                configurator, mojoExecution.getMojoDescriptor().getPluginDescriptor().getClassRealm());
+        if (!applied.isEmpty()) {
+            getLog().debug("Rehearsal: from Maven's command line, over the POM: " + String.join(", ", applied));
+        }
+    }
 
     /** The configured branch provider. */
     final BranchProvider provider() {

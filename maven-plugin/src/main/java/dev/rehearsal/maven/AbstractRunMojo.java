@@ -65,7 +65,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     @Parameter(property = "rehearsal.table")
     String table;
 
-    /** Flyway placeholders, e.g. {@code <placeholders><owner>app</owner></placeholders>}. */
+    /**
+     * Flyway placeholders, e.g. {@code <placeholders><owner>app</owner></placeholders>}. POM (or flyway.toml) only:
+     * a map has no {@code -D} property.
+     */
     @Parameter
     Map<String, String> placeholders;
 
@@ -85,7 +88,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     @Parameter(property = "rehearsal.labels")
     String labels;
 
-    /** Liquibase changelog parameters ({@code ${name}} in changelogs). */
+    /**
+     * Liquibase changelog parameters ({@code ${name}} in changelogs). POM (or liquibase.properties) only: a map has
+     * no {@code -D} property.
+     */
     @Parameter
     Map<String, String> changelogParameters;
 
@@ -95,7 +101,8 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
 
     /**
      * Severities of kinds of finding: {@code blocking}, {@code warning}, {@code info} or {@code ignore}, e.g.
-     * {@code <severities><rows-deleted>blocking</rows-deleted></severities>}.
+     * {@code <severities><rows-deleted>blocking</rows-deleted></severities>}. POM only: a map has no {@code -D}
+     * property.
      */
     @Parameter
     Map<String, String> severities;
@@ -110,7 +117,7 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
 
     /** How often a migration that timed out waiting for a lock is retried during promotion (default 5). */
     @Parameter(property = "rehearsal.lockRetries")
-    String lockRetries;
+    Integer lockRetries;
 
     /** {@code statement_timeout} of each statement on the target during promotion, e.g. {@code 10m}. */
     @Parameter(property = "rehearsal.statementTimeout")
@@ -160,8 +167,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
             if (assertions != null) {
                 builder.check(SqlAssertions.fromDirectory(resolve(assertions)));
             }
-            builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.LOCK_RETRIES, lockRetries)
-                    .set(Setting.STATEMENT_TIMEOUT, statementTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
+            if (lockRetries != null) {
+                builder.lockRetries(lockRetries);
+            }
+            builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.STATEMENT_TIMEOUT, statementTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
                     .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners).set(Setting.RETRY_BACKOFF, retryBackoff)
                     .set(Setting.BRANCH_EXPIRY, branchExpiry).set(Setting.LOCK_DATABASE, lockDatabase);
             report(execute(builder.load()));

@@ -143,6 +143,40 @@ class MavenPluginIT {
     }
 
     @Test
+    void commandLinePropertiesWinOverThePomSoMigrateChangesTheDatabaseTheUserNamedAndNotThePomsOne()
+            throws Exception {
+        Path project = sample("precedence");
+        Path migrations = project.resolve("src/main/resources/db/migration");
+        String password = "Pw-" + UUID.randomUUID();
+        String role = ownedByNewRole(password);
+        String target = shopAtVersion1(migrations, role);
+        String inPom = shopAtVersion1(migrations, null);
+        replace(project.resolve("pom.xml"), "@pom.url@", postgres.jdbcUrl(inPom));
+
+        // -X, so that the debug line naming what the command line set is shown, and no password even then
+        Build build = mvn(project, null, "-X", "rehearsal:migrate", "-Drehearsal.url=" + postgres.jdbcUrl(target),
+                "-Drehearsal.user=" + role, "-Drehearsal.password=" + password, "-Drehearsal.branchProvider=template",
+                "-Drehearsal.locations=filesystem:src/main/resources/db/migration,filesystem:cli-migrations");
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains(": PROMOTED").doesNotContain(password);
+        assertThat(build.output().lines().filter(line -> line.contains("from Maven's command line, over the POM")))
+                .singleElement().asString().contains("url (-Drehearsal.url)", "user (-Drehearsal.user)",
+                        "password (-Drehearsal.password)", "branchProvider (-Drehearsal.branchProvider)",
+                        "locations (-Drehearsal.locations)");
+        JsonNode report = new ObjectMapper().readTree(project.resolve("target/rehearsal/report.json").toFile());
+        assertThat(report.at("/branch/provider").asText()).isEqualTo("template");
+        // both -D locations, neither of the POM's; applied as the -D user, who logged in with the -D password
+        assertThat(postgres.query(target, "SELECT version || ' ' || installed_by FROM flyway_schema_history "
+                + "ORDER BY installed_rank")).containsExactly("1 postgres", "2 " + role, "3 " + role);
+        assertThat(columns(target)).contains("phone", "tier").doesNotContain("from_pom");
+        assertThat(postgres.query(inPom, "SELECT version FROM flyway_schema_history")).containsExactly("1");
+        assertThat(columns(inPom)).containsExactlyInAnyOrder("id", "email", "note");
+        assertThat(postgres.branchesOf(inPom)).isEmpty();
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
     void snapshotCopyRehearsesATargetThatIsInUse() throws Exception {
         Path project = sample("flyway-safe");
         TestPostgres postgres15 = on15.postgres();
