@@ -84,6 +84,24 @@ class CliIT {
     }
 
     @Test
+    void aTargetInUseExitsFourAndNamesTheOptionThatCopiesADatabaseInUse() throws Exception {
+        String target = target();
+        Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+        List<String> before = postgres.databases();
+
+        Result result;
+        try (java.sql.Connection application = postgres.openSession(target, "shop-app")) {
+            result = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl(target), "--user", "postgres",
+                    "--locations", "filesystem:" + migrations);
+        }
+
+        assertThat(result.exit()).as(result.err()).isEqualTo(4);
+        assertThat(result.err()).contains("shop-app", "--branch-provider snapshot-copy")
+                .doesNotContain("branchProvider(", "Builder");
+        assertThat(postgres.databases()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
     void aMigrationThatDropsTheTargetOrCreatesARoleIsNeverRunAndExitsOne() throws Exception {
         String target = target();
         Files.writeString(migrations.resolve("V2__drop.sql"), "DROP DATABASE IF EXISTS " + target + ";");
