@@ -160,9 +160,10 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
         return destination != null ? destination : parent.withDatabase(maintenanceDatabase);
     }
 
-    private static Connection connectMaintenance(DatabaseLocation maintenance) {
+    private Connection connectMaintenance(DatabaseLocation maintenance) {
         return Sql.connect(maintenance, "the destination server's maintenance database '" + maintenance.database()
-                + "' (set it with SnapshotCopyBranchProvider.builder().destination(...))");
+                + "' (set it with " + (destination != null ? "SnapshotCopyBranchProvider.builder().destination(...)"
+                : BranchProviders.MAINTENANCE_DATABASE.spelled()) + ")");
     }
 
     private String copyMethod() {
