@@ -82,12 +82,17 @@ public final class WideTable {
     private final String name;
     private final int attributes;
     private final Set<Integer> dropped;
+    private final boolean virtual;
 
     /**
      * @param attributes how many columns {@code CREATE TABLE} makes, at most {@value #MAX_ATTRIBUTES}
      * @param dropped    the positions of those to drop afterwards (neither 1, 2 nor 3)
      */
     public WideTable(String schema, String name, int attributes, Set<Integer> dropped) {
+        this(schema, name, attributes, dropped, true);
+    }
+
+    private WideTable(String schema, String name, int attributes, Set<Integer> dropped, boolean virtual) {
         if (attributes < 3 || attributes > MAX_ATTRIBUTES || dropped.stream().anyMatch(p -> p <= 3 || p > attributes)) {
             throw new IllegalArgumentException("3 to " + MAX_ATTRIBUTES + " attributes, dropping none of the first "
                     + "three: " + attributes + ", " + dropped);
@@ -96,6 +101,12 @@ public final class WideTable {
         this.name = name;
         this.attributes = attributes;
         this.dropped = new TreeSet<>(dropped);
+        this.virtual = virtual;
+    }
+
+    /** This table with stored generated columns where it has virtual ones: for PostgreSQL before 18. */
+    public WideTable withoutVirtualColumns() {
+        return new WideTable(schema, name, attributes, dropped, false);
     }
 
     /** The types the table uses, in {@code public}: run once in a database before {@link #statements()}. */
@@ -166,7 +177,8 @@ public final class WideTable {
             default -> switch (position % 100) {
                 case 50 -> new Column(position, "stored " + position, "integer", "(id + " + position + ")",
                         everyRow);
-                case 75 -> new Column(position, "Virtual" + position, "integer", "(id * " + position + ")", null);
+                case 75 -> new Column(position, "Virtual" + position, "integer", "(id * " + position + ")",
+                        virtual ? null : everyRow);
                 case 99 -> new Column(position, "empty_" + position, type(position).formatted(), null, 0L);
                 default -> new Column(position, name(position), type(position).formatted(), null,
                         (long) (1 + position % 3));
