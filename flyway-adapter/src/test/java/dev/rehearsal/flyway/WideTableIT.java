@@ -42,8 +42,7 @@ class WideTableIT {
     @Test
     void rehearsesAndPromotesAMigrationThatMakesATableOfSixteenHundredColumns() throws IOException {
         String target = POSTGRES.createDatabase("wide");
-        Path base = write("base", "V1__wide_table.sql", String.join(";\n", WideTable.typeStatements()) + ";\n"
-                + WIDE.script());
+        Path base = baseMigration();
         flyway(target, base).load().migrate();
         WideTable.Column dropped = WIDE.column(1598); // q"1598, with values in 3 rows
         WideTable.Column required = WIDE.column(3); // a 63-byte multibyte name, a value in every row
@@ -78,6 +77,31 @@ class WideTableIT {
         assertThat(POSTGRES.query(target, "SELECT count(*) FILTER (WHERE " + TestPostgres.quoteIdentifier(ADDED)
                 + " = 7), count(*) FROM wide")).containsExactly(WideTable.ROWS + "|" + WideTable.ROWS);
         assertThat(POSTGRES.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void rehearsesAndPromotesTheMigrationsThatCreateAndFillATableOfSixteenHundredColumns() throws IOException {
+        String target = POSTGRES.createDatabase("wide_new");
+        Path base = baseMigration();
+
+        Outcome outcome = Rehearsal.configure().target(POSTGRES.location(target))
+                .engine(FlywayEngine.of(flyway(target, base))).load().run();
+
+        System.out.println("Rehearsal and promotion of the creation of a 1,599-column table: " + outcome.timings());
+        assertThat(outcome.verdict()).as(String.join("; ", outcome.reasons())).isEqualTo(Verdict.PROMOTED);
+        assertThat(outcome.schemaChanges()).filteredOn(c -> c.objectType() == ObjectType.TABLE)
+                .filteredOn(c -> c.name().equals("public.wide")).singleElement()
+                .satisfies(table -> assertThat(table.after())
+                        .startsWith("id integer not null, \"select\" integer, ").endsWith(", empty_1599 text[]")
+                        .contains(", \"Col_6\" " + WIDE.column(6).type() + ", ")
+                        .doesNotContain(WIDE.column(1500).quoted()));
+        assertThat(POSTGRES.query(target, "SELECT count(*) FROM wide")).containsExactly(String.valueOf(WideTable.ROWS));
+    }
+
+    /** V1: the wide table, made and filled. */
+    private Path baseMigration() throws IOException {
+        return write("base", "V1__wide_table.sql", String.join(";\n", WideTable.typeStatements()) + ";\n"
+                + WIDE.script());
     }
 
     private Path write(String directory, String file, String sql) throws IOException {
