@@ -139,6 +139,25 @@ class InterruptedPromotionIT {
     }
 
     @Test
+    void theRecordWorksInASchemaWhoseNameHoldsFormatSpecifiersAndTheCommandThatClearsItNamesIt() {
+        ScriptEngine engine = new ScriptEngine()
+                .migration("1!", "ALTER TABLE customers ADD COLUMN checked int", BUILD_CHECKED);
+        String target = databases.create("percent", RehearsalIT.SHOP);
+        postgres.execute(target, "CREATE SCHEMA \"50% %I off\"");
+        postgres.execute("postgres", "ALTER DATABASE " + target + " SET search_path = \"50% %I off\", public");
+        postgres.execute(target, ONLY_ON_BRANCHES);
+        assertThat(run(target, engine).verdict()).isEqualTo(Verdict.PROMOTION_FAILED);
+
+        RehearsalException stopped = (RehearsalException) catchThrowable(() -> run(target, engine));
+
+        assertThat(stopped.getMessage()).contains("DELETE FROM \"50% %I off\".rehearsal_intent WHERE run = '");
+        postgres.execute(target, FIXED, "DROP INDEX customers_checked", "ALTER TABLE customers DROP COLUMN checked",
+                deletion(stopped.getMessage()));
+        assertThat(run(target, engine).verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(postgres.query(target, JOURNAL)).containsExactly("0");
+    }
+
+    @Test
     void aRehearsalLeavesTheLeftoversOnTheTargetAndRehearsesWithoutThem() {
         ScriptEngine engine = new ScriptEngine().migration("1!", BUILD_CHECKED);
         String target = failedOnTheTarget("rehearse_only", engine);

@@ -1,11 +1,13 @@
 package dev.rehearsal.branch;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -37,8 +39,10 @@ final class CopyProgressTracker {
     private final long rowsTotal;
     private final CopyProgress.Listener listener;
     private final long start = System.nanoTime();
-    private final List<String> started = new ArrayList<>();
-    private final List<String> done = new ArrayList<>();
+    // sets, not lists: a program run serially starts every table and finishes none by name, and programDone() then
+    // marks them all done — with lists, in time quadratic in the number of tables
+    private final Set<String> started = new LinkedHashSet<>();
+    private final Set<String> done = new HashSet<>();
     private CopyProgress.Phase phase = CopyProgress.Phase.DUMP;
     private long bytesDone;
     private long rowsDone;
@@ -88,10 +92,9 @@ final class CopyProgressTracker {
 
     private void done(String key) {
         started.remove(key);
-        if (done.contains(key)) {
+        if (!done.add(key)) {
             return;
         }
-        done.add(key);
         Table table = tables.get(key);
         bytesDone += table.bytes();
         rowsDone += table.rows();

@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
@@ -29,6 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 final class SampleCopy {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotCopyBranchProvider.class);
+    /**
+     * The most bytes of key values one statement carries. {@code COPY (query)} takes no parameters, so the keys of
+     * the rows to fetch travel in its text: in batches, so that no statement grows with the number of rows missing.
+     */
+    static final int KEY_BYTES_PER_STATEMENT = 1 << 20;
+    private static final String USER_SCHEMA = "NOT IN ('pg_catalog', 'information_schema')";
 
     private record ForeignKey(String name, String child, List<String> childColumns, String parent,
                               List<String> parentColumns, List<String> types) {
@@ -37,6 +45,8 @@ final class SampleCopy {
     private final Connection source;
     private final Connection branch;
     private final Path work;
+    /** The columns a row is copied by (not dropped, not generated: those are computed again), of each table. */
+    private final Map<String, String> columns = new LinkedHashMap<>();
 
     private SampleCopy(Connection source, Connection branch, Path work) {
         this.source = source;
@@ -56,12 +66,13 @@ final class SampleCopy {
 
     private long load(int rowsPerTable) throws SQLException {
         long rows = 0;
-        // leaf tables: partitions are sampled each, a partitioned table only routes
-        for (String table : strings("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n "
-                + "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', "
-                + "'information_schema') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1")) {
-            String columns = columns(table);
-            rows += transfer("SELECT " + columns + " FROM " + table + " LIMIT " + rowsPerTable, table, columns);
+        for (String table : readTables()) {
+            String list = columns.get(table);
+            if (list == null) {
+                LOG.debug("Table {} has no column to copy: no rows sampled", table);
+                continue;
+            }
+            rows += transfer("SELECT " + list + " FROM " + table + " LIMIT " + rowsPerTable, table, list);
         }
         List<ForeignKey> keys = foreignKeys();
         int rounds = 0;
@@ -80,6 +91,25 @@ final class SampleCopy {
         return rows;
     }
 
+    /**
+     * Reads the column lists of the tables and partitioned tables (in one query, however many there are) and
+     * returns the leaf tables to sample: partitions are sampled each, a partitioned table only routes.
+     */
+    private List<String> readTables() throws SQLException {
+        List<String> leaves = new ArrayList<>();
+        onSource("SELECT format('%I.%I', n.nspname, c.relname), c.relkind = 'r', "
+                + "(SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a "
+                + "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '') "
+                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
+                + "AND n.nspname " + USER_SCHEMA + " AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1", rows -> {
+                    columns.put(rows.getString(1), rows.getString(3));
+                    if (rows.getBoolean(2)) {
+                        leaves.add(rows.getString(1));
+                    }
+                });
+        return leaves;
+    }
+
     /** Copies the rows of {@code key}'s parent that loaded rows reference and that are not loaded yet. */
     private long fetchMissing(ForeignKey key) throws SQLException {
         int n = key.childColumns().size();
@@ -92,34 +122,48 @@ final class SampleCopy {
             match.append(i > 0 ? " AND " : "").append("p.").append(key.parentColumns().get(i)).append(" = c.")
                     .append(key.childColumns().get(i));
         }
-        List<List<String>> missing = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            missing.add(new ArrayList<>());
-        }
+        List<String[]> missing = new ArrayList<>();
         try (Statement statement = branch.createStatement();
              ResultSet rows = statement.executeQuery(select + " FROM " + key.child() + " c" + where
                      + " AND NOT EXISTS (SELECT 1 FROM " + key.parent() + " p WHERE " + match + ")")) {
             while (rows.next()) {
+                String[] values = new String[n];
                 for (int i = 0; i < n; i++) {
-                    missing.get(i).add(rows.getString(i + 1));
+                    values[i] = rows.getString(i + 1);
                 }
+                missing.add(values);
             }
         }
-        if (missing.get(0).isEmpty()) {
-            return 0;
+        long added = 0;
+        int from = 0;
+        while (from < missing.size()) {
+            int to = from;
+            long bytes = 0;
+            while (to < missing.size() && (to == from || bytes < KEY_BYTES_PER_STATEMENT)) {
+                for (String value : missing.get(to)) {
+                    bytes += value.length();
+                }
+                to++;
+            }
+            added += fetch(key, missing.subList(from, to));
+            from = to;
         }
+        return added;
+    }
+
+    /** Copies the rows of {@code key}'s parent with these keys. */
+    private long fetch(ForeignKey key, List<String[]> keys) throws SQLException {
         StringBuilder unnest = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            unnest.append(i > 0 ? ", " : "").append(literal(missing.get(i))).append("::text[]::")
-                    .append(key.types().get(i)).append("[]");
-        }
         StringBuilder tuple = new StringBuilder();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < key.parentColumns().size(); i++) {
+            int column = i;
+            unnest.append(i > 0 ? ", " : "").append(literal(keys.stream().map(values -> values[column]).toList()))
+                    .append("::text[]::").append(key.types().get(i)).append("[]");
             tuple.append(i > 0 ? ", " : "").append(key.parentColumns().get(i));
         }
-        String columns = columns(key.parent());
-        return transfer("SELECT " + columns + " FROM " + key.parent() + " WHERE (" + tuple + ") IN (SELECT * FROM "
-                + "unnest(" + unnest + "))", key.parent(), columns);
+        String list = columns.get(key.parent());
+        return transfer("SELECT " + list + " FROM " + key.parent() + " WHERE (" + tuple + ") IN (SELECT * FROM "
+                + "unnest(" + unnest + "))", key.parent(), list);
     }
 
     /** An array literal, quoted by the source server itself. */
@@ -161,63 +205,62 @@ final class SampleCopy {
         }
     }
 
-    /** The columns a row is copied by: not dropped, not generated (those are computed again). */
-    private String columns(String table) throws SQLException {
-        try (PreparedStatement statement = source.prepareStatement("SELECT string_agg(quote_ident(attname), ', ' "
-                + "ORDER BY attnum) FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 "
-                + "AND NOT attisdropped AND attgenerated = ''")) {
-            statement.setString(1, table);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getString(1);
-            }
-        }
-    }
-
+    /**
+     * The foreign keys, their tables named in full: {@code regclass} output leaves out a schema on the source's
+     * search path, which the branch's sessions need not have.
+     */
     private List<ForeignKey> foreignKeys() throws SQLException {
         List<ForeignKey> keys = new ArrayList<>();
-        try (Statement statement = source.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT k.conname, k.conrelid::regclass::text, "
-                     + "k.confrelid::regclass::text, (SELECT array_agg(quote_ident(a.attname) ORDER BY x.i) "
-                     + "FROM unnest(k.conkey) WITH ORDINALITY x(n, i) JOIN pg_attribute a ON a.attrelid = k.conrelid "
-                     + "AND a.attnum = x.n), (SELECT array_agg(quote_ident(a.attname) ORDER BY x.i) "
-                     + "FROM unnest(k.confkey) WITH ORDINALITY x(n, i) JOIN pg_attribute a ON a.attrelid = k.confrelid "
-                     + "AND a.attnum = x.n), (SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY x.i) "
-                     + "FROM unnest(k.confkey) WITH ORDINALITY x(n, i) JOIN pg_attribute a ON a.attrelid = k.confrelid "
-                     + "AND a.attnum = x.n) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
-                     + "WHERE k.contype = 'f' AND k.conparentid = 0 AND n.nspname NOT IN ('pg_catalog', "
-                     + "'information_schema') ORDER BY 2, 1")) {
-            while (rows.next()) {
-                keys.add(new ForeignKey(rows.getString(1), rows.getString(2), texts(rows.getArray(4)),
-                        rows.getString(3), texts(rows.getArray(5)), texts(rows.getArray(6))));
-            }
-        }
+        onSource("SELECT k.conname, format('%I.%I', cn.nspname, c.relname), format('%I.%I', pn.nspname, p.relname), "
+                + "(SELECT array_agg(quote_ident(a.attname) ORDER BY x.i) FROM unnest(k.conkey) WITH ORDINALITY "
+                + "x(n, i) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.n), "
+                + "(SELECT array_agg(quote_ident(a.attname) ORDER BY x.i) FROM unnest(k.confkey) WITH ORDINALITY "
+                + "x(n, i) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.n), "
+                + "(SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY x.i) FROM unnest(k.confkey) "
+                + "WITH ORDINALITY x(n, i) JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = x.n) "
+                + "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
+                + "JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace "
+                + "JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace pn ON pn.oid = p.relnamespace "
+                + "WHERE k.contype = 'f' AND k.conparentid = 0 AND n.nspname " + USER_SCHEMA + " ORDER BY 2, 1",
+                rows -> keys.add(new ForeignKey(rows.getString(1), rows.getString(2), texts(rows.getArray(4)),
+                        rows.getString(3), texts(rows.getArray(5)), texts(rows.getArray(6)))));
         return keys;
     }
 
-    /** Sequences as far as on the source (a schema-only dump leaves them at their start). */
+    /**
+     * Sequences as far as on the source (a schema-only dump leaves them at their start): all in one statement, the
+     * names and values as two array parameters.
+     */
     private void copySequences() throws SQLException {
-        List<String> sequences = strings("SELECT format('%I.%I', schemaname, sequencename) || '|' || last_value "
-                + "FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname NOT IN ('pg_catalog', "
-                + "'information_schema')");
-        try (PreparedStatement setval = branch.prepareStatement("SELECT setval(?::regclass, ?)")) {
-            for (String sequence : sequences) {
-                int bar = sequence.lastIndexOf('|');
-                setval.setString(1, sequence.substring(0, bar));
-                setval.setLong(2, Long.parseLong(sequence.substring(bar + 1)));
-                setval.executeQuery().close();
-            }
+        List<String> names = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        onSource("SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+                + "WHERE last_value IS NOT NULL AND schemaname " + USER_SCHEMA, rows -> {
+                    names.add(rows.getString(1));
+                    values.add(rows.getLong(2));
+                });
+        if (names.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement setval = branch.prepareStatement("SELECT count(setval(s.name::regclass, s.value)) "
+                + "FROM unnest(?::text[], ?::int8[]) AS s(name, value)")) {
+            setval.setArray(1, branch.createArrayOf("text", names.toArray()));
+            setval.setArray(2, branch.createArrayOf("int8", values.toArray()));
+            setval.executeQuery().close();
         }
     }
 
-    private List<String> strings(String query) throws SQLException {
-        List<String> values = new ArrayList<>();
+    private interface Row {
+        void read(ResultSet rows) throws SQLException;
+    }
+
+    /** Runs a query on the source, in its snapshot, and reads each row. */
+    private void onSource(String query, Row row) throws SQLException {
         try (Statement statement = source.createStatement(); ResultSet rows = statement.executeQuery(query)) {
             while (rows.next()) {
-                values.add(rows.getString(1));
+                row.read(rows);
             }
         }
-        return values;
     }
 
     private static List<String> texts(Array array) throws SQLException {

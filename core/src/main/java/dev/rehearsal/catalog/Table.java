@@ -46,6 +46,14 @@ public record Table(long oid, String schema, String name, String kind, long relf
         return Identifiers.qualify(schema, name);
     }
 
+    /**
+     * {@code schema.name.column} for a column of this table, each part quoted only where PostgreSQL needs it, e.g.
+     * {@code public."Order"."Total €"}: as the {@linkplain CatalogDiff schema changes} name it.
+     */
+    public String qualifiedName(String column) {
+        return Identifiers.qualify(schema, name, column);
+    }
+
     /** The column of this name (exact, case-sensitive), if there is one. */
     public Optional<Column> column(String name) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst();

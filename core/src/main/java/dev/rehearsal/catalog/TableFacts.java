@@ -2,8 +2,9 @@ package dev.rehearsal.catalog;
 
 import dev.rehearsal.catalog.CatalogReader.ColumnBuilder;
 import dev.rehearsal.catalog.CatalogReader.TableBuilder;
-import dev.rehearsal.internal.Sql;
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,16 +32,16 @@ final class TableFacts {
     }
 
     void gather() throws SQLException {
+        List<TableBuilder> counted = new ArrayList<>();
         List<TableBuilder> estimated = new ArrayList<>();
         for (TableBuilder table : tables.values()) {
             if (table.partitioned || facts.mode() == DataFacts.Mode.NONE) {
                 continue;
             }
-            if (facts.countsExactly(table.sizeBytes)) {
-                count(table);
-            } else {
-                estimated.add(table);
-            }
+            (facts.countsExactly(table.sizeBytes) ? counted : estimated).add(table);
+        }
+        if (!counted.isEmpty()) {
+            count(counted);
         }
         if (!estimated.isEmpty()) {
             estimate(estimated);
@@ -52,50 +53,73 @@ final class TableFacts {
         }
     }
 
-    /** One scan: {@code SELECT count(*), count(c1), ... FROM ONLY t}, identifiers quoted by the server. */
-    private void count(TableBuilder table) throws SQLException {
-        StringBuilder template = new StringBuilder("SELECT count(*)");
-        List<String> arguments = new ArrayList<>();
-        List<ColumnBuilder> counted = new ArrayList<>();
-        for (ColumnBuilder column : table.columns) {
-            if (!column.virtual) {
-                template.append(", count(%I)");
-                arguments.add(column.name);
-                counted.add(column);
+    /**
+     * One scan a table: {@code SELECT count(*), count(c1), ... FROM ONLY t}. The statements are written by one
+     * catalog query from {@code pg_attribute}, identifiers quoted by the server, whatever the number of tables and
+     * columns (a table may have 1,600; no function takes that many arguments). The counts are matched to the columns
+     * by attribute number.
+     */
+    private void count(List<TableBuilder> counted) throws SQLException {
+        // virtual generated columns (PostgreSQL 18) are not counted: counting would compute them for every row.
+        // ONLY: the rows of an inheritance child are its own facts, not its parent's.
+        String sql = "SELECT c.oid, format('SELECT count(*)%s FROM ONLY %I.%I', string_agg(format(', count(%I)', "
+                + "a.attname), '' ORDER BY a.attnum), n.nspname, c.relname), "
+                + "coalesce(array_agg(a.attnum::int ORDER BY a.attnum) FILTER (WHERE a.attnum IS NOT NULL), '{}') "
+                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                + "AND a.attgenerated <> 'v' WHERE c.oid = ANY (?) GROUP BY c.oid, n.nspname, c.relname";
+        Map<Long, CountStatement> statements = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, oids(counted));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    statements.put(rows.getLong(1), new CountStatement(rows.getString(2),
+                            (Integer[]) rows.getArray(3).getArray()));
+                }
             }
         }
-        // ONLY: the rows of an inheritance child are its own facts, not its parent's
-        template.append(" FROM ONLY %I.%I");
-        arguments.add(table.schema);
-        arguments.add(table.name);
-        String sql = Sql.format(connection, template.toString(), arguments.toArray(String[]::new));
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            table.rowCount = rows.getLong(1);
-            for (int i = 0; i < counted.size(); i++) {
-                counted.get(i).nonNullCount = rows.getLong(i + 2);
+        try (Statement statement = connection.createStatement()) {
+            for (TableBuilder table : counted) {
+                CountStatement count = statements.get(table.oid);
+                if (count == null) {
+                    continue; // dropped since the catalog was read: its facts stay unknown
+                }
+                Map<Integer, ColumnBuilder> byPosition = new HashMap<>();
+                table.columns.forEach(column -> byPosition.put(column.position, column));
+                try (ResultSet rows = statement.executeQuery(count.sql())) {
+                    rows.next();
+                    table.rowCount = rows.getLong(1);
+                    for (int i = 0; i < count.positions().length; i++) {
+                        ColumnBuilder column = byPosition.get(count.positions()[i]);
+                        if (column != null) {
+                            column.nonNullCount = rows.getLong(i + 2);
+                        }
+                    }
+                }
+                table.estimated = false;
             }
         }
-        table.estimated = false;
+    }
+
+    /** A table's count statement; its column {@code i + 2} counts the column at attribute number positions[i]. */
+    private record CountStatement(String sql, Integer[] positions) {
     }
 
     /** From {@code pg_class.reltuples} and {@code pg_stats.null_frac}: what the last ANALYZE saw. */
     private void estimate(List<TableBuilder> estimated) throws SQLException {
         Map<Long, Map<Integer, Float>> nullFractions = new HashMap<>();
-        StringBuilder oids = new StringBuilder();
-        for (TableBuilder table : estimated) {
-            oids.append(oids.length() == 0 ? "" : ",").append(table.oid);
-        }
         // pg_stats rather than pg_statistic: it shows what the role may read instead of failing
-        String sql = "SELECT c.oid, a.attnum, s.null_frac FROM pg_stats s "
-                + "JOIN pg_namespace n ON n.nspname = s.schemaname "
+        try (PreparedStatement statement = connection.prepareStatement("SELECT c.oid, a.attnum, s.null_frac "
+                + "FROM pg_stats s JOIN pg_namespace n ON n.nspname = s.schemaname "
                 + "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename "
                 + "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname "
-                + "WHERE NOT s.inherited AND c.oid IN (" + oids + ")";
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                nullFractions.computeIfAbsent(rows.getLong(1), oid -> new HashMap<>())
-                        .put(rows.getInt(2), rows.getFloat(3));
+                + "WHERE NOT s.inherited AND c.oid = ANY (?)")) {
+            statement.setArray(1, oids(estimated));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    nullFractions.computeIfAbsent(rows.getLong(1), oid -> new HashMap<>())
+                            .put(rows.getInt(2), rows.getFloat(3));
+                }
             }
         }
         for (TableBuilder table : estimated) {
@@ -109,6 +133,11 @@ final class TableFacts {
                         : Math.round(table.rowCount * (1 - (double) nullFraction));
             }
         }
+    }
+
+    /** The tables' OIDs as one {@code oid[]} parameter, however many there are. */
+    private Array oids(List<TableBuilder> list) throws SQLException {
+        return connection.createArrayOf("oid", list.stream().map(table -> table.oid).toArray());
     }
 
     /** Size and facts of a partitioned table: the sums of its partitions' (after theirs, for nested ones). */

@@ -37,9 +37,13 @@ final class Attribution {
         return Optional.ofNullable(failed);
     }
 
-    /** True when the statement names the object as a whole word (quoted or not, any case, comments ignored). */
+    /**
+     * True when the statement names the object as a whole word (quoted or not, any case, comments ignored). Double
+     * quotes are left out on both sides: SQL writes a name's own quote doubled inside quotes ({@code "q""1"}).
+     */
     static boolean names(String sql, String name) {
-        return Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(name.toLowerCase(Locale.ROOT)) + "(?![a-z0-9_])")
+        String word = name.replace("\"", "").replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        return Pattern.compile("(?<![a-z0-9_])" + Pattern.quote(word) + "(?![a-z0-9_])")
                 .matcher(Remedies.normalized(sql).replace("\"", "")).find();
     }
 

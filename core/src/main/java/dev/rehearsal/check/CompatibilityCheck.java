@@ -47,7 +47,7 @@ public final class CompatibilityCheck implements Check {
             for (Column column : old.columns()) {
                 Optional<Column> current = table.columns().stream()
                         .filter(c -> c.position() == column.position()).findFirst();
-                String name = old.qualifiedName() + "." + column.name();
+                String name = old.qualifiedName(column.name());
                 if (current.isEmpty()) {
                     findings.add(finding(context, "column " + name + " was dropped", column.name()));
                 } else if (!current.get().name().equals(column.name())) {
@@ -72,9 +72,9 @@ public final class CompatibilityCheck implements Check {
                     findings.add(new Finding(FindingKinds.BREAKING_CHANGE, Severity.WARNING,
                             Attribution.statementNaming(context, column.name()).map(s -> s.migration()).orElse(null),
                             Attribution.statementNaming(context, column.name()).map(s -> s.sql()).orElse(null),
-                            "new column " + table.qualifiedName() + "." + column.name() + " is NOT NULL without a "
+                            "new column " + table.qualifiedName(column.name()) + " is NOT NULL without a "
                                     + "default: the running application's inserts will fail",
-                            evidence("column", table.qualifiedName() + "." + column.name()),
+                            evidence("column", table.qualifiedName(column.name())),
                             Remedies.forNotNullColumn("add column not null")));
                 }
             }

@@ -72,8 +72,8 @@ public final class DataLossCheck implements Check {
                 if (current.isEmpty()) {
                     if (values > 0) {
                         findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
-                                "column " + old.qualifiedName() + "." + column.name() + " was dropped with " + values
-                                        + " values", evidence("column", old.qualifiedName() + "." + column.name(),
+                                "column " + old.qualifiedName(column.name()) + " was dropped with " + values
+                                        + " values", evidence("column", old.qualifiedName(column.name()),
                                         "nonNullValues", values), "copy the values elsewhere first if they are still "
                                         + "needed, and drop the column only after no application version reads it",
                                 column.name()));
@@ -84,19 +84,19 @@ public final class DataLossCheck implements Check {
                 Optional<String> narrowing = TypeNarrowing.why(column.type(), changed.type());
                 if (narrowing.isPresent() && values > 0) {
                     findings.add(Attribution.finding(context, FindingKinds.NARROWING_TYPE_CHANGE, Severity.BLOCKING,
-                            "column " + old.qualifiedName() + "." + changed.name() + " changed from " + column.type()
+                            "column " + old.qualifiedName(changed.name()) + " changed from " + column.type()
                                     + " to " + changed.type() + ": " + narrowing.get(),
-                            evidence("column", old.qualifiedName() + "." + changed.name(), "from", column.type(),
+                            evidence("column", old.qualifiedName(changed.name()), "from", column.type(),
                                     "to", changed.type(), "nonNullValues", values),
                             "check every value fits first (the rehearsal passed, so today's data does), or keep the "
                                     + "wider type", changed.name()));
                 }
                 if (changed.nonNullCount() != null && changed.nonNullCount() < values && rowsAfter >= rows) {
                     findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
-                            (values - changed.nonNullCount()) + " values of column " + old.qualifiedName() + "."
-                                    + changed.name() + " became NULL (" + values + " before, "
+                            (values - changed.nonNullCount()) + " values of column "
+                                    + old.qualifiedName(changed.name()) + " became NULL (" + values + " before, "
                                     + changed.nonNullCount() + " after)",
-                            evidence("column", old.qualifiedName() + "." + changed.name(), "nonNullBefore", values,
+                            evidence("column", old.qualifiedName(changed.name()), "nonNullBefore", values,
                                     "nonNullAfter", changed.nonNullCount()),
                             "if the values are meant to go, acknowledge it in the migration", changed.name()));
                 }

@@ -147,7 +147,8 @@ public final class PromotionJournal implements AutoCloseable {
                 + "started timestamptz NOT NULL DEFAULT now(), engine text NOT NULL, runner text NOT NULL, "
                 + "label text, lock_holder text, zone text, other_statement text, indexes jsonb, "
                 + "PRIMARY KEY (run, migration))");
-        Sql.execute(connection, "COMMENT ON TABLE " + table + " IS %L", COMMENT);
+        // the name as an argument, not in the template: a schema's name may hold a % sign
+        Sql.execute(connection, "COMMENT ON TABLE %s IS %L", table, COMMENT);
         return table;
     }
 
@@ -255,7 +256,7 @@ public final class PromotionJournal implements AutoCloseable {
 
     /** The SQL that deletes {@code entry}'s row, for messages. */
     public static String removal(Connection connection, String table, Entry entry) throws SQLException {
-        return Sql.format(connection, "DELETE FROM " + table + " WHERE run = %L AND migration = %L", entry.run(),
+        return Sql.format(connection, "DELETE FROM %s WHERE run = %L AND migration = %L", table, entry.run(),
                 entry.isPromotion() ? "" : entry.migration());
     }
 

@@ -73,18 +73,15 @@ public final class Sql {
         }
     }
 
-    /** {@code format(template, arguments...)} evaluated by the server. */
+    /**
+     * {@code format(template, arguments...)} evaluated by the server. The arguments travel as one {@code text[]}
+     * parameter ({@code VARIADIC}), so there may be any number of them: a call with one parameter per argument would
+     * stop at PostgreSQL's limit of 100 function arguments.
+     */
     public static String format(Connection connection, String template, String... arguments) throws SQLException {
-        StringBuilder call = new StringBuilder("SELECT format(?");
-        for (int i = 0; i < arguments.length; i++) {
-            call.append(", ?::text");
-        }
-        call.append(')');
-        try (PreparedStatement statement = connection.prepareStatement(call.toString())) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT format(?, VARIADIC ?::text[])")) {
             statement.setString(1, template);
-            for (int i = 0; i < arguments.length; i++) {
-                statement.setString(i + 2, arguments[i]);
-            }
+            statement.setArray(2, connection.createArrayOf("text", arguments));
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getString(1);
