@@ -155,8 +155,9 @@ public final class OutsideBranch {
      * escaped, so only the code is looked at — not the text of string constants and comments, which is why a
      * statement inserting rows that mention "user" or "group" is not parsed — except inside dollar-quoted text,
      * which may be a {@code DO} block's code and is looked at whole. Whatever this cannot tell for sure (a
-     * backslash before a quote, whose meaning depends on {@code standard_conforming_strings}; an identifier spelled
-     * with Unicode escapes) is parsed.
+     * backslash right before a quote, where the constant ends depending on {@code standard_conforming_strings} and
+     * {@code E''}; an identifier spelled with Unicode escapes) is parsed; other backslashes, as in every bytea
+     * literal, end a constant at the same quote whatever the setting, and are read as text.
      */
     static boolean mayReachOutside(String sql) {
         int length = sql.length();
@@ -174,8 +175,10 @@ public final class OutsideBranch {
             } else if (c == '\'') {
                 int end = i + 1;
                 while (end < length && (sql.charAt(end) != '\'' || (end + 1 < length && sql.charAt(end + 1) == '\''))) {
-                    if (sql.charAt(end) == '\\') {
-                        return true; // a backslash in a string constant: E'' escapes, or standard_conforming_strings off
+                    if (sql.charAt(end) == '\\' && end + 1 < length && sql.charAt(end + 1) == '\'') {
+                        // where the constant ends depends on E'' or standard_conforming_strings: the only place
+                        // where the readings differ (a bytea '\x00ff' or a path 'C:\dir' ends the same in both)
+                        return true;
                     }
                     end += sql.charAt(end) == '\'' ? 2 : 1;
                 }

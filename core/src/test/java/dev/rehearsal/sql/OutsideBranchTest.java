@@ -110,6 +110,7 @@ class OutsideBranchTest {
             "-- grant the role\nCREATE TABLE t (id int) /* drop database /* nested */ user */",
             "INSERT INTO \"user\" (id) VALUES (1)",
             "SELECT $1::text, a$b FROM t",
+            "INSERT INTO files (path, data) VALUES ('C:\\users\\group', '\\x00ff'), (E'\\n role', 'user')",
     })
     void aStatementWhoseCodeNamesNoneOfTheWordsIsNotParsed(String sql) {
         assertThat(OutsideBranch.mayReachOutside(sql)).isFalse();
@@ -121,6 +122,8 @@ class OutsideBranchTest {
             "SELECT \"pg_terminate_backend\"(1)",
             "INSERT INTO t VALUES ('a\\'); CREATE ROLE x; --')",
             "INSERT INTO t VALUES (E'\\\\'); CREATE ROLE x",
+            "INSERT INTO t VALUES (E'\\\\', '\\x00'); CREATE ROLE x",
+            "INSERT INTO t VALUES ('\\x00', E'it\\'s'); CREATE ROLE x; --')",
             "COMMENT ON FUNCTION f IS $$it's$$; CREATE ROLE x",
             "DO $body$ BEGIN EXECUTE 'DROP ROLE r'; END $body$",
             "SELECT 1; do $$ begin end $$",
@@ -129,6 +132,17 @@ class OutsideBranchTest {
     })
     void aStatementThatMayReachOutsideIsParsed(String sql) {
         assertThat(OutsideBranch.mayReachOutside(sql)).isTrue();
+    }
+
+    @Test
+    void aLargeInsertOfByteaLiteralsIsNotParsed() {
+        StringBuilder insert = new StringBuilder("INSERT INTO blobs (id, data) VALUES ");
+        for (int i = 0; i < 1_000; i++) {
+            insert.append(i == 0 ? "" : ",").append('(').append(i).append(", '\\x").append("00ff".repeat(64))
+                    .append("')");
+        }
+
+        assertThat(OutsideBranch.mayReachOutside(insert.toString())).isFalse();
     }
 
     @Test
