@@ -53,8 +53,9 @@ import picocli.CommandLine.Spec;
                 "  5  database unreachable", "  6  another runner kept the target", "  7  the target changed",
                 "  8  the target diverged from the branch", " 64  usage or configuration error",
                 " 70  an unexpected error (a bug)", "",
-                "With --format json or markdown, a command that ends without a verdict prints its error on",
-                "standard output as well, e.g. {\"error\": {\"code\": \"DATABASE\", \"exitCode\": 5, \"message\": ...}}."})
+                "With --format json or markdown, a command that ends without a verdict prints",
+                "its error on standard output as well, e.g.",
+                "{\"error\": {\"code\": \"DATABASE\", \"exitCode\": 5, \"message\": \"...\"}}"})
 public final class Main implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -30,8 +30,8 @@ final class PolicyOptions {
             + "of a table with data is a finding when held this long, e.g. 200ms (default 1s)")
     String lockThreshold;
 
-    @Option(names = "--rows-under-lock", paramLabel = "<rows>", description = "...or when the statement scanned or "
-            + "rewrote this many rows of the table while holding it (default 100000)")
+    @Option(names = "--rows-under-lock", paramLabel = "<rows>", description = "such a lock is also a finding, "
+            + "however short, when its statement scanned or rewrote this many rows of the table (default 100000)")
     String rowsUnderLock;
 
     @Option(names = "--backfill-rows", paramLabel = "<rows>", description = "one transaction writing this many rows "
