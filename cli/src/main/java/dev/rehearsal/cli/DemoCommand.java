@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  * whose data has realistic flaws; a safe change set is promoted, a risky one fails on the branch and the shop is
  * left untouched.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the demo on an embedded PostgreSQL: one "
-        + "change set promoted, one stopped by the real data.")
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Run the demo on an embedded PostgreSQL: one change set promoted, one stopped by the real data.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--reports", description = "where to write the two JSON reports (default: a temporary directory)")
     Path reports;

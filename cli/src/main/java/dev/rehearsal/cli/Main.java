@@ -18,13 +18,17 @@ import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
 import dev.rehearsal.report.ReportFiles;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -36,7 +40,8 @@ import picocli.CommandLine.Spec;
  * {@code java -jar rehearsal.jar <command>}: rehearse or migrate a database, manage branches, or run the demo.
  * Exit codes: 0 success, 1 blocked by findings, 2 failed on the branch, 3 promotion failed, 4 branch error,
  * 5 database unreachable, 6 another runner kept the target, 7 target changed, 8 target diverged, 64 usage or
- * configuration error.
+ * configuration error, 70 an unexpected error (a bug). With {@code --format json} or {@code markdown}, an error
+ * that ends a command without a verdict is printed on standard output in that format too (see {@link CommandError}).
  */
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Rehearses PostgreSQL migrations on a branch of the target before they touch it.",
@@ -46,7 +51,11 @@ import picocli.CommandLine.Spec;
         footer = {"  0  success (passed, promoted or nothing pending)", "  1  blocked by findings",
                 "  2  a migration failed on the branch", "  3  promotion failed", "  4  branch error",
                 "  5  database unreachable", "  6  another runner kept the target", "  7  the target changed",
-                "  8  the target diverged from the branch", " 64  usage or configuration error"})
+                "  8  the target diverged from the branch", " 64  usage or configuration error",
+                " 70  an unexpected error (a bug)", "",
+                "With --format json or markdown, a command that ends without a verdict prints",
+                "its error on standard output as well, e.g.",
+                "{\"error\": {\"code\": \"DATABASE\", \"exitCode\": 5, \"message\": \"...\"}}"})
 public final class Main implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,19 +72,30 @@ public final class Main implements Runnable {
         CommandLine command = new CommandLine(new Main());
         command.setOut(out);
         command.setErr(err);
-        command.setExitCodeExceptionMapper(e -> e instanceof RehearsalException r ? r.code().exitCode()
-                : ErrorCode.CONFIGURATION.exitCode());
+        Format format = Format.requested(args);
         command.setParameterExceptionHandler((e, arguments) -> {
-            e.getCommandLine().getErr().println("rehearsal: " + e.getMessage());
-            e.getCommandLine().usage(e.getCommandLine().getErr());
+            CommandLine failed = e.getCommandLine();
+            Usage usage = Usage.of(e);
+            fail(failed, format, CommandError.configuration(usage.message()));
+            if (usage.showHelp()) {
+                failed.usage(failed.getErr());
+            }
             return ErrorCode.CONFIGURATION.exitCode();
         });
-        command.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("rehearsal: " + DatabaseLocation.redact(String.valueOf(e.getMessage())));
-            return e instanceof RehearsalException r ? r.code().exitCode() : 70;
-        });
+        command.setExecutionExceptionHandler((e, failed, parseResult) -> fail(failed, format, CommandError.of(e)));
         // every message names a setting as this CLI's option, e.g. --lock-timeout, not lockTimeout(...)
         return SettingNames.using(OptionNames.INSTANCE, () -> command.execute(args));
+    }
+
+    /** Reports a command that ended without a verdict: on standard error, and on standard output as asked. */
+    private static int fail(CommandLine failed, Format format, CommandError error) {
+        failed.getErr().println("rehearsal: " + error.message());
+        String rendered = error.render(format);
+        if (!rendered.isEmpty()) {
+            failed.getOut().println(rendered);
+        }
+        failed.getOut().flush();
+        return error.exitCode();
     }
 
     @Override
@@ -85,18 +105,24 @@ public final class Main implements Runnable {
 
     /** Where the target is and how to log in; the password never on the command line. */
     static final class TargetOptions {
+        /** The variable holding the password unless --password-env names another. */
+        static final String PASSWORD_VARIABLE = "REHEARSAL_PASSWORD";
+
         @Option(names = "--url", required = true, description = "JDBC URL of the target, e.g. "
                 + "jdbc:postgresql://db:5432/shop")
         String url;
 
-        @Option(names = "--user", description = "database user")
+        @Option(names = "--user", description = "database user (default: user= in the URL, else PGUSER, else the "
+                + "operating system user, as psql)")
         String user;
 
-        @Option(names = "--password-env", defaultValue = "REHEARSAL_PASSWORD", description = "environment variable "
-                + "holding the password (default: ${DEFAULT-VALUE}); passwords are never taken as arguments")
+        @Option(names = "--password-env", defaultValue = PASSWORD_VARIABLE, description = "environment variable "
+                + "holding the password (default: ${DEFAULT-VALUE}; when it is not set, PGPASSWORD, then ~/.pgpass "
+                + "or PGPASSFILE, as psql); passwords are never taken as arguments")
         String passwordEnv;
 
-        DatabaseLocation location() {
+        /** The user and password, from the options, the environment and the password file. */
+        Credentials credentials() {
             List<String> credentials = DatabaseLocation.credentialsIn(url);
             if (!credentials.isEmpty()) {
                 // the value is never repeated: it is in the process list already, it must not reach logs as well
@@ -108,8 +134,8 @@ public final class Main implements Runnable {
                         + "passphrase cannot be given to the command line: use a key without one, readable only by "
                         + "this user)" : ""));
             }
-            String password = System.getenv(passwordEnv);
-            return DatabaseLocation.of(url, user, password == null || password.isEmpty() ? null : password);
+            DatabaseLocation.of(url, user, null); // a malformed URL is said as such, before the password is looked up
+            return Credentials.find(url, user, passwordEnv, System.getenv());
         }
     }
 
@@ -132,6 +158,9 @@ public final class Main implements Runnable {
 
         @Mixin
         ProviderOptions branches;
+
+        @Mixin
+        PolicyOptions policy;
 
         @Option(names = "--format", defaultValue = "text", description = "what to print: text, json or markdown "
                 + "(default: ${DEFAULT-VALUE})")
@@ -201,19 +230,22 @@ public final class Main implements Runnable {
             if (markdownReport != null) {
                 ReportFiles.requireWritable(markdownReport, "--markdown-report");
             }
-            Rehearsal.Builder builder = Rehearsal.configure().target(target.options.location())
-                    .engine(engine()).branchProvider(branches.provider());
-            if (report != null) {
-                builder.reportTo(report);
-            }
-            if (markdownReport != null) {
-                builder.markdownReportTo(markdownReport);
-            }
-            builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
-                    .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners).set(Setting.LOCK_RETRIES, lockRetries)
-                    .set(Setting.RETRY_BACKOFF, retryBackoff).set(Setting.STATEMENT_TIMEOUT, statementTimeout)
-                    .set(Setting.BRANCH_EXPIRY, branchExpiry).set(Setting.LOCK_DATABASE, lockDatabase);
-            Outcome outcome = execute(builder.load());
+            Outcome outcome = target.run(location -> {
+                Rehearsal.Builder builder = Rehearsal.configure().target(location).engine(engine())
+                        .branchProvider(branches.provider()).policy(policy.policy()).checks(policy.checks());
+                if (report != null) {
+                    builder.reportTo(report);
+                }
+                if (markdownReport != null) {
+                    builder.markdownReportTo(markdownReport);
+                }
+                builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
+                        .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners)
+                        .set(Setting.LOCK_RETRIES, lockRetries).set(Setting.RETRY_BACKOFF, retryBackoff)
+                        .set(Setting.STATEMENT_TIMEOUT, statementTimeout).set(Setting.BRANCH_EXPIRY, branchExpiry)
+                        .set(Setting.LOCK_DATABASE, lockDatabase);
+                return execute(builder.load());
+            });
             PrintWriter out = spec.commandLine().getOut();
             out.println(switch (format) {
                 case text -> ConsoleSummary.render(outcome);
@@ -247,11 +279,43 @@ public final class Main implements Runnable {
     static final class TargetMixin {
         @ArgGroup(exclusive = false, multiplicity = "1", heading = "Target:%n")
         TargetOptions options;
+
+        /** Runs {@code work} on the target; a failed login is explained with what was tried (see Credentials). */
+        <T> T run(Function<DatabaseLocation, T> work) {
+            Credentials credentials = options.credentials();
+            try {
+                return work.apply(credentials.location(options.url));
+            } catch (RehearsalException e) {
+                throw credentials.explained(e);
+            }
+        }
     }
 
-    enum Format { text, json, markdown }
+    /** What a command prints on standard output: its result, or the error that ended it. */
+    enum Format {
+        text, json, markdown;
 
-    @Command(name = "rehearse", mixinStandardHelpOptions = true, description = "Branch the target, apply the pending "
+        /**
+         * The format the command line asks for, read from the arguments themselves, so that an error found while
+         * they are parsed is printed in it as well; text when none is given or the value is none of the formats.
+         */
+        static Format requested(String[] args) {
+            Format requested = text;
+            for (int i = 0; i < args.length; i++) {
+                String value = args[i].equals("--format") && i + 1 < args.length ? args[i + 1]
+                        : args[i].startsWith("--format=") ? args[i].substring("--format=".length()) : null;
+                for (Format format : values()) {
+                    if (format.name().equals(value)) {
+                        requested = format;
+                    }
+                }
+            }
+            return requested;
+        }
+    }
+
+    @Command(name = "rehearse", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Branch the target, apply the pending "
             + "migrations to the branch, check the evidence, drop the branch. Never changes the target.")
     static final class RehearseCommand extends RunCommand {
         @Override
@@ -260,7 +324,8 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Rehearse, then apply exactly the "
+    @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Rehearse, then apply exactly the "
             + "rehearsed migrations to the target when nothing blocks.")
     static final class MigrateCommand extends RunCommand {
         @Override
@@ -269,7 +334,8 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "branch", mixinStandardHelpOptions = true, description = "Named branches of the target for "
+    @Command(name = "branch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Named branches of the target for "
             + "people: create, list, reset to the parent's current state, delete.")
     static final class BranchCommand implements Callable<Integer> {
         @Spec
@@ -291,23 +357,50 @@ public final class Main implements Runnable {
                 + "(default: ${DEFAULT-VALUE})")
         String expires;
 
+        @Option(names = "--format", defaultValue = "text", description = "what to print: text or json (default: "
+                + "${DEFAULT-VALUE})")
+        BranchFormat format;
+
+        /** What branch prints: a line per branch, or JSON for scripts. */
+        enum BranchFormat { text, json }
+
         @Override
         public Integer call() {
-            BranchManager branches = BranchManager.of(provider.provider(), target.options.location());
             PrintWriter out = spec.commandLine().getOut();
-            switch (action) {
-                case "list" -> branches.list().forEach(b -> out.println(line(b)));
-                case "create" -> out.println(line(branches.create(required(), Durations.parse(expires, "--expires"))));
-                case "reset" -> out.println(line(branches.reset(required())));
-                case "delete" -> {
-                    branches.delete(required());
-                    out.println("deleted " + name);
+            target.run(location -> {
+                BranchManager branches = BranchManager.of(provider.provider(), location);
+                switch (action) {
+                    case "list" -> print(out, branches.list());
+                    case "create" -> print(out, branches.create(required(), Durations.parse(expires, "--expires")));
+                    case "reset" -> print(out, branches.reset(required()));
+                    case "delete" -> {
+                        branches.delete(required());
+                        out.println(format == BranchFormat.json ? Json.text(Json.object().put("deleted", name))
+                                : "deleted " + name);
+                    }
+                    case "url" -> {
+                        String url = branches.location(required()).redactedUrl();
+                        out.println(format == BranchFormat.json ? Json.text(Json.object().put("name", name)
+                                .put("url", url)) : url);
+                    }
+                    default -> throw new CommandLine.ParameterException(spec.commandLine(), "Unknown branch action '"
+                            + action + "': use create, list, reset, delete or url");
                 }
-                case "url" -> out.println(branches.location(required()).redactedUrl());
-                default -> throw new CommandLine.ParameterException(spec.commandLine(), "Unknown branch action '"
-                        + action + "': use create, list, reset, delete or url");
-            }
+                return null;
+            });
             return 0;
+        }
+
+        private void print(PrintWriter out, List<BranchInfo> branches) {
+            if (format == BranchFormat.json) {
+                out.println(Json.text(branches));
+            } else {
+                branches.forEach(branch -> out.println(line(branch)));
+            }
+        }
+
+        private void print(PrintWriter out, BranchInfo branch) {
+            out.println(format == BranchFormat.json ? Json.text(branch) : line(branch));
         }
 
         private String required() {
@@ -324,12 +417,24 @@ public final class Main implements Runnable {
         }
     }
 
-    /** The version from the jar's manifest. */
+    /**
+     * Rehearsal's version, written into a resource by the build (so that it is right however the CLI runs: the
+     * shaded jar, the module's classes, a test), and the versions of the tools it carries.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rehearsal " + (version == null ? "(development build)" : version)};
+        public String[] getVersion() throws IOException {
+            Properties versions = new Properties();
+            try (InputStream resource = Main.class.getResourceAsStream("version.properties")) {
+                if (resource == null) {
+                    throw new IllegalStateException("version.properties is missing: the CLI was not built by Maven");
+                }
+                versions.load(resource);
+            }
+            return new String[] {"rehearsal " + versions.getProperty("rehearsal"),
+                    "Flyway " + versions.getProperty("flyway") + ", Liquibase " + versions.getProperty("liquibase")
+                            + ", PostgreSQL JDBC " + versions.getProperty("pgjdbc"),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
     }
 }

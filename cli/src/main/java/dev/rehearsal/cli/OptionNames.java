@@ -17,7 +17,8 @@ final class OptionNames implements SettingNames {
     private static final Map<String, String> RENAMED = Map.of(
             "password", "--password-env",
             "engine", "--locations (Flyway) or --changelog (Liquibase)",
-            "markdownReport", "--markdown-report");
+            "markdownReport", "--markdown-report",
+            "severities", "--severity");
 
     private OptionNames() {
     }

@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.cli.CliProcess.Result;
+import dev.rehearsal.cli.CliProcess.Running;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real jar, run as a process the way a CI step runs it. */
 class CliIT {
-    private static final Path JAR = Path.of(System.getProperty("rehearsal.cli.jar", "target/rehearsal.jar"));
     private static final String SHOP = "CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL, note text); "
             + "INSERT INTO customers SELECT i, 'c' || (i % 40) || '@example.com', 'n' FROM generate_series(1, 200) i;";
 
@@ -37,9 +34,6 @@ class CliIT {
 
     @TempDir
     Path migrations;
-
-    record Result(int exit, String out, String err) {
-    }
 
     @Test
     void migratePromotesASafeChangeAndExitsZero() throws Exception {
@@ -385,37 +379,17 @@ class CliIT {
     }
 
     private static Result cli(Map<String, String> environment, String... arguments) throws Exception {
-        return cli(List.of(), environment, arguments);
+        return CliProcess.run(environment, arguments);
     }
 
     private static Result cli(List<String> jvmOptions, Map<String, String> environment, String... arguments)
             throws Exception {
-        return start(jvmOptions, environment, arguments).result();
+        return CliProcess.run(jvmOptions, environment, arguments);
     }
 
-    /** The jar, started; both its outputs read as it goes, so that neither fills its pipe and stops it. */
     private static Running start(List<String> jvmOptions, Map<String, String> environment, String... arguments)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("REHEARSAL_PASSWORD");
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        return new Running(process, read(process.getInputStream()), read(process.getErrorStream()));
-    }
-
-    private static CompletableFuture<String> read(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return CliProcess.start(jvmOptions, environment, arguments);
     }
 
     /** Waits until the running command has made its branch of {@code target}. */
@@ -425,12 +399,5 @@ class CliIT {
             Thread.sleep(20);
         }
         assertThat(postgres.branchesOf(target)).as("the branch of the run").isNotEmpty();
-    }
-
-    record Running(Process process, CompletableFuture<String> out, CompletableFuture<String> err) {
-        Result result() throws Exception {
-            assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-            return new Result(process.exitValue(), out.get(), err.get());
-        }
     }
 }

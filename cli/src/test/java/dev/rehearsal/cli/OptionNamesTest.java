@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Setting;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.check.Policy;
+import dev.rehearsal.check.SqlAssertions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
@@ -20,7 +22,11 @@ class OptionNamesTest {
         CommandLine.Model.CommandSpec migrate = new CommandLine(new Main()).getSubcommands().get("migrate")
                 .getCommandSpec();
         List<String> missing = new ArrayList<>();
-        for (Setting setting : constants(Setting.class)) {
+        List<Setting> settings = new ArrayList<>(constants(Setting.class));
+        settings.addAll(constants(Policy.class));
+        settings.addAll(constants(SqlAssertions.class));
+        assertThat(settings).contains(Policy.SEVERITIES, Policy.MIN_ROWS, SqlAssertions.DIRECTORY);
+        for (Setting setting : settings) {
             for (String option : SettingNames.using(OptionNames.INSTANCE, setting::spelled).split(" ")) {
                 if (option.startsWith("--") && migrate.findOption(option) == null) {
                     missing.add(setting.name() + " -> " + option);

@@ -1,5 +1,10 @@
 package dev.rehearsal.check;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
 /** The kinds of finding Rehearsal's own checks report. */
 public final class FindingKinds {
     /** A migration failed on the branch because of the data (unique over duplicates, NOT NULL over NULLs, a cast). */
@@ -46,5 +51,20 @@ public final class FindingKinds {
     public static final String UNJUSTIFIED_ACKNOWLEDGEMENT = "unjustified-acknowledgement";
 
     private FindingKinds() {
+    }
+
+    /** Every kind above, in alphabetical order; for front ends that check a kind a user typed. */
+    public static List<String> all() {
+        List<String> kinds = new ArrayList<>();
+        for (Field field : FindingKinds.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    kinds.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("FindingKinds' constants are public", e);
+                }
+            }
+        }
+        return kinds.stream().sorted().toList();
     }
 }

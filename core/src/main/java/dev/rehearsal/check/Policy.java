@@ -1,6 +1,8 @@
 package dev.rehearsal.check;
 
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.Durations;
+import dev.rehearsal.Setting;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +26,19 @@ import java.util.regex.Pattern;
  * in the migration's statements — is reported with the reason and does not block.
  */
 public final class Policy {
+    /** The severity of a kind of finding, e.g. {@code --severity rows-deleted=blocking} in the CLI. */
+    public static final Setting SEVERITIES = Setting.rehearsal("severities", "Policy.builder().severity(...)");
+    /** {@link Builder#minRows(long)}. */
+    public static final Setting MIN_ROWS = Setting.rehearsal("minRows", "Policy.builder().minRows(...)");
+    /** {@link Builder#lockThreshold(Duration)}. */
+    public static final Setting LOCK_THRESHOLD = Setting.rehearsal("lockThreshold",
+            "Policy.builder().lockThreshold(...)");
+    /** {@link Builder#rowsUnderLock(long)}. */
+    public static final Setting ROWS_UNDER_LOCK = Setting.rehearsal("rowsUnderLock",
+            "Policy.builder().rowsUnderLock(...)");
+    /** {@link Builder#backfillRows(long)}. */
+    public static final Setting BACKFILL_ROWS = Setting.rehearsal("backfillRows", "Policy.builder().backfillRows(...)");
+
     private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]*");
     private static final Map<String, Severity> DEFAULT_SEVERITIES = Map.ofEntries(
             Map.entry(FindingKinds.FAILED_ON_DATA, Severity.BLOCKING),
@@ -126,7 +141,7 @@ public final class Policy {
         /** Default 1: any table with rows has data. */
         public Builder minRows(long rows) {
             if (rows < 0) {
-                throw new ConfigurationException("minRows(" + rows + ") must not be negative");
+                throw new ConfigurationException(MIN_ROWS.spelled(Long.toString(rows)) + " must not be negative");
             }
             this.minRows = rows;
             return this;
@@ -136,7 +151,8 @@ public final class Policy {
         public Builder lockThreshold(Duration threshold) {
             Objects.requireNonNull(threshold, "threshold");
             if (threshold.isNegative()) {
-                throw new ConfigurationException("lockThreshold(" + threshold + ") must not be negative");
+                throw new ConfigurationException(LOCK_THRESHOLD.spelled(Durations.format(threshold))
+                        + " must not be negative");
             }
             this.lockThreshold = threshold;
             return this;
@@ -145,7 +161,7 @@ public final class Policy {
         /** Default 100 000 rows. */
         public Builder rowsUnderLock(long rows) {
             if (rows < 1) {
-                throw new ConfigurationException("rowsUnderLock(" + rows + ") must be at least 1");
+                throw new ConfigurationException(ROWS_UNDER_LOCK.spelled(Long.toString(rows)) + " must be at least 1");
             }
             this.rowsUnderLock = rows;
             return this;
@@ -154,10 +170,44 @@ public final class Policy {
         /** Default 100 000 rows. */
         public Builder backfillRows(long rows) {
             if (rows < 1) {
-                throw new ConfigurationException("backfillRows(" + rows + ") must be at least 1");
+                throw new ConfigurationException(BACKFILL_ROWS.spelled(Long.toString(rows)) + " must be at least 1");
             }
             this.backfillRows = rows;
             return this;
+        }
+
+        /**
+         * Sets a threshold from text, as front ends take it ({@code --min-rows 1000}, {@code --lock-threshold 200ms}):
+         * {@link #MIN_ROWS}, {@link #LOCK_THRESHOLD}, {@link #ROWS_UNDER_LOCK} or {@link #BACKFILL_ROWS}. A null value
+         * leaves the threshold as it is.
+         *
+         * @throws ConfigurationException for a value that is not one of the setting's, naming the setting as the
+         *                                front end in use spells it
+         * @throws IllegalArgumentException for another setting
+         */
+        public Builder set(Setting setting, String value) {
+            if (value == null) {
+                return this;
+            }
+            if (setting.equals(LOCK_THRESHOLD)) {
+                return lockThreshold(Durations.parse(value, setting));
+            } else if (setting.equals(MIN_ROWS)) {
+                return minRows(rows(setting, value));
+            } else if (setting.equals(ROWS_UNDER_LOCK)) {
+                return rowsUnderLock(rows(setting, value));
+            } else if (setting.equals(BACKFILL_ROWS)) {
+                return backfillRows(rows(setting, value));
+            }
+            throw new IllegalArgumentException(setting + " is not a threshold of the policy");
+        }
+
+        private static long rows(Setting setting, String value) {
+            try {
+                return Long.parseLong(value.trim().replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(setting.spelled(value) + " is not a number of rows: give a whole "
+                        + "number, e.g. " + setting.spelled("10000"));
+            }
         }
 
         public Policy build() {

@@ -1,6 +1,7 @@
 package dev.rehearsal.check;
 
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,6 +40,8 @@ import java.util.stream.Stream;
  * assertion cannot change the branch.
  */
 public final class SqlAssertions implements Check {
+    /** A directory of SQL assertions, e.g. {@code --assertions src/test/assertions} in the CLI. */
+    public static final Setting DIRECTORY = Setting.rehearsal("assertions", "check(SqlAssertions.fromDirectory(...))");
     private static final int SAMPLE_ROWS = 5;
 
     /** One assertion file. */
@@ -55,8 +58,9 @@ public final class SqlAssertions implements Check {
     public static SqlAssertions fromDirectory(Path directory) {
         Objects.requireNonNull(directory, "directory");
         if (!Files.isDirectory(directory)) {
-            throw new ConfigurationException("SQL assertion directory " + directory.toAbsolutePath()
-                    + " does not exist: create it or give the directory that holds your *.sql assertions");
+            throw new ConfigurationException(DIRECTORY.spelled(directory.toString()) + ": " + directory.toAbsolutePath()
+                    + (Files.exists(directory) ? " is not a directory" : " does not exist") + ": give the directory "
+                    + "that holds your *.sql assertions");
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<Assertion> assertions = new ArrayList<>();

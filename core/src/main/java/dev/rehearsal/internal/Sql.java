@@ -2,6 +2,7 @@ package dev.rehearsal.internal;
 
 import dev.rehearsal.DatabaseException;
 import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.Setting;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,6 +54,10 @@ public final class Sql {
 
     private static String hint(SQLException e, DatabaseLocation location) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (isMissingPassword(e)) {
+            // pgjdbc's 08004 (connection rejected): the server is there, it asked for a password and got none
+            return ". The server asks for a password, and none was given: give it with " + Setting.PASSWORD.spelled();
+        }
         return switch (state) {
             case "28P01", "28000" -> ". Check the user and password" + (location.hasPassword() ? ""
                     : " (no password was given)");
@@ -60,6 +65,11 @@ public final class Sql {
             case "08001", "08004", "08006" -> ". Check that the server is running and that host and port are right";
             default -> "";
         };
+    }
+
+    /** True when the server asked for a password and the driver had none to give. */
+    private static boolean isMissingPassword(SQLException e) {
+        return "08004".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("no password was provided");
     }
 
     /**

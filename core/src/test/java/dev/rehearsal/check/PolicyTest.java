@@ -33,4 +33,23 @@ class PolicyTest {
         assertThatThrownBy(() -> Policy.builder().backfillRows(0))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("at least 1");
     }
+
+    @Test
+    void thresholdsAreSetFromTextAndAMistakeIsSaidInTheBuildersWords() {
+        Policy policy = Policy.builder().set(Policy.MIN_ROWS, "1000").set(Policy.LOCK_THRESHOLD, "200ms")
+                .set(Policy.ROWS_UNDER_LOCK, " 50_000 ").set(Policy.BACKFILL_ROWS, null).build();
+
+        assertThat(policy.minRows()).isEqualTo(1000);
+        assertThat(policy.lockThreshold()).isEqualTo(Duration.ofMillis(200));
+        assertThat(policy.rowsUnderLock()).isEqualTo(50_000);
+        assertThat(policy.backfillRows()).isEqualTo(100_000);
+        assertThatThrownBy(() -> Policy.builder().set(Policy.BACKFILL_ROWS, "lots"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("Policy.builder().backfillRows(lots) is not a number of rows: give a whole number, e.g. "
+                        + "Policy.builder().backfillRows(10000)");
+        assertThatThrownBy(() -> Policy.builder().set(Policy.MIN_ROWS, "-1"))
+                .hasMessage("Policy.builder().minRows(-1) must not be negative");
+        assertThatThrownBy(() -> Policy.builder().set(Policy.SEVERITIES, "rows-deleted=blocking"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

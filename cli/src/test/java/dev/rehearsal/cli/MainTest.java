@@ -1,0 +1,177 @@
+package dev.rehearsal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line in-process: what needs no database (nothing here connects: the URL's port is closed). */
+class MainTest {
+    private static final String NOWHERE = "jdbc:postgresql://localhost:1/shop";
+
+    record Result(int exit, String out, String err) {
+        JsonNode json() throws IOException {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aMistypedOptionSuggestsTheNearestOneInEveryCommand() {
+        Result rehearse = run("rehearse", "--url", NOWHERE, "--locations", "x", "--lock-timout", "5s");
+        Result migrate = run("migrate", "--url", NOWHERE, "--locations", "x", "--wait-for-other-runner", "0s");
+        Result branch = run("branch", "list", "--url", NOWHERE, "--expire", "1d");
+        Result demo = run("demo", "--report", "x");
+        Result group = run("rehearse", "--url", NOWHERE, "--locations", "x", "--usr", "app");
+
+        for (Result result : List.of(rehearse, migrate, branch, demo, group)) {
+            assertThat(result.exit()).as(result.err()).isEqualTo(64);
+            assertThat(result.err()).startsWith("rehearsal: Unknown option").doesNotContain("Usage:");
+        }
+        assertThat(rehearse.err()).contains("Unknown options: '--lock-timout', '5s'. Did you mean: --lock-timeout?");
+        assertThat(migrate.err()).contains("Did you mean: --wait-for-other-runners?");
+        assertThat(branch.err()).contains("Did you mean: --expires?");
+        assertThat(demo.err()).contains("Did you mean: --reports?");
+        assertThat(group.err()).contains("Did you mean: --user?");
+    }
+
+    @Test
+    void anOptionNothingIsNearToIsFollowedByTheUsage() {
+        Result bogus = run("rehearse", "--bogus");
+
+        assertThat(bogus.exit()).isEqualTo(64);
+        assertThat(bogus.err()).contains("Unknown option: '--bogus'", "Usage: rehearsal rehearse")
+                .doesNotContain("Did you mean");
+    }
+
+    @Test
+    void aPasswordGivenAsAnArgumentIsRefusedWithTheWayToGiveItAndNeverRepeated() throws IOException {
+        String secret = "s3cret-" + System.nanoTime();
+
+        Result separate = run("rehearse", "--url", NOWHERE, "--locations", "x", "--password", secret);
+        Result joined = run("migrate", "--url", NOWHERE, "--locations", "x", "--password=" + secret, "--format",
+                "json");
+        Result branch = run("branch", "list", "--url", NOWHERE, "--password", secret);
+        Result typo = run("rehearse", "--url", NOWHERE, "--locations", "x", "--pasword", secret);
+
+        for (Result result : List.of(separate, joined, branch, typo)) {
+            assertThat(result.exit()).isEqualTo(64);
+            assertThat(result.err()).contains("is not an option: passwords are never taken as arguments",
+                    "export the password as REHEARSAL_PASSWORD, or name the variable holding it with --password-env");
+            assertThat(result.out() + result.err()).doesNotContain(secret);
+        }
+        assertThat(separate.err()).startsWith("rehearsal: --password is not an option");
+        assertThat(typo.err()).startsWith("rehearsal: --pasword is not an option");
+        assertThat(joined.json().at("/error/message").asText()).startsWith("--password is not an option");
+    }
+
+    @Test
+    void usageAndConfigurationErrorsArePrintedInTheFormatAskedFor() throws IOException {
+        Result unknown = run("rehearse", "--url", NOWHERE, "--locations", "x", "--format", "json", "--bogus");
+        Result noEngine = run("rehearse", "--url", NOWHERE, "--format=json");
+        Result missingUrl = run("migrate", "--locations", "x", "--format", "json");
+        Result markdown = run("rehearse", "--url", NOWHERE, "--format", "markdown");
+        Result text = run("rehearse", "--url", NOWHERE);
+
+        for (Result result : List.of(unknown, noEngine, missingUrl)) {
+            assertThat(result.exit()).isEqualTo(64);
+            JsonNode error = result.json().get("error");
+            assertThat(error.get("code").asText()).isEqualTo("CONFIGURATION");
+            assertThat(error.get("exitCode").asInt()).isEqualTo(64);
+            // the same message as on standard error, where it stays
+            assertThat(result.err()).startsWith("rehearsal: " + error.get("message").asText());
+        }
+        assertThat(unknown.json().at("/error/message").asText()).isEqualTo("Unknown option: '--bogus'");
+        assertThat(noEngine.json().at("/error/message").asText()).startsWith("Give the migrations: --locations");
+        assertThat(missingUrl.json().at("/error/message").asText()).contains("--url");
+        assertThat(markdown.out()).startsWith("## ❌ Rehearsal: **CONFIGURATION** (exit 64)\n\n> Give the migrations:");
+        assertThat(text.exit()).isEqualTo(64);
+        assertThat(text.out()).isEmpty();
+        assertThat(text.err()).startsWith("rehearsal: Give the migrations");
+    }
+
+    @Test
+    void theVersionIsTheBuiltOneWithTheVersionsOfTheToolsItCarries() throws IOException {
+        Result version = run("--version");
+
+        Properties flyway = new Properties();
+        try (InputStream pom = getClass().getResourceAsStream(
+                "/META-INF/maven/org.flywaydb/flyway-core/pom.properties")) {
+            flyway.load(pom);
+        }
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).containsPattern("^rehearsal \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R")
+                .contains("Flyway " + flyway.getProperty("version") + ", Liquibase "
+                        + liquibase.util.LiquibaseUtil.getBuildVersion() + ", PostgreSQL JDBC "
+                        + org.postgresql.util.DriverInfo.DRIVER_VERSION, "Java " + Runtime.version())
+                .doesNotContain("development build", "${");
+        assertThat(run("rehearse", "--version").out()).isEqualTo(version.out());
+    }
+
+    @Test
+    void policyOptionsThatMeanNothingAreRefusedInTheirOwnWordsBeforeAnyConnection(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file.sql"), "SELECT 1 WHERE false");
+        String[] run = {"rehearse", "--url", NOWHERE, "--locations", "filesystem:" + dir};
+
+        Result level = run(concat(run, "--severity", "rows-deleted=blockin"));
+        Result kind = run(concat(run, "--severity", "row-deleted=blocking"));
+        Result minRows = run(concat(run, "--min-rows", "-1"));
+        Result backfill = run(concat(run, "--backfill-rows", "many"));
+        Result underLock = run(concat(run, "--rows-under-lock", "0"));
+        Result threshold = run(concat(run, "--lock-threshold", "5 parsecs"));
+        Result missing = run(concat(run, "--assertions", dir.resolve("nowhere").toString()));
+        Result notADirectory = run(concat(run, "--assertions", file.toString()));
+
+        for (Result result : List.of(level, kind, minRows, backfill, underLock, threshold, missing, notADirectory)) {
+            assertThat(result.exit()).as(result.err()).isEqualTo(64);
+            assertThat(result.err()).doesNotContain("Policy.builder()", "SqlAssertions", "minRows(");
+        }
+        assertThat(level.err()).contains("rehearsal: --severity rows-deleted=blockin: 'blockin' is not a severity: "
+                + "use blocking, warning, info or ignore, e.g. --severity rows-deleted=blocking");
+        assertThat(kind.err()).contains("--severity row-deleted=blocking: 'row-deleted' is not a kind of finding; "
+                + "the kinds are ", "rows-deleted", "large-backfill");
+        assertThat(minRows.err()).contains("rehearsal: --min-rows -1 must not be negative");
+        assertThat(backfill.err()).contains("rehearsal: --backfill-rows many is not a number of rows: give a whole "
+                + "number, e.g. --backfill-rows 10000");
+        assertThat(underLock.err()).contains("rehearsal: --rows-under-lock 0 must be at least 1");
+        assertThat(threshold.err()).contains("--lock-threshold");
+        assertThat(missing.err()).contains("rehearsal: --assertions " + dir.resolve("nowhere") + ": ",
+                "does not exist: give the directory that holds your *.sql assertions");
+        assertThat(notADirectory.err()).contains(file + " is not a directory");
+    }
+
+    @Test
+    void theBranchCommandPrintsItsErrorsAsJsonToo() throws IOException {
+        Result unknownAction = run("branch", "rename", "--url", NOWHERE, "--format", "json");
+        Result noName = run("branch", "create", "--url", NOWHERE, "--format", "json");
+
+        assertThat(unknownAction.exit()).isEqualTo(64);
+        assertThat(unknownAction.json().at("/error/message").asText()).isEqualTo("Unknown branch action 'rename': "
+                + "use create, list, reset, delete or url");
+        assertThat(noName.exit()).isEqualTo(64);
+        assertThat(noName.json().at("/error/message").asText()).startsWith("branch create needs the branch name");
+    }
+
+    static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}
