@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -387,17 +384,8 @@ class CliIT {
         builder.environment().remove("REHEARSAL_PASSWORD");
         builder.environment().putAll(environment);
         Process process = builder.start();
-        return new Running(process, read(process.getInputStream()), read(process.getErrorStream()));
-    }
-
-    private static CompletableFuture<String> read(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return new Running(process, CliProcess.read(process.getInputStream()),
+                CliProcess.read(process.getErrorStream()));
     }
 
     /** Waits until the running command has made its branch of {@code target}. */

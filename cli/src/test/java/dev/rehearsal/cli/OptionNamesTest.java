@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Setting;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
@@ -28,6 +29,22 @@ class OptionNamesTest {
             }
         }
         assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void everyLiquibaseSettingIsAnOptionOfTheCliByLiquibasesOwnName() throws IllegalAccessException {
+        CommandLine.Model.CommandSpec migrate = new CommandLine(new Main()).getSubcommands().get("migrate")
+                .getCommandSpec();
+        List<String> options = new ArrayList<>();
+        for (Setting setting : constants(LiquibaseSettings.class)) {
+            options.add(SettingNames.using(OptionNames.INSTANCE, setting::spelled));
+        }
+        assertThat(options).contains("--changelog-file", "--defaults-file", "--search-path",
+                "--database-changelog-lock-table-name").allSatisfy(option -> assertThat(migrate.findOption(option))
+                        .as(option).isNotNull());
+        assertThat(migrate.findOption("--context-filter")).isSameAs(migrate.findOption("--contexts"));
+        assertThat(migrate.findOption("--label-filter")).isSameAs(migrate.findOption("--labels"));
+        assertThat(migrate.findOption("--changelog")).isSameAs(migrate.findOption("--changelog-file"));
     }
 
     @Test
