@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final String EXAMPLES = "write a duration, e.g. 500ms, 5s, 10m, 8h or 7d";
 
     private Durations() {
     }
@@ -53,7 +54,14 @@ public final class Durations {
      * @throws ConfigurationException when the text is no duration
      */
     public static Duration parse(String text, Setting setting) {
-        return parse(text, setting.spelled());
+        if (text == null || text.isBlank()) {
+            throw new ConfigurationException(setting.spelled() + " is empty: " + EXAMPLES);
+        }
+        Duration parsed = read(text);
+        if (parsed == null) {
+            throw new ConfigurationException(setting.spelled(text.trim()) + " is not a duration: " + EXAMPLES);
+        }
+        return parsed;
     }
 
     /**
@@ -63,24 +71,32 @@ public final class Durations {
      */
     public static Duration parse(String text, String option) {
         if (text == null || text.isBlank()) {
-            throw new ConfigurationException(option + " is empty: write a duration, e.g. 500ms, 5s, 10m, 8h or 7d");
+            throw new ConfigurationException(option + " is empty: " + EXAMPLES);
         }
+        Duration parsed = read(text);
+        if (parsed == null) {
+            throw new ConfigurationException(option + " " + text + " is not a duration: " + EXAMPLES);
+        }
+        return parsed;
+    }
+
+    /** The duration {@code text} writes, or null when it writes none (or one too long to hold). */
+    private static Duration read(String text) {
         Matcher matcher = SHORT.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
         try {
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                return switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            }
             return Duration.parse(text.trim());
         } catch (RuntimeException e) {
-            throw new ConfigurationException(option + " " + text + " is not a duration: write e.g. 500ms, 5s, 10m, "
-                    + "8h or 7d");
+            return null; // not a number of a unit, too many digits, or more seconds than a Duration holds
         }
     }
 }

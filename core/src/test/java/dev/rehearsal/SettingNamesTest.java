@@ -44,6 +44,17 @@ class SettingNamesTest {
     }
 
     @Test
+    void aDurationThatCannotBeReadIsNamedAsTheFrontEndWritesIt() {
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> Durations.parse("5 minutes", Setting.LOCK_TIMEOUT)))
+                .hasMessage("--lock-timeout 5 minutes is not a duration: write a duration, e.g. 500ms, 5s, 10m, 8h "
+                        + "or 7d");
+        assertThatThrownBy(() -> Durations.parse("99999999999999999999d", Setting.LOCK_TIMEOUT))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> Durations.parse("9999999999999999d", Setting.LOCK_TIMEOUT))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("is not a duration");
+    }
+
+    @Test
     void durationsAreShownInTheUnitsPeopleWrite() {
         assertThat(Durations.format(Duration.ofHours(48))).isEqualTo("2d");
         assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");

@@ -22,6 +22,18 @@ final class ClassPathOption {
             + "Java migrations, callbacks, custom changes and classpath: locations")
     List<String> given;
 
+    /** Entries that came from elsewhere than the command line (Liquibase's {@code classpath} setting). */
+    static ClassPathOption of(String entries) {
+        ClassPathOption option = new ClassPathOption();
+        option.given = List.of(entries);
+        return option;
+    }
+
+    /** Whether {@code --classpath} was given. */
+    boolean isGiven() {
+        return given != null && !given.isEmpty();
+    }
+
     /** A class loader over the entries, or the CLI's own when none are given. */
     ClassLoader classLoader() {
         ClassLoader own = ClassPathOption.class.getClassLoader();
@@ -44,9 +56,10 @@ final class ClassPathOption {
         return new URLClassLoader(urls.toArray(URL[]::new), own);
     }
 
-    private List<Path> entries() {
+    /** The jars and directories, as given. */
+    List<Path> entries() {
         List<Path> entries = new ArrayList<>();
-        for (String value : given) {
+        for (String value : given == null ? List.<String>of() : given) {
             for (String entry : value.split(Pattern.quote(File.pathSeparator) + "|,")) {
                 if (!entry.isBlank()) {
                     entries.add(Path.of(entry.trim()));

@@ -212,10 +212,13 @@ public final class Main implements Runnable {
                         + "Liquibase (--changelog), not both");
             }
             if (liquibase.given()) {
-                return liquibase.engine(classPath.classLoader());
+                return liquibase.engine(classPath);
             }
             if (flyway.given()) {
                 return flyway.engine(classPath.classLoader());
+            }
+            if (liquibase.configured()) { // a changelog from LIQUIBASE_* or liquibase.properties
+                return liquibase.engine(classPath);
             }
             throw new ConfigurationException("Give the migrations: --locations (Flyway), e.g. "
                     + "--locations filesystem:src/main/resources/db/migration, or --changelog (Liquibase), e.g. "

@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The built jar run as a child process, the way a CI step runs it, with an environment of the test's choosing:
- * none of the variables that say how to log in is inherited from the build's.
+ * none of the variables that say how to log in, and no {@code LIQUIBASE_*}, is inherited from the build's, and no
+ * usage data is sent to Liquibase (its own switch).
  */
 final class CliProcess {
-    private static final Path JAR = Path.of(System.getProperty("rehearsal.cli.jar", "target/rehearsal.jar"));
+    private static final Path JAR = Path.of(System.getProperty("rehearsal.cli.jar", "target/rehearsal.jar"))
+            .toAbsolutePath();
     private static final List<String> LOGIN_VARIABLES = List.of(Main.TargetOptions.PASSWORD_VARIABLE,
             Credentials.PGPASSWORD, Credentials.PGUSER, Credentials.PGPASSFILE);
 
@@ -44,16 +46,31 @@ final class CliProcess {
         return start(jvmOptions, environment, arguments).result();
     }
 
+    /** Runs the jar in {@code directory} (null: the test's) with these variables added, and waits for it. */
+    static Result run(Path directory, Map<String, String> environment, String... arguments) throws Exception {
+        return start(directory, List.of(), environment, arguments).result();
+    }
+
     /** The command, started; both its outputs read as they come, so that neither fills its pipe and stops it. */
     static Running start(List<String> jvmOptions, Map<String, String> environment, String... arguments)
             throws IOException {
+        return start(null, jvmOptions, environment, arguments);
+    }
+
+    private static Running start(Path directory, List<String> jvmOptions, Map<String, String> environment,
+                                 String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         builder.environment().keySet().removeAll(LOGIN_VARIABLES);
+        builder.environment().keySet().removeIf(name -> name.startsWith("LIQUIBASE_"));
+        builder.environment().put("LIQUIBASE_ANALYTICS_ENABLED", "false");
         builder.environment().putAll(environment);
         Process process = builder.start();
         return new Running(process, read(process.getInputStream()), read(process.getErrorStream()));
@@ -68,7 +85,8 @@ final class CliProcess {
         }
     }
 
-    private static CompletableFuture<String> read(InputStream stream) {
+    /** Everything the stream gives until it ends, read on another thread so that a full pipe never stops the child. */
+    static CompletableFuture<String> read(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(stream.readAllBytes(), StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.SqlAssertions;
+import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
@@ -34,6 +35,22 @@ class OptionNamesTest {
             }
         }
         assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void everyLiquibaseSettingIsAnOptionOfTheCliByLiquibasesOwnName() throws IllegalAccessException {
+        CommandLine.Model.CommandSpec migrate = new CommandLine(new Main()).getSubcommands().get("migrate")
+                .getCommandSpec();
+        List<String> options = new ArrayList<>();
+        for (Setting setting : constants(LiquibaseSettings.class)) {
+            options.add(SettingNames.using(OptionNames.INSTANCE, setting::spelled));
+        }
+        assertThat(options).contains("--changelog-file", "--defaults-file", "--search-path",
+                "--database-changelog-lock-table-name").allSatisfy(option -> assertThat(migrate.findOption(option))
+                        .as(option).isNotNull());
+        assertThat(migrate.findOption("--context-filter")).isSameAs(migrate.findOption("--contexts"));
+        assertThat(migrate.findOption("--label-filter")).isSameAs(migrate.findOption("--labels"));
+        assertThat(migrate.findOption("--changelog")).isSameAs(migrate.findOption("--changelog-file"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -56,17 +57,21 @@ import liquibase.changelog.filter.ShouldRunChangeSetFilter;
 import liquibase.changelog.visitor.ChangeExecListener;
 import liquibase.changelog.visitor.DefaultChangeExecListener;
 import liquibase.changelog.visitor.ListVisitor;
+import liquibase.command.CommandArgumentDefinition;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.helpers.ChangeExecListenerCommandStep;
 import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.command.core.helpers.ShowSummaryArgument;
+import liquibase.configuration.ConfigurationDefinition;
+import liquibase.configuration.LiquibaseConfiguration;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.exception.MigrationFailedException;
+import liquibase.exception.ValidationFailedException;
 import liquibase.executor.ExecutorService;
 import liquibase.lockservice.DatabaseChangeLogLock;
 import liquibase.lockservice.LockService;
@@ -126,6 +131,7 @@ public final class LiquibaseEngine implements MigrationEngine {
     private final String changelogTable;
     private final String changelogLockTable;
     private final List<ChangeExecListener> listeners;
+    private final Map<String, String> settings;
     private final String name;
 
     private LiquibaseEngine(Builder builder) {
@@ -140,6 +146,7 @@ public final class LiquibaseEngine implements MigrationEngine {
         this.changelogTable = builder.changelogTable;
         this.changelogLockTable = builder.changelogLockTable;
         this.listeners = List.copyOf(builder.listeners);
+        this.settings = Map.copyOf(builder.settings);
         this.name = "Liquibase " + LiquibaseUtil.getBuildVersion();
     }
 
@@ -161,36 +168,90 @@ public final class LiquibaseEngine implements MigrationEngine {
 
     /**
      * The changesets {@code liquibase update} would run now, in its order: the changelog is parsed and validated
-     * (checksums of applied changesets, changelog preconditions) and filtered by contexts, labels, dbms and
-     * DATABASECHANGELOG, as Liquibase does before it updates. Reads only: creates no table and takes no lock.
+     * (checksums of applied changesets, changelog preconditions, duplicate identifiers) and filtered by contexts,
+     * labels, dbms and DATABASECHANGELOG, as Liquibase does before it updates. Reads only: creates no table and takes
+     * no lock.
+     *
+     * @throws ConfigurationException when Liquibase would refuse to update: the changelog is not found or does not
+     *                                parse, an applied changeset was changed since, a changelog precondition fails,
+     *                                or the user may not read Liquibase's tables. The message names the fix.
      */
     @Override
     public MigrationPlan plan(DataSource database) {
         Objects.requireNonNull(database, "database");
         try {
             return MigrationPlan.of(withLiquibase(database, db -> {
-                Scope.getCurrentScope().getSingleton(ChangeLogHistoryServiceFactory.class)
-                        .register(new ReadingHistoryService(db));
-                warnIfLocked(db);
-                ChangeLogParameters changeLogParameters = changeLogParameters(db);
-                DatabaseChangeLog changeLog = DatabaseChangelogCommandStep.getDatabaseChangeLog(changelog,
-                        changeLogParameters, db);
-                Contexts contextFilter = new Contexts(contexts);
-                LabelExpression labelFilter = new LabelExpression(labels);
-                changeLog.validate(db, contextFilter, labelFilter);
-                ListVisitor pending = new ListVisitor();
-                new ChangeLogIterator(changeLog, new ShouldRunChangeSetFilter(db), new ContextChangeSetFilter(
-                        contextFilter), new LabelChangeSetFilter(labelFilter), new DbmsChangeSetFilter(db),
-                        new IgnoreChangeSetFilter())
-                        .run(pending, new RuntimeEnvironment(db, contextFilter, labelFilter));
-                return pending.getSeenChangeSets().stream().map(LiquibaseEngine::migration).toList();
+                try {
+                    return pending(db);
+                } catch (RehearsalException e) {
+                    throw e;
+                } catch (Exception e) {
+                    if (PlanningErrors.isPermissionDenied(e)) {
+                        throw PlanningErrors.permissionDenied(e, db);
+                    }
+                    throw e;
+                }
             }));
+        } catch (RehearsalException e) {
+            throw e;
         } catch (SQLException e) {
             throw new DatabaseException("Cannot connect to read Liquibase's history: " + e.getMessage(), e);
         } catch (Exception e) {
             throw new ConfigurationException("Liquibase could not list the pending changesets of " + changelog + ": "
                     + messageOf(e) + "\nCheck the changelog, its search path, contexts, labels and parameters", e);
         }
+    }
+
+    private List<Migration> pending(Database db) throws Exception {
+        Scope.getCurrentScope().getSingleton(ChangeLogHistoryServiceFactory.class)
+                .register(new ReadingHistoryService(db));
+        warnIfLocked(db);
+        DatabaseChangeLog changeLog = parse(db);
+        Contexts contextFilter = new Contexts(effective(UpdateCommandStep.CONTEXTS_ARG, contexts));
+        LabelExpression labelFilter = new LabelExpression(effective(UpdateCommandStep.LABEL_FILTER_ARG, labels));
+        try {
+            changeLog.validate(db, contextFilter, labelFilter);
+        } catch (ValidationFailedException e) {
+            throw PlanningErrors.invalid(changelog, e);
+        }
+        ListVisitor pending = new ListVisitor();
+        new ChangeLogIterator(changeLog, new ShouldRunChangeSetFilter(db), new ContextChangeSetFilter(contextFilter),
+                new LabelChangeSetFilter(labelFilter), new DbmsChangeSetFilter(db), new IgnoreChangeSetFilter())
+                .run(pending, new RuntimeEnvironment(db, contextFilter, labelFilter));
+        return pending.getSeenChangeSets().stream().map(LiquibaseEngine::migration).toList();
+    }
+
+    /** The changelog, parsed as {@code update} parses it; a changelog that is missing or does not parse is refused. */
+    private DatabaseChangeLog parse(Database database) throws Exception {
+        ResourceAccessor resources = Scope.getCurrentScope().getResourceAccessor();
+        boolean found;
+        try {
+            found = resources.get(changelog).exists();
+        } catch (IOException e) {
+            throw PlanningErrors.unparsable(changelog, e); // e.g. the same path in two search path entries
+        }
+        if (!found) {
+            throw PlanningErrors.notFound(changelog, resources.describeLocations());
+        }
+        try {
+            return DatabaseChangelogCommandStep.getDatabaseChangeLog(changelog, changeLogParameters(database),
+                    database);
+        } catch (Exception e) {
+            if (PlanningErrors.isPermissionDenied(e)) {
+                throw e; // reading DATABASECHANGELOG for an include, not the changelog itself
+            }
+            throw PlanningErrors.unparsable(changelog, e);
+        }
+    }
+
+    /**
+     * The value {@code update} will use for a filter: the one given, else Liquibase's own configuration of it
+     * ({@code LIQUIBASE_COMMAND_CONTEXT_FILTER}...), which {@code update} reads when it is given none. The plan filters
+     * with exactly what the update will.
+     */
+    private static String effective(CommandArgumentDefinition<String> argument, String given) throws Exception {
+        return new CommandScope(UpdateCommandStep.COMMAND_NAME).addArgumentValue(argument, given)
+                .getArgumentValue(argument);
     }
 
     /** DATABASECHANGELOG: order, changeset, checksum and exec type of every changeset that ran. */
@@ -358,12 +419,14 @@ public final class LiquibaseEngine implements MigrationEngine {
         update.execute();
     }
 
-    /** The parameters as {@code new Liquibase(...).setChangeLogParameter(...)} would set them. */
-    private ChangeLogParameters changeLogParameters(Database database) {
-        ChangeLogParameters changeLogParameters = new ChangeLogParameters(database);
-        parameters.forEach(changeLogParameters::set);
-        changeLogParameters.setContexts(new Contexts(contexts));
-        changeLogParameters.setLabels(new LabelExpression(labels));
+    /**
+     * The parameters as {@code new Liquibase(...).setChangeLogParameter(...)} would set them, except that they win
+     * over environment variables and system properties of the same name (which Liquibase puts first).
+     */
+    private ChangeLogParameters changeLogParameters(Database database) throws Exception {
+        ChangeLogParameters changeLogParameters = new GivenParameters(database, parameters);
+        changeLogParameters.setContexts(new Contexts(effective(UpdateCommandStep.CONTEXTS_ARG, contexts)));
+        changeLogParameters.setLabels(new LabelExpression(effective(UpdateCommandStep.LABEL_FILTER_ARG, labels)));
         return changeLogParameters;
     }
 
@@ -402,6 +465,8 @@ public final class LiquibaseEngine implements MigrationEngine {
                     scope.put(Scope.Attr.resourceAccessor.name(), resources);
                     scope.put(Scope.Attr.classLoader.name(), classLoader);
                     scope.put(Scope.Attr.ui.name(), new LoggerUIService());
+                    // Liquibase's own settings of this engine: its ScopeValueProvider reads them first
+                    scope.putAll(settings);
                     AtomicReference<T> result = new AtomicReference<>();
                     Database db = database;
                     Scope.child(scope, () -> result.set(work.run(db)));
@@ -537,6 +602,7 @@ public final class LiquibaseEngine implements MigrationEngine {
         private String changelogTable;
         private String changelogLockTable;
         private final List<ChangeExecListener> listeners = new ArrayList<>();
+        private final Map<String, String> settings = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -562,7 +628,10 @@ public final class LiquibaseEngine implements MigrationEngine {
             return this;
         }
 
-        /** A changelog parameter, replacing {@code ${name}} in the changelog. Set first, it wins over the changelog's. */
+        /**
+         * A changelog parameter, replacing {@code ${name}} in the changelog. It wins over the changelog's own
+         * {@code property} and over an environment variable or system property of the same name.
+         */
         public Builder parameter(String name, String value) {
             text("parameter name", name, "e.g. parameter(\"schema\", \"shop\")");
             if (value == null) {
@@ -628,6 +697,30 @@ public final class LiquibaseEngine implements MigrationEngine {
         public Builder changelogLockTable(String table) {
             this.changelogLockTable = text("changelogLockTable", table,
                     "e.g. changelogLockTable(\"databasechangeloglock\")");
+            return this;
+        }
+
+        /**
+         * One of Liquibase's global settings that has no method here, by Liquibase's name, e.g.
+         * {@code setting("duplicateFileMode", "WARN")} or {@code setting("liquibase.changelogLockWaitTimeInMinutes",
+         * "10")}. It applies to this engine's operations only (not to the JVM's other Liquibase users) and wins over
+         * Liquibase's {@code LIQUIBASE_*} environment variables and system properties.
+         */
+        public Builder setting(String name, String value) {
+            text("setting name", name, "e.g. setting(\"duplicateFileMode\", \"WARN\")");
+            if (value == null) {
+                throw new ConfigurationException("setting(\"" + name + "\", null): give a value");
+            }
+            LiquibaseConfiguration configuration = Scope.getCurrentScope().getSingleton(LiquibaseConfiguration.class);
+            ConfigurationDefinition<?> definition = configuration.getRegisteredDefinition(name);
+            if (definition == null && !name.startsWith("liquibase.")) {
+                definition = configuration.getRegisteredDefinition("liquibase." + name);
+            }
+            if (definition == null) {
+                throw new ConfigurationException("Liquibase has no setting '" + name + "': give one of its global "
+                        + "settings (https://docs.liquibase.com/parameters), e.g. duplicateFileMode");
+            }
+            settings.put(definition.getKey(), value);
             return this;
         }
 

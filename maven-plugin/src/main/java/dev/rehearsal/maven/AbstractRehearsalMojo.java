@@ -6,11 +6,13 @@ import dev.rehearsal.RehearsalException;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.inject.Inject;
 import javax.inject.Named;
 import org.apache.maven.execution.MavenSession;
@@ -126,7 +128,7 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
 
     // Maven makes a mojo instance per execution, run on one thread: both the target and the engine read these
     private Map<String, String> flywayFileSettings;
-    private Map<String, String> liquibaseFileSettings;
+    private LiquibaseSettings liquibaseSettings;
 
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -183,12 +185,30 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
         return flywayFileSettings;
     }
 
-    /** The settings of the Liquibase properties file, or none; read once per execution. */
+    /**
+     * The target in the Liquibase properties file ({@code url}, {@code username}, {@code password}; Liquibase's
+     * {@code LIQUIBASE_COMMAND_*} variables win over the file's), or none without a {@code <propertyFile>}.
+     */
     final Map<String, String> liquibaseFileSettings() {
-        if (liquibaseFileSettings == null) {
-            liquibaseFileSettings = propertyFile == null ? Map.of() : ConfigFiles.liquibase(resolve(propertyFile));
+        if (propertyFile == null) {
+            return Map.of();
         }
-        return liquibaseFileSettings;
+        LiquibaseSettings liquibase = liquibaseSettings();
+        Map<String, String> target = new LinkedHashMap<>();
+        target.put("url", liquibase.url());
+        target.put("username", liquibase.username());
+        target.put("password", liquibase.password());
+        target.values().removeIf(Objects::isNull);
+        return target;
+    }
+
+    /** Liquibase's settings of the {@code <propertyFile>} and the {@code LIQUIBASE_*} variables; read once. */
+    final LiquibaseSettings liquibaseSettings() {
+        if (liquibaseSettings == null) {
+            liquibaseSettings = LiquibaseSettings.builder().directory(project.getBasedir().toPath())
+                    .defaultsFile(propertyFile == null ? null : resolve(propertyFile)).load();
+        }
+        return liquibaseSettings;
     }
 
     /** The target, from the plugin's settings, the configuration files and settings.xml, in that order. */

@@ -12,6 +12,7 @@ import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.report.ReportFiles;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.liquibase.LiquibaseEngine;
+import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -87,6 +88,30 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     /** Liquibase labels, e.g. {@code !experimental}. */
     @Parameter(property = "rehearsal.labels")
     String labels;
+
+    /**
+     * Where Liquibase finds the changelog and the files it includes: directories and jars, e.g.
+     * {@code <searchPath><path>src/main/resources</path><path>shared-changelogs</path></searchPath>}, relative to the
+     * project's directory. Default: the project's resource directories, then its directory.
+     */
+    @Parameter(property = "rehearsal.searchPath")
+    List<String> searchPath;
+
+    /** Liquibase's default schema. Default: {@code <defaultSchema>}, else Liquibase's. */
+    @Parameter(property = "rehearsal.defaultSchemaName")
+    String defaultSchemaName;
+
+    /** The schema of Liquibase's DATABASECHANGELOG and DATABASECHANGELOGLOCK. */
+    @Parameter(property = "rehearsal.liquibaseSchemaName")
+    String liquibaseSchemaName;
+
+    /** Liquibase's history table. Default: Liquibase's ({@code DATABASECHANGELOG}). */
+    @Parameter(property = "rehearsal.databaseChangeLogTableName")
+    String databaseChangeLogTableName;
+
+    /** Liquibase's lock table. Default: Liquibase's ({@code DATABASECHANGELOGLOCK}). */
+    @Parameter(property = "rehearsal.databaseChangeLogLockTableName")
+    String databaseChangeLogLockTableName;
 
     /**
      * Liquibase changelog parameters ({@code ${name}} in changelogs). POM (or liquibase.properties) only: a map has
@@ -201,19 +226,23 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
         throw new MojoFailureException(message(new IllegalStateException(message.toString())));
     }
 
-    /** The engine: Liquibase when a changelog is configured, else Flyway. */
+    /**
+     * The engine: Liquibase when a changelog is configured (by the plugin, its {@code <propertyFile>}, or, when
+     * nothing asks for Flyway, {@code LIQUIBASE_COMMAND_CHANGELOG_FILE}), else Flyway.
+     */
     final MigrationEngine engine(ClassLoader classes) {
         Map<String, String> flyway = flywayFileSettings();
-        Map<String, String> liquibase = liquibaseFileSettings();
-        String changelog = first(changeLogFile, liquibase.get("changeLogFile"), liquibase.get("changelogFile"),
-                liquibase.get("changelog-file"));
+        LiquibaseSettings liquibase = liquibaseSettings();
+        String changelog = first(changeLogFile, liquibase.changelogFile());
+        boolean liquibaseAsked = changeLogFile != null || propertyFile != null;
         boolean flywayAsked = locations != null && !locations.isEmpty() || configFiles != null
                 && !configFiles.isEmpty();
-        if (changelog != null && flywayAsked) {
+        if (changelog != null && liquibaseAsked && flywayAsked) {
             throw new ConfigurationException("Both Flyway (<locations>/<configFiles>) and Liquibase "
                     + "(<changeLogFile>/<propertyFile>) are configured: keep the one the project uses");
         }
-        return changelog != null ? liquibase(changelog, liquibase, classes) : flyway(flyway, classes);
+        return changelog != null && (liquibaseAsked || !flywayAsked) ? liquibase(liquibase, classes)
+                : flyway(flyway, classes);
     }
 
     private MigrationEngine flyway(Map<String, String> file, ClassLoader classes) {
@@ -257,39 +286,26 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
         return resolved.toString();
     }
 
-    private MigrationEngine liquibase(String changelog, Map<String, String> file, ClassLoader classes) {
-        List<String> searchPath = new ArrayList<>(resourceDirectories());
-        searchPath.add(project.getBasedir().getAbsolutePath());
-        LiquibaseEngine.Builder builder = LiquibaseEngine.configure().changelog(changelog).classLoader(classes)
-                .searchPath(searchPath.toArray(String[]::new));
-        String contextFilter = first(contexts, file.get("contexts"), file.get("contextFilter"));
-        if (contextFilter != null) {
-            builder.contexts(contextFilter);
-        }
-        String labelFilter = first(labels, file.get("labels"), file.get("labelFilter"));
-        if (labelFilter != null) {
-            builder.labels(labelFilter);
-        }
-        String schema = first(defaultSchema, file.get("defaultSchemaName"));
-        if (schema != null) {
-            builder.defaultSchema(schema);
-        }
-        if (file.get("liquibaseSchemaName") != null) {
-            builder.liquibaseSchema(file.get("liquibaseSchemaName"));
-        }
-        if (file.get("databaseChangeLogTableName") != null) {
-            builder.changelogTable(file.get("databaseChangeLogTableName"));
-        }
-        if (file.get("databaseChangeLogLockTableName") != null) {
-            builder.changelogLockTable(file.get("databaseChangeLogLockTableName"));
-        }
-        file.forEach((key, value) -> {
-            if (key.startsWith("parameter.")) {
-                builder.parameter(key.substring("parameter.".length()), value);
-            }
-        });
-        if (changelogParameters != null) {
-            changelogParameters.forEach((name, value) -> builder.parameter(name, value == null ? "" : value));
+    /**
+     * Liquibase, configured as liquibase-maven-plugin is: the plugin's parameters (or their {@code -D} properties)
+     * win over Liquibase's {@code LIQUIBASE_*} variables, which win over the {@code <propertyFile>}.
+     */
+    private MigrationEngine liquibase(LiquibaseSettings file, ClassLoader classes) {
+        LiquibaseSettings settings = file.with(LiquibaseSettings.CHANGELOG_FILE, changeLogFile)
+                .with(LiquibaseSettings.CONTEXTS, contexts)
+                .with(LiquibaseSettings.LABELS, labels)
+                .with(LiquibaseSettings.SEARCH_PATH, searchPath == null || searchPath.isEmpty() ? null
+                        : String.join(",", searchPath))
+                .with(LiquibaseSettings.DEFAULT_SCHEMA_NAME, first(defaultSchemaName, defaultSchema))
+                .with(LiquibaseSettings.LIQUIBASE_SCHEMA_NAME, liquibaseSchemaName)
+                .with(LiquibaseSettings.DATABASE_CHANGELOG_TABLE_NAME, databaseChangeLogTableName)
+                .with(LiquibaseSettings.DATABASE_CHANGELOG_LOCK_TABLE_NAME, databaseChangeLogLockTableName)
+                .withParameters(changelogParameters == null ? Map.of() : changelogParameters);
+        LiquibaseEngine.Builder builder = settings.configure(LiquibaseEngine.configure()).classLoader(classes);
+        if (settings.searchPath().isEmpty()) {
+            List<String> defaults = new ArrayList<>(resourceDirectories());
+            defaults.add(project.getBasedir().getAbsolutePath());
+            builder.searchPath(defaults.toArray(String[]::new));
         }
         return builder.load();
     }

@@ -17,11 +17,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the configuration files a project already has: Flyway's ({@code flyway.toml}, or the older
- * {@code flyway.conf} properties) and Liquibase's ({@code liquibase.properties}). Both come back as flat maps in
- * the older Flyway form ({@code flyway.url}, {@code flyway.locations}, {@code flyway.placeholders.x}) or as
- * Liquibase's property names, so the goals read one shape whatever the file's format. {@code ${env.NAME}} in a
+ * Reads the Flyway configuration files a project already has ({@code flyway.toml}, or the older {@code flyway.conf}
+ * properties), as flat maps in the older Flyway form ({@code flyway.url}, {@code flyway.locations},
+ * {@code flyway.placeholders.x}), so the goals read one shape whatever the file's format. {@code ${env.NAME}} in a
  * value is replaced by that environment variable, as Flyway does (a variable that is not set is an error).
+ * Liquibase's {@code liquibase.properties} is read by {@link dev.rehearsal.liquibase.LiquibaseSettings}, as the CLI
+ * reads it.
  */
 final class ConfigFiles {
     /** Flyway's environment-variable resolver, e.g. {@code password = "${env.DB_PASSWORD}"}. */
@@ -39,11 +40,6 @@ final class ConfigFiles {
     static Map<String, String> flyway(Path file, String environment) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".toml") ? flywayToml(file, environment) : properties(file, "Flyway");
-    }
-
-    /** The settings of a Liquibase properties file ({@code changeLogFile}, {@code url}, {@code parameter.x}, ...). */
-    static Map<String, String> liquibase(Path file) {
-        return properties(file, "Liquibase");
     }
 
     private static Map<String, String> properties(Path file, String tool) {

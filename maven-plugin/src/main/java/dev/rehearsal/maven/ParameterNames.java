@@ -18,6 +18,13 @@ final class ParameterNames implements SettingNames {
             "markdownReport", "reportDirectory",
             "engine", "locations");
 
+    /** Liquibase's settings whose liquibase-maven-plugin parameter is spelled otherwise than Liquibase's name. */
+    private static final Map<String, String> LIQUIBASE_RENAMED = Map.of(
+            "changelogFile", "changeLogFile",
+            "defaultsFile", "propertyFile",
+            "databaseChangelogTableName", "databaseChangeLogTableName",
+            "databaseChangelogLockTableName", "databaseChangeLogLockTableName");
+
     private ParameterNames() {
     }
 
@@ -45,7 +52,8 @@ final class ParameterNames implements SettingNames {
     }
 
     private static String parameter(Setting setting) {
-        String renamed = setting.scope() == Setting.Scope.REHEARSAL ? RENAMED.get(setting.name()) : null;
+        String renamed = setting.scope() == Setting.Scope.REHEARSAL ? RENAMED.get(setting.name())
+                : setting.scope() == Setting.Scope.LIQUIBASE ? LIQUIBASE_RENAMED.get(setting.name()) : null;
         return renamed != null ? renamed : setting.name();
     }
 }

@@ -71,16 +71,12 @@ class ConfigFilesTest {
     }
 
     @Test
-    void theOlderFlywayConfAndLiquibasePropertiesAreReadAsProperties() throws Exception {
+    void theOlderFlywayConfIsReadAsProperties() throws Exception {
         Path conf = Files.writeString(directory.resolve("flyway.conf"), "flyway.url=jdbc:postgresql://h/db\n"
                 + "flyway.locations = filesystem:sql\n");
-        Path liquibase = Files.writeString(directory.resolve("liquibase.properties"), "changeLogFile: db/main.xml\n"
-                + "parameter.tier=gold\n");
 
         assertThat(ConfigFiles.flyway(conf, null)).containsEntry("flyway.url", "jdbc:postgresql://h/db")
                 .containsEntry("flyway.locations", "filesystem:sql");
-        assertThat(ConfigFiles.liquibase(liquibase)).containsEntry("changeLogFile", "db/main.xml")
-                .containsEntry("parameter.tier", "gold");
     }
 
     @Test
@@ -109,8 +105,5 @@ class ConfigFilesTest {
         assertThatThrownBy(() -> ConfigFiles.flyway(broken, null))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("broken.toml: it is not valid TOML");
-        assertThatThrownBy(() -> ConfigFiles.liquibase(directory.resolve("liquibase.properties")))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("Liquibase configuration file");
     }
 }

@@ -143,6 +143,27 @@ class MavenPluginIT {
     }
 
     @Test
+    void liquibaseSettingsComeFromTheCommandLineThenLiquibaseVariablesThenThePropertyFile() throws Exception {
+        Path project = sample("liquibase-settings");
+        String target = databases.create("mvn_lb_settings");
+        replace(project.resolve("liquibase.properties"), "@db.url@", postgres.jdbcUrl(target));
+
+        Build build = mvn(project, null, Map.of("LIQUIBASE_COMMAND_CONTEXT_FILTER", "env",
+                "LIQUIBASE_COMMAND_LABEL_FILTER", "env-label", "p_env", "env_wins",
+                "LIQUIBASE_ANALYTICS_ENABLED", "false"), "rehearsal:migrate", "-Drehearsal.contexts=cli");
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains(": PROMOTED");
+        // contexts: -D over the variable over the file; labels: the variable over the file; parameters: the POM's,
+        // the variable's and the file's; the history table named in the file
+        assertThat(postgres.query(target, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+                .containsExactlyInAnyOrder("customers", "context_cli", "label_env", "pom_wins", "env_wins",
+                        "file_only", "schema_history", "databasechangeloglock");
+        assertThat(postgres.query(target, "SELECT filename || '::' || id FROM schema_history ORDER BY orderexecuted"))
+                .startsWith("customers.yaml::create-customers", "db/main.yaml::for-command-line-context");
+    }
+
+    @Test
     void commandLinePropertiesWinOverThePomSoMigrateChangesTheDatabaseTheUserNamedAndNotThePomsOne()
             throws Exception {
         Path project = sample("precedence");
@@ -278,7 +299,7 @@ class MavenPluginIT {
         assertThat(noUrl.output()).contains("No target database: set <url>", "-Drehearsal.url=");
         assertThat(unknownServer.output()).contains("settings.xml has no <server> with the id 'nowhere'");
         assertThat(both.output()).contains("Both Flyway", "keep the one the project uses");
-        assertThat(badDuration.output()).contains("lockTimeout 5 minutes is not a duration");
+        assertThat(badDuration.output()).contains("<lockTimeout>5 minutes</lockTimeout> is not a duration");
         assertThat(badReports.output()).contains("<reportDirectory> " + notADirectory.resolve("rehearsal/report.json")
                 + ": the report cannot be written there (" + notADirectory + " is not a directory)");
         for (Build build : List.of(noUrl, unknownServer, both, badDuration, badReports)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Setting;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,6 +39,23 @@ class ParameterNamesTest {
         }
         assertThat(parameters).contains("url", "lockTimeout", "branchOptions");
         assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void everyLiquibaseSettingIsAParameterByLiquibaseMavenPluginsName() throws Exception {
+        Set<String> parameters = parametersOf("migrate");
+        List<String> named = new ArrayList<>();
+        for (java.lang.reflect.Field field : LiquibaseSettings.class.getFields()) {
+            if (field.getType() == Setting.class) {
+                Setting setting = (Setting) field.get(null);
+                Matcher parameter = PARAMETER.matcher(SettingNames.using(ParameterNames.INSTANCE, setting::spelled));
+                assertThat(parameter.find()).as(setting.name()).isTrue();
+                named.add(parameter.group(1));
+            }
+        }
+        assertThat(named).contains("changeLogFile", "propertyFile", "searchPath", "contexts", "labels",
+                "databaseChangeLogTableName");
+        assertThat(parameters).containsAll(named);
     }
 
     @Test
