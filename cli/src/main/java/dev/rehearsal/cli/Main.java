@@ -185,7 +185,7 @@ public final class Main implements Runnable {
             if (liquibase.given()) {
                 return liquibase.engine(classPath.classLoader());
             }
-            if (flyway.given()) {
+            if (flyway.configured()) {
                 return flyway.engine(classPath.classLoader());
             }
             throw new ConfigurationException("Give the migrations: --locations (Flyway), e.g. "

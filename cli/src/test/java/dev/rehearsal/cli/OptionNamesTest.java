@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Setting;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.flyway.FlywaySettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
@@ -20,7 +21,9 @@ class OptionNamesTest {
         CommandLine.Model.CommandSpec migrate = new CommandLine(new Main()).getSubcommands().get("migrate")
                 .getCommandSpec();
         List<String> missing = new ArrayList<>();
-        for (Setting setting : constants(Setting.class)) {
+        List<Setting> settings = new ArrayList<>(constants(Setting.class));
+        settings.addAll(constants(FlywaySettings.class));
+        for (Setting setting : settings) {
             for (String option : SettingNames.using(OptionNames.INSTANCE, setting::spelled).split(" ")) {
                 if (option.startsWith("--") && migrate.findOption(option) == null) {
                     missing.add(setting.name() + " -> " + option);
@@ -28,6 +31,14 @@ class OptionNamesTest {
             }
         }
         assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void flywaySettingsAreSpelledAsFlywaysCommandLineSpellsThem() {
+        assertThat(SettingNames.using(OptionNames.INSTANCE, () -> FlywaySettings.IGNORE_MIGRATION_PATTERNS
+                .spelled("*:missing"))).isEqualTo("--ignore-migration-patterns *:missing");
+        assertThat(SettingNames.using(OptionNames.INSTANCE, () -> FlywaySettings.OUT_OF_ORDER.spelled("true")))
+                .isEqualTo("--out-of-order true");
     }
 
     @Test

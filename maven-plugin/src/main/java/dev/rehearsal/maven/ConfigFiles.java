@@ -1,7 +1,5 @@
 package dev.rehearsal.maven;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.rehearsal.ConfigurationException;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,36 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the configuration files a project already has: Flyway's ({@code flyway.toml}, or the older
- * {@code flyway.conf} properties) and Liquibase's ({@code liquibase.properties}). Both come back as flat maps in
- * the older Flyway form ({@code flyway.url}, {@code flyway.locations}, {@code flyway.placeholders.x}) or as
- * Liquibase's property names, so the goals read one shape whatever the file's format. {@code ${env.NAME}} in a
- * value is replaced by that environment variable, as Flyway does (a variable that is not set is an error).
+ * Reads Liquibase's configuration file ({@code liquibase.properties}) as a flat map of Liquibase's property names.
+ * {@code ${env.NAME}} in a value is replaced by that environment variable (a variable that is not set is an error).
+ * Flyway's files are read by {@link dev.rehearsal.flyway.FlywaySettings}, which the CLI shares.
  */
 final class ConfigFiles {
-    /** Flyway's environment-variable resolver, e.g. {@code password = "${env.DB_PASSWORD}"}. */
+    /** The environment-variable resolver, e.g. {@code password = ${env.DB_PASSWORD}}. */
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{env\\.([A-Za-z_][A-Za-z0-9_]*)}");
 
     private ConfigFiles() {
-    }
-
-    /**
-     * The {@code flyway.*} settings of a Flyway configuration file. For TOML, the {@code [flyway]} table, and the
-     * connection ({@code url}, {@code user}, {@code password}, {@code schemas}) of the chosen
-     * {@code [environments.<name>]} table: {@code environment}, else the file's {@code flyway.environment}, else
-     * {@code default}.
-     */
-    static Map<String, String> flyway(Path file, String environment) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".toml") ? flywayToml(file, environment) : properties(file, "Flyway");
     }
 
     /** The settings of a Liquibase properties file ({@code changeLogFile}, {@code url}, {@code parameter.x}, ...). */
@@ -60,43 +43,6 @@ final class ConfigFiles {
         return settings;
     }
 
-    private static Map<String, String> flywayToml(Path file, String environment) {
-        JsonNode root;
-        try {
-            root = new TomlMapper().readTree(existing(file, "Flyway").toFile());
-        } catch (IOException e) {
-            throw new ConfigurationException("Cannot read the Flyway configuration file " + file + ": it is not "
-                    + "valid TOML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.putAll(flywayTomlTables(root, file, environment));
-        settings.replaceAll((key, value) -> resolve(value, file));
-        return settings;
-    }
-
-    private static Map<String, String> flywayTomlTables(JsonNode root, Path file, String environment) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        JsonNode flyway = root.path("flyway");
-        flatten("flyway", flyway, settings);
-        String chosen = environment != null ? environment : flyway.path("environment").asText("default");
-        JsonNode environments = root.path("environments");
-        JsonNode connection = environments.path(chosen);
-        if (connection.isMissingNode()) {
-            if (environment != null || !environments.isMissingNode() && !"default".equals(chosen)) {
-                throw new ConfigurationException("The Flyway configuration file " + file + " has no [environments."
-                        + chosen + "] table: add it, or choose one of " + names(environments)
-                        + " with <environment> (-Drehearsal.environment=...)");
-            }
-            return settings;
-        }
-        for (String key : new String[] {"url", "user", "password", "schemas"}) {
-            if (connection.has(key)) {
-                settings.put("flyway." + key, text(connection.get(key)));
-            }
-        }
-        return settings;
-    }
-
     private static String resolve(String value, Path file) {
         Matcher variable = VARIABLE.matcher(value);
         StringBuilder resolved = new StringBuilder();
@@ -110,32 +56,6 @@ final class ConfigFiles {
             variable.appendReplacement(resolved, Matcher.quoteReplacement(content));
         }
         return variable.appendTail(resolved).toString();
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            String key = prefix + "." + field.getKey();
-            if (field.getValue().isObject()) {
-                flatten(key, field.getValue(), into);
-            } else {
-                into.put(key, text(field.getValue()));
-            }
-        }
-    }
-
-    private static String text(JsonNode value) {
-        if (!value.isArray()) {
-            return value.asText();
-        }
-        StringJoiner joined = new StringJoiner(",");
-        value.forEach(element -> joined.add(element.asText()));
-        return joined.toString();
-    }
-
-    private static String names(JsonNode environments) {
-        StringJoiner names = new StringJoiner(", ", "[", "]");
-        environments.fieldNames().forEachRemaining(names::add);
-        return names.toString();
     }
 
     private static Path existing(Path file, String tool) {
