@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real jar, run as a process the way a CI step runs it. */
 class CliIT {
-    private static final Path JAR = Path.of(System.getProperty("rehearsal.cli.jar", "target/rehearsal.jar"));
     private static final String SHOP = "CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL, note text); "
             + "INSERT INTO customers SELECT i, 'c' || (i % 40) || '@example.com', 'n' FROM generate_series(1, 200) i;";
 
@@ -378,26 +374,9 @@ class CliIT {
     /** The jar, started; both its outputs read as it goes, so that neither fills its pipe and stops it. */
     private static Running start(List<String> jvmOptions, Map<String, String> environment, String... arguments)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("REHEARSAL_PASSWORD");
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        return new Running(process, read(process.getInputStream()), read(process.getErrorStream()));
-    }
-
-    private static CompletableFuture<String> read(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        Process process = CliProcess.start(null, jvmOptions, environment, arguments);
+        return new Running(process, CliProcess.read(process.getInputStream()),
+                CliProcess.read(process.getErrorStream()));
     }
 
     /** Waits until the running command has made its branch of {@code target}. */
