@@ -12,10 +12,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * The Flyway migrations and Flyway's settings, as Flyway's own command line takes them: its configuration files
- * ({@code flyway.toml} or {@code flyway.conf} in the user's home and the working directory, {@code FLYWAY_CONFIG_FILES},
- * {@code --config-files}), its {@code FLYWAY_*} environment variables and these options, each Flyway's setting of the
- * same name in kebab-case ({@code --out-of-order} is {@code outOfOrder}). The command line wins over the environment,
- * the environment over the files. A setting without an option here is given in a file or a variable.
+ * ({@code flyway.toml} or {@code flyway.conf} in the user's home and the working directory,
+ * {@code FLYWAY_CONFIG_FILES}, {@code --config-files}), its {@code FLYWAY_*} environment variables and these options,
+ * each Flyway's setting of the same name in kebab-case ({@code --out-of-order} is {@code outOfOrder}). The command
+ * line wins over the environment, the environment over the files. A setting without an option here is given in a
+ * file or a variable.
  */
 final class FlywayOptions {
     @Spec(Spec.Target.SELF)
@@ -115,7 +116,7 @@ final class FlywayOptions {
             paramLabel = "<true|false>", description = "replace placeholders (default true)")
     Boolean placeholderReplacement;
 
-    @Option(names = "--placeholder-prefix", description = "what opens a placeholder (default ${)")
+    @Option(names = "--placeholder-prefix", description = "what opens a placeholder (default $${)")
     String placeholderPrefix;
 
     @Option(names = "--placeholder-suffix", description = "what closes a placeholder (default })")

@@ -137,8 +137,8 @@ class CliFlywaySettingsIT {
                     + "(Migration checksum mismatch for migration version 2");
         }
         assertThat(noHistory.err()).contains("The schemas Flyway manages on the target (public) have objects but no "
-                + "Flyway history table (public.flyway_schema_history)", "set --baseline-on-migrate true and --baseline-version "
-                + "<the version it is at>", "name it with --table and --schemas");
+                + "Flyway history table (public.flyway_schema_history)", "set --baseline-on-migrate true and "
+                + "--baseline-version <the version it is at>", "name it with --table and --schemas");
     }
 
     @Test

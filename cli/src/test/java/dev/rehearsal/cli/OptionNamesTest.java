@@ -42,6 +42,17 @@ class OptionNamesTest {
     }
 
     @Test
+    void theHelpOfMigrateListsFlywaysSettingsAsWritten() {
+        StringWriter out = new StringWriter();
+        int exit = Main.run(new String[] {"migrate", "--help"}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()));
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("--ignore-migration-patterns=<patterns>", "--placeholders=<name=value>",
+                "what opens a placeholder (default ${)", "what closes a placeholder (default })");
+    }
+
+    @Test
     void branchProviderOptionsAreSpelledAsBranchOptions() throws IllegalAccessException {
         for (Setting option : constants(BranchProviders.class)) {
             assertThat(SettingNames.using(OptionNames.INSTANCE, () -> option.spelled("x")))

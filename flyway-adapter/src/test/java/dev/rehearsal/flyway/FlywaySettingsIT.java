@@ -90,8 +90,8 @@ class FlywaySettingsIT {
         Outcome baselined = run(target, flyway().baselineOnMigrate(true).baselineVersion("2"));
 
         assertThat(refused).hasMessageContaining("The schemas Flyway manages on the target (public) have objects but "
-                + "no Flyway history table (public.flyway_schema_history), so flyway migrate would stop: if it is the existing "
-                + "schema Flyway should start from, set Flyway.configure().baselineOnMigrate(true) and "
+                + "no Flyway history table (public.flyway_schema_history), so flyway migrate would stop: if it is the "
+                + "existing schema Flyway should start from, set Flyway.configure().baselineOnMigrate(true) and "
                 + "Flyway.configure().baselineVersion(<the version it is at>)");
         assertThat(baselined.verdict()).isEqualTo(Verdict.PROMOTED);
         assertThat(baselined.migrations()).extracting(MigrationStatus::id).containsExactly("3");
