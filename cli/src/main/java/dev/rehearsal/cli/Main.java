@@ -214,7 +214,7 @@ public final class Main implements Runnable {
             if (liquibase.given()) {
                 return liquibase.engine(classPath);
             }
-            if (flyway.given()) {
+            if (flyway.configured()) {
                 return flyway.engine(classPath.classLoader());
             }
             if (liquibase.configured()) { // a changelog from LIQUIBASE_* or liquibase.properties

@@ -57,8 +57,8 @@ final class CliProcess {
         return start(null, jvmOptions, environment, arguments);
     }
 
-    private static Running start(Path directory, List<String> jvmOptions, Map<String, String> environment,
-                                 String... arguments) throws IOException {
+    static Running start(Path directory, List<String> jvmOptions, Map<String, String> environment,
+                         String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);

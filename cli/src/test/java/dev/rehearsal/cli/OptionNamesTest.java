@@ -7,6 +7,7 @@ import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.SqlAssertions;
+import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,6 +27,7 @@ class OptionNamesTest {
         List<Setting> settings = new ArrayList<>(constants(Setting.class));
         settings.addAll(constants(Policy.class));
         settings.addAll(constants(SqlAssertions.class));
+        settings.addAll(constants(FlywaySettings.class));
         assertThat(settings).contains(Policy.SEVERITIES, Policy.MIN_ROWS, SqlAssertions.DIRECTORY);
         for (Setting setting : settings) {
             for (String option : SettingNames.using(OptionNames.INSTANCE, setting::spelled).split(" ")) {
@@ -51,6 +53,25 @@ class OptionNamesTest {
         assertThat(migrate.findOption("--context-filter")).isSameAs(migrate.findOption("--contexts"));
         assertThat(migrate.findOption("--label-filter")).isSameAs(migrate.findOption("--labels"));
         assertThat(migrate.findOption("--changelog")).isSameAs(migrate.findOption("--changelog-file"));
+    }
+
+    @Test
+    void flywaySettingsAreSpelledAsFlywaysCommandLineSpellsThem() {
+        assertThat(SettingNames.using(OptionNames.INSTANCE, () -> FlywaySettings.IGNORE_MIGRATION_PATTERNS
+                .spelled("*:missing"))).isEqualTo("--ignore-migration-patterns *:missing");
+        assertThat(SettingNames.using(OptionNames.INSTANCE, () -> FlywaySettings.OUT_OF_ORDER.spelled("true")))
+                .isEqualTo("--out-of-order true");
+    }
+
+    @Test
+    void theHelpOfMigrateListsFlywaysSettingsAsWritten() {
+        StringWriter out = new StringWriter();
+        int exit = Main.run(new String[] {"migrate", "--help"}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()));
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("--ignore-migration-patterns=<patterns>", "--placeholders=<name=value>",
+                "what opens a placeholder (default ${)", "what closes a placeholder (default })");
     }
 
     @Test

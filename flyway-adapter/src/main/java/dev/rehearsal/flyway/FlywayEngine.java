@@ -10,6 +10,7 @@ import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +20,12 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
@@ -75,23 +78,76 @@ public final class FlywayEngine implements MigrationEngine {
         return name;
     }
 
+    /**
+     * The migrations {@code flyway migrate} would apply to this database, after the checks it makes first: its
+     * validation ({@code validateOnMigrate}, honouring {@code ignoreMigrationPatterns}, {@code outOfOrder} and
+     * {@code target}) and its refusal of a schema that has objects but no history table (unless
+     * {@code baselineOnMigrate}, whose baseline then leaves out the migrations up to {@code baselineVersion}).
+     * Reads only: the user's callbacks do not run here.
+     *
+     * @throws ConfigurationException when {@code flyway migrate} would stop before migrating: the message names the
+     *                                setting that fixes it, in the words of the front end in use
+     */
     @Override
     public MigrationPlan plan(DataSource database) {
-        MigrationInfo[] pending;
         try {
-            pending = flyway(database, null, null).info().pending();
+            Flyway reader = reader(database);
+            if (configuration.isValidateOnMigrate()) {
+                Validation.require(reader.validateWithResult());
+            }
+            MigrationInfoService info = reader.info();
+            List<MigrationInfo> pending = Arrays.asList(info.pending());
+            if (info.applied().length == 0 && !info.getInfoResult().allSchemasEmpty) {
+                HistoryTable history = HistoryTable.of(database, configuration);
+                if (!history.exists()) {
+                    pending = baselined(pending, history);
+                }
+            }
+            return MigrationPlan.of(pending.stream().map(FlywayEngine::migration).toList());
         } catch (FlywayException e) {
-            throw new ConfigurationException("Flyway could not list the pending migrations: " + e.getMessage()
-                    + "\nCheck the Flyway configuration (locations, schemas, table)", e);
+            throw notPlanned(e, database);
         }
-        return MigrationPlan.of(Arrays.stream(pending).map(FlywayEngine::migration).toList());
+    }
+
+    /**
+     * What the baseline {@code flyway migrate} makes of a schema with objects but no history table leaves pending:
+     * the migrations after {@code baselineVersion}; without {@code baselineOnMigrate}, Flyway refuses such a schema.
+     */
+    private List<MigrationInfo> baselined(List<MigrationInfo> pending, HistoryTable history) {
+        if (!configuration.isBaselineOnMigrate()) {
+            throw new ConfigurationException("The schemas Flyway manages on the target ("
+                    + String.join(", ", history.schemas()) + ") have objects but no Flyway history table ("
+                    + history + "), so flyway migrate would stop: if it is the "
+                    + "existing schema Flyway should start from, set "
+                    + FlywaySettings.BASELINE_ON_MIGRATE.spelled("true") + " and "
+                    + FlywaySettings.BASELINE_VERSION.spelled("<the version it is at>") + " (default 1); if the "
+                    + "history is elsewhere, name it with " + FlywaySettings.TABLE.spelled() + " and "
+                    + FlywaySettings.SCHEMAS.spelled());
+        }
+        MigrationVersion baseline = configuration.getBaselineVersion();
+        return pending.stream().filter(m -> m.getVersion() == null || m.getVersion().compareTo(baseline) > 0)
+                .toList();
+    }
+
+    private RuntimeException notPlanned(FlywayException e, DataSource database) {
+        SQLException denied = Causes.find(e, SQLException.class);
+        if (denied != null && "42501".equals(denied.getSQLState())) {
+            return HistoryTable.of(database, configuration).denied(denied, e);
+        }
+        String missing = MissingLocations.describe(configuration);
+        if (missing != null) {
+            return new ConfigurationException(missing, e);
+        }
+        return new ConfigurationException("Flyway could not list the pending migrations: " + e.getMessage()
+                + "\nCheck Flyway's settings: " + FlywaySettings.LOCATIONS.spelled() + ", "
+                + FlywaySettings.SCHEMAS.spelled() + ", " + FlywaySettings.TABLE.spelled(), e);
     }
 
     /** Flyway's schema history: rank, version, description, type, checksum and whether it succeeded. */
     @Override
     public List<String> history(DataSource database) {
         try {
-            return Arrays.stream(flyway(database, null, null).info().applied())
+            return Arrays.stream(reader(database).info().applied())
                     .map(info -> info.getInstalledRank() + " " + migration(info).id() + " " + info.getDescription()
                             + " " + info.getType() + " checksum " + info.getChecksum()
                             + (info.getState().isFailed() ? " FAILED" : ""))
@@ -121,7 +177,30 @@ public final class FlywayEngine implements MigrationEngine {
         }
     }
 
+    /** Flyway to migrate this database, up to {@code target} when one is given, telling {@code tracker}. */
     private Flyway flyway(DataSource database, MigrationVersion target, Callback tracker) {
+        FluentConfiguration copy = copy(database);
+        if (target != null) {
+            copy.target(target);
+        }
+        List<Callback> callbacks = new ArrayList<>(Arrays.asList(configuration.getCallbacks()));
+        callbacks.add(tracker);
+        copy.callbacks(callbacks.toArray(Callback[]::new));
+        return copy.load();
+    }
+
+    /**
+     * Flyway to read this database: without the user's callbacks (a plan reads only), and validating as
+     * {@code flyway migrate} validates, which lets pending migrations pass.
+     */
+    private Flyway reader(DataSource database) {
+        List<ValidatePattern> ignored = new ArrayList<>(Arrays.asList(configuration.getIgnoreMigrationPatterns()));
+        ignored.add(ValidatePattern.fromPattern("*:pending"));
+        return copy(database).callbacks(new String[0]).callbacks(new Callback[0]).skipDefaultCallbacks(true)
+                .ignoreMigrationPatterns(ignored.toArray(ValidatePattern[]::new)).load();
+    }
+
+    private FluentConfiguration copy(DataSource database) {
         // A mistyped location must not read as "nothing pending": Flyway would only log a warning.
         FluentConfiguration copy = Flyway.configure(configuration.getClassLoader())
                 .configuration(configuration)
@@ -132,15 +211,7 @@ public final class FlywayEngine implements MigrationEngine {
         if (postgres != null) {
             postgres.setTransactionalLock(false);
         }
-        if (target != null) {
-            copy.target(target);
-        }
-        if (tracker != null) {
-            List<Callback> callbacks = new ArrayList<>(Arrays.asList(configuration.getCallbacks()));
-            callbacks.add(tracker);
-            copy.callbacks(callbacks.toArray(Callback[]::new));
-        }
-        return copy.load();
+        return copy;
     }
 
     /** The highest version of the plan, so that nothing newer is applied; null when the plan has no versions. */

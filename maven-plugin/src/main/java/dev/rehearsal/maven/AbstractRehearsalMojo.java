@@ -6,9 +6,11 @@ import dev.rehearsal.RehearsalException;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +78,9 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
 
     /**
      * Flyway configuration files ({@code flyway.toml}, or {@code flyway.conf} properties) to read the target and the
-     * migrations from, e.g. {@code <configFiles><configFile>flyway.toml</configFile></configFiles>}. Later files
-     * win; the plugin's own settings win over all of them.
+     * migrations from, e.g. {@code <configFiles><configFile>flyway.toml</configFile></configFiles>}, after those
+     * {@code FLYWAY_CONFIG_FILES} names. Later files win; the plugin's own settings win over all of them. Unlike
+     * Flyway's command line, the plugin looks for no file by itself: a build reads what its POM names.
      */
     @Parameter(property = "rehearsal.configFiles")
     List<File> configFiles;
@@ -127,7 +130,7 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     ComponentConfigurator configurator;
 
     // Maven makes a mojo instance per execution, run on one thread: both the target and the engine read these
-    private Map<String, String> flywayFileSettings;
+    private FlywaySettings flywayFileSettings;
     private LiquibaseSettings liquibaseSettings;
 
     @Override
@@ -171,16 +174,24 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
         return BranchProviders.named(branchProvider, branchOptions);
     }
 
-    /** The settings of the Flyway configuration files, in order (later files win); read once per execution. */
-    final Map<String, String> flywayFileSettings() {
+    /**
+     * Flyway's settings from its configuration files ({@code <configFiles>}, {@code FLYWAY_CONFIG_FILES}) and its
+     * {@code FLYWAY_*} environment variables; relative {@code filesystem:} locations resolved against the project.
+     */
+    final FlywaySettings.Builder flywaySettings() {
+        List<Path> files = new ArrayList<>();
+        if (configFiles != null) {
+            configFiles.forEach(file -> files.add(resolve(file)));
+        }
+        return FlywaySettings.builder().configFiles(files).environment(environment)
+                .environmentVariables(System.getenv())
+                .baseDirectory(project == null ? null : project.getBasedir().toPath());
+    }
+
+    /** The Flyway settings of the files and the environment (for the target they name); read once per execution. */
+    final FlywaySettings flywayFileSettings() {
         if (flywayFileSettings == null) {
-            Map<String, String> merged = new LinkedHashMap<>();
-            if (configFiles != null) {
-                for (File file : configFiles) {
-                    merged.putAll(ConfigFiles.flyway(resolve(file), environment));
-                }
-            }
-            flywayFileSettings = merged;
+            flywayFileSettings = flywaySettings().load();
         }
         return flywayFileSettings;
     }
@@ -213,17 +224,17 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
 
     /** The target, from the plugin's settings, the configuration files and settings.xml, in that order. */
     final DatabaseLocation target() {
-        Map<String, String> flyway = flywayFileSettings();
+        FlywaySettings flyway = flywayFileSettings();
         Map<String, String> liquibase = liquibaseFileSettings();
-        String jdbcUrl = first(url, flyway.get("flyway.url"), liquibase.get("url"));
+        String jdbcUrl = first(url, flyway.url(), liquibase.get("url"));
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
             throw new ConfigurationException("No target database: set <url> in the plugin's <configuration> (or "
                     + "-Drehearsal.url=jdbc:postgresql://host:5432/db), or point <configFiles> at a flyway.toml or "
                     + "<propertyFile> at a liquibase.properties that has one");
         }
         requireNoPasswordFromCommandLine(jdbcUrl);
-        String login = first(user, flyway.get("flyway.user"), liquibase.get("username"));
-        String secret = first(password, flyway.get("flyway.password"), liquibase.get("password"));
+        String login = first(user, flyway.user(), liquibase.get("username"));
+        String secret = first(password, flyway.password(), liquibase.get("password"));
         if (login == null || secret == null) {
             Server server = server();
             if (server != null) {

@@ -10,7 +10,7 @@ import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.report.ReportFiles;
-import dev.rehearsal.flyway.FlywayEngine;
+import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.File;
@@ -33,7 +33,6 @@ import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.flywaydb.core.Flyway;
 
 /**
  * What {@code rehearse} and {@code migrate} share: the migrations (Flyway or Liquibase, configured as their own
@@ -67,11 +66,106 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     String table;
 
     /**
-     * Flyway placeholders, e.g. {@code <placeholders><owner>app</owner></placeholders>}. POM (or flyway.toml) only:
-     * a map has no {@code -D} property.
+     * Flyway placeholders, e.g. {@code <placeholders><owner>app</owner></placeholders>}. POM (or flyway.toml, or
+     * {@code FLYWAY_PLACEHOLDERS_OWNER}) only: a map has no {@code -D} property.
      */
     @Parameter
     Map<String, String> placeholders;
+
+    /** Flyway's {@code target}: the last version to migrate to; a rehearsal never goes beyond what it rehearsed. */
+    @Parameter(property = "rehearsal.target")
+    String target;
+
+    /** Flyway's {@code outOfOrder}: apply migrations older than the newest applied one. */
+    @Parameter(property = "rehearsal.outOfOrder")
+    Boolean outOfOrder;
+
+    /**
+     * Flyway's {@code ignoreMigrationPatterns}: what its validation ignores, e.g. {@code *:missing} for an applied
+     * migration whose file is gone (Flyway's default {@code *:future}).
+     */
+    @Parameter(property = "rehearsal.ignoreMigrationPatterns")
+    List<String> ignoreMigrationPatterns;
+
+    /** Flyway's {@code validateOnMigrate}: validate the applied migrations against the local ones (default true). */
+    @Parameter(property = "rehearsal.validateOnMigrate")
+    Boolean validateOnMigrate;
+
+    /** Flyway's {@code validateMigrationNaming}: fail on files whose names are not migrations (default false). */
+    @Parameter(property = "rehearsal.validateMigrationNaming")
+    Boolean validateMigrationNaming;
+
+    /** Flyway's {@code baselineOnMigrate}: start the history on a schema that has objects but no history table. */
+    @Parameter(property = "rehearsal.baselineOnMigrate")
+    Boolean baselineOnMigrate;
+
+    /** Flyway's {@code baselineVersion}: the version such a baseline records (default 1). */
+    @Parameter(property = "rehearsal.baselineVersion")
+    String baselineVersion;
+
+    /** Flyway's {@code baselineDescription}. */
+    @Parameter(property = "rehearsal.baselineDescription")
+    String baselineDescription;
+
+    /** Flyway's {@code group}: apply all pending migrations in one transaction. */
+    @Parameter(property = "rehearsal.group")
+    Boolean group;
+
+    /** Flyway's {@code mixed}: allow transactional and non-transactional statements in one migration. */
+    @Parameter(property = "rehearsal.mixed")
+    Boolean mixed;
+
+    /** Flyway's {@code encoding} of SQL migrations (default UTF-8). */
+    @Parameter(property = "rehearsal.encoding")
+    String encoding;
+
+    /** Flyway's {@code sqlMigrationPrefix} (default {@code V}). */
+    @Parameter(property = "rehearsal.sqlMigrationPrefix")
+    String sqlMigrationPrefix;
+
+    /** Flyway's {@code repeatableSqlMigrationPrefix} (default {@code R}). */
+    @Parameter(property = "rehearsal.repeatableSqlMigrationPrefix")
+    String repeatableSqlMigrationPrefix;
+
+    /** Flyway's {@code sqlMigrationSeparator} (default {@code __}). */
+    @Parameter(property = "rehearsal.sqlMigrationSeparator")
+    String sqlMigrationSeparator;
+
+    /** Flyway's {@code sqlMigrationSuffixes} (default {@code .sql}). */
+    @Parameter(property = "rehearsal.sqlMigrationSuffixes")
+    List<String> sqlMigrationSuffixes;
+
+    /** Flyway's {@code callbacks}: Java callbacks of the project (class names, or packages of them). */
+    @Parameter(property = "rehearsal.callbacks")
+    List<String> callbacks;
+
+    /** Flyway's {@code skipDefaultCallbacks}: ignore SQL callbacks ({@code beforeMigrate.sql} ...). */
+    @Parameter(property = "rehearsal.skipDefaultCallbacks")
+    Boolean skipDefaultCallbacks;
+
+    /** Flyway's {@code placeholderReplacement} (default true). */
+    @Parameter(property = "rehearsal.placeholderReplacement")
+    Boolean placeholderReplacement;
+
+    /** Flyway's {@code placeholderPrefix} (default <code>${</code>). */
+    @Parameter(property = "rehearsal.placeholderPrefix")
+    String placeholderPrefix;
+
+    /** Flyway's {@code placeholderSuffix} (default <code>}</code>). */
+    @Parameter(property = "rehearsal.placeholderSuffix")
+    String placeholderSuffix;
+
+    /** Flyway's {@code placeholderSeparator} (default {@code :}). */
+    @Parameter(property = "rehearsal.placeholderSeparator")
+    String placeholderSeparator;
+
+    /** Flyway's {@code installedBy}: the user the history records (default: the database user). */
+    @Parameter(property = "rehearsal.installedBy")
+    String installedBy;
+
+    /** Flyway's {@code createSchemas}: create the schemas Flyway manages when missing (default true). */
+    @Parameter(property = "rehearsal.createSchemas")
+    Boolean createSchemas;
 
     /**
      * A Liquibase root changelog, as the application names it, e.g. {@code db/changelog/db.changelog-master.yaml};
@@ -231,7 +325,6 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
      * nothing asks for Flyway, {@code LIQUIBASE_COMMAND_CHANGELOG_FILE}), else Flyway.
      */
     final MigrationEngine engine(ClassLoader classes) {
-        Map<String, String> flyway = flywayFileSettings();
         LiquibaseSettings liquibase = liquibaseSettings();
         String changelog = first(changeLogFile, liquibase.changelogFile());
         boolean liquibaseAsked = changeLogFile != null || propertyFile != null;
@@ -242,48 +335,70 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
                     + "(<changeLogFile>/<propertyFile>) are configured: keep the one the project uses");
         }
         return changelog != null && (liquibaseAsked || !flywayAsked) ? liquibase(liquibase, classes)
-                : flyway(flyway, classes);
+                : flyway(classes);
     }
 
-    private MigrationEngine flyway(Map<String, String> file, ClassLoader classes) {
-        Map<String, String> settings = new LinkedHashMap<>(file);
-        // the target is Rehearsal's business (the branch, then the target), never Flyway's own connection
-        for (String key : new String[] {"flyway.url", "flyway.user", "flyway.password", "flyway.environment"}) {
-            settings.remove(key);
-        }
-        if (locations != null && !locations.isEmpty()) {
-            settings.put("flyway.locations", String.join(",", locations));
-        }
-        settings.putIfAbsent("flyway.locations", DEFAULT_LOCATION);
-        settings.put("flyway.locations", resolveLocations(settings.get("flyway.locations")));
-        if (schemas != null && !schemas.isEmpty()) {
-            settings.put("flyway.schemas", String.join(",", schemas));
-        }
-        if (defaultSchema != null) {
-            settings.put("flyway.defaultSchema", defaultSchema);
-        }
-        if (table != null) {
-            settings.put("flyway.table", table);
-        }
+    /**
+     * Flyway's settings as flyway-maven-plugin takes them: the configuration files, then the POM, then the
+     * {@code FLYWAY_*} environment variables, then Maven's command line ({@code -Drehearsal.outOfOrder=true}).
+     */
+    private MigrationEngine flyway(ClassLoader classes) {
+        FlywaySettings.Builder settings = flywaySettings().defaultLocations(DEFAULT_LOCATION);
+        flywayParameters().forEach((name, value) -> {
+            if (session != null && session.getUserProperties().containsKey("rehearsal." + name)) {
+                settings.commandLine(name, value);
+            } else {
+                settings.configured(name, value);
+            }
+        });
         if (placeholders != null) {
-            placeholders.forEach((name, value) -> settings.put("flyway.placeholders." + name,
+            placeholders.forEach((name, value) -> settings.configured("placeholders." + name,
                     value == null ? "" : value));
         }
-        getLog().debug("Rehearsal: Flyway " + settings.keySet());
-        return FlywayEngine.of(Flyway.configure(classes).configuration(settings));
+        FlywaySettings loaded = settings.load();
+        getLog().debug("Rehearsal: " + loaded);
+        return loaded.engine(classes);
     }
 
-    /** Relative {@code filesystem:} locations against the project's directory, as flyway-maven-plugin does. */
-    private String resolveLocations(String value) {
-        StringJoiner resolved = new StringJoiner(",");
-        for (String location : value.split(",")) {
-            String trimmed = location.trim();
-            if (trimmed.startsWith("filesystem:")) {
-                trimmed = "filesystem:" + resolve(new File(trimmed.substring("filesystem:".length())));
-            }
-            resolved.add(trimmed);
-        }
-        return resolved.toString();
+    /** The plugin's Flyway parameters by Flyway's names, as Flyway reads them (lists comma-separated). */
+    private Map<String, String> flywayParameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("locations", joined(locations));
+        parameters.put("schemas", joined(schemas));
+        parameters.put("defaultSchema", defaultSchema);
+        parameters.put("table", table);
+        parameters.put("target", target);
+        parameters.put("outOfOrder", text(outOfOrder));
+        parameters.put("ignoreMigrationPatterns", joined(ignoreMigrationPatterns));
+        parameters.put("validateOnMigrate", text(validateOnMigrate));
+        parameters.put("validateMigrationNaming", text(validateMigrationNaming));
+        parameters.put("baselineOnMigrate", text(baselineOnMigrate));
+        parameters.put("baselineVersion", baselineVersion);
+        parameters.put("baselineDescription", baselineDescription);
+        parameters.put("group", text(group));
+        parameters.put("mixed", text(mixed));
+        parameters.put("encoding", encoding);
+        parameters.put("sqlMigrationPrefix", sqlMigrationPrefix);
+        parameters.put("repeatableSqlMigrationPrefix", repeatableSqlMigrationPrefix);
+        parameters.put("sqlMigrationSeparator", sqlMigrationSeparator);
+        parameters.put("sqlMigrationSuffixes", joined(sqlMigrationSuffixes));
+        parameters.put("callbacks", joined(callbacks));
+        parameters.put("skipDefaultCallbacks", text(skipDefaultCallbacks));
+        parameters.put("placeholderReplacement", text(placeholderReplacement));
+        parameters.put("placeholderPrefix", placeholderPrefix);
+        parameters.put("placeholderSuffix", placeholderSuffix);
+        parameters.put("placeholderSeparator", placeholderSeparator);
+        parameters.put("installedBy", installedBy);
+        parameters.put("createSchemas", text(createSchemas));
+        return parameters;
+    }
+
+    private static String joined(List<String> values) {
+        return values == null || values.isEmpty() ? null : String.join(",", values);
+    }
+
+    private static String text(Boolean value) {
+        return value == null ? null : value.toString();
     }
 
     /**

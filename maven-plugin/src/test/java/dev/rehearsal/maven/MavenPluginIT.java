@@ -198,6 +198,54 @@ class MavenPluginIT {
     }
 
     @Test
+    void flywaySettingsComeFromTheFileThePomTheEnvironmentAndTheCommandLineInFlywaysOrder() throws Exception {
+        Path project = sample("flyway-settings");
+        Path sql = project.resolve("sql");
+        String target = databases.create("mvn_settings");
+        Files.writeString(sql.resolve("V3__price.sql"), "ALTER TABLE items ADD COLUMN price numeric;");
+        Flyway.configure().dataSource(postgres.jdbcUrl(target), "postgres", null).locations("filesystem:" + sql)
+                .table("app_history").target("3").load().migrate();
+        // an applied migration whose file is gone (the POM ignores it) and one older than the newest applied
+        Files.delete(sql.resolve("V3__price.sql"));
+        Files.writeString(sql.resolve("V2_5__label.sql"), "ALTER TABLE items ADD COLUMN label text;");
+        replace(project.resolve("flyway.toml"), "@db.url@", postgres.jdbcUrl(target));
+
+        // -D over FLYWAY_OUT_OF_ORDER over the POM's <outOfOrder>false</outOfOrder>
+        Build build = mvn(project, null, Map.of("FLYWAY_OUT_OF_ORDER", "false", "FLYWAY_PLACEHOLDERS_C", "env"),
+                "rehearsal:migrate", "-Drehearsal.outOfOrder=true");
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains(": PROMOTED");
+        assertThat(postgres.query(target, "SELECT version FROM app_history ORDER BY installed_rank"))
+                .containsExactly("1", "2", "3", "2.5", "4");
+        assertThat(postgres.query(target, "SELECT concat_ws(' ', a, b, c) FROM settings"))
+                .containsExactly("file pom env");
+        assertThat(postgres.query(target, "SELECT to_regclass('history_named_in_toml') IS NULL"))
+                .containsExactly("t");
+        assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void whatFlywayMigrateWouldRefuseFailsTheBuildBeforeAnyBranchNamingTheParameter() throws Exception {
+        Path project = sample("flyway-safe");
+        Path migrations = project.resolve("src/main/resources/db/migration");
+        String target = shopAtVersion1(migrations, null);
+        Files.delete(migrations.resolve("V1__shop.sql"));
+        List<String> before = postgres.databases();
+
+        Build build = mvn(project, null, "verify", "-Ddb.url=" + postgres.jdbcUrl(target),
+                "-Drehearsal.user=postgres");
+
+        assertThat(build.exit()).isNotZero();
+        assertThat(build.output()).contains("Rehearsal is not configured right: Flyway validates the target before "
+                + "it migrates (<validateOnMigrate>, on by default)", "migration 1 (shop) was applied to the target "
+                + "but is not among the migrations of <locations>: restore it, or ignore it with "
+                + "<ignoreMigrationPatterns>*:missing</ignoreMigrationPatterns>", "BUILD FAILURE");
+        assertThat(postgres.databases()).isEqualTo(before);
+        assertThat(columns(target)).doesNotContain("phone");
+    }
+
+    @Test
     void snapshotCopyRehearsesATargetThatIsInUse() throws Exception {
         Path project = sample("flyway-safe");
         TestPostgres postgres15 = on15.postgres();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Setting;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ class ParameterNamesTest {
     void everySettingAMessageCanNameIsAParameterOfTheMigrateGoal() throws Exception {
         Set<String> parameters = parametersOf("migrate");
         List<String> missing = new ArrayList<>();
-        for (java.lang.reflect.Field field : Setting.class.getFields()) {
+        List<java.lang.reflect.Field> fields = new ArrayList<>(List.of(Setting.class.getFields()));
+        fields.addAll(List.of(FlywaySettings.class.getFields()));
+        for (java.lang.reflect.Field field : fields) {
             if (field.getType() != Setting.class) {
                 continue;
             }
@@ -64,6 +67,8 @@ class ParameterNamesTest {
                 .isEqualTo("<lockTimeout>1h</lockTimeout>");
         assertThat(SettingNames.using(ParameterNames.INSTANCE, () -> Setting.LOCK_TIMEOUT.spelled()))
                 .isEqualTo("<lockTimeout> (-Drehearsal.lockTimeout=...)");
+        assertThat(SettingNames.using(ParameterNames.INSTANCE, () -> FlywaySettings.IGNORE_MIGRATION_PATTERNS
+                .spelled("*:missing"))).isEqualTo("<ignoreMigrationPatterns>*:missing</ignoreMigrationPatterns>");
         assertThat(SettingNames.using(ParameterNames.INSTANCE, () -> BranchProviders.PG_DUMP.spelled("/opt/pg_dump")))
                 .isEqualTo("<branchOptions><pg-dump>/opt/pg_dump</pg-dump></branchOptions>");
     }
