@@ -145,6 +145,16 @@ final class FlywayOptions {
         return given() || settings().get("locations") != null;
     }
 
+    /** The url of the Flyway environment the files name (the target when {@code --url} is not given), or null. */
+    String url() {
+        return settings().url();
+    }
+
+    /** The user of that environment, or null. */
+    String user() {
+        return settings().user();
+    }
+
     /** The Flyway engine, its Java migrations and callbacks loaded from {@code classes}. */
     MigrationEngine engine(ClassLoader classes) {
         return settings().engine(classes);

@@ -76,6 +76,16 @@ final class LiquibaseOptions {
         return settings().changelogFile() != null;
     }
 
+    /** The url of the defaults file or the variables (the target when {@code --url} is not given), or null. */
+    String url() {
+        return settings().url();
+    }
+
+    /** The username of the defaults file or the variables, or null. */
+    String user() {
+        return settings().username();
+    }
+
     /**
      * The Liquibase engine. Custom changes load from {@code --classpath}, else Liquibase's {@code classpath}
      * setting; changelogs are found in the search path, by default the working directory and those class path

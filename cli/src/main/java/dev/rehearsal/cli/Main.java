@@ -108,8 +108,8 @@ public final class Main implements Runnable {
         /** The variable holding the password unless --password-env names another. */
         static final String PASSWORD_VARIABLE = "REHEARSAL_PASSWORD";
 
-        @Option(names = "--url", required = true, description = "JDBC URL of the target, e.g. "
-                + "jdbc:postgresql://db:5432/shop")
+        @Option(names = "--url", description = "JDBC URL of the target, e.g. jdbc:postgresql://db:5432/shop "
+                + "(rehearse and migrate: else the url of flyway.toml's environment or of liquibase.properties)")
         String url;
 
         @Option(names = "--user", description = "database user (default: user= in the URL, else PGUSER, else the "
@@ -119,7 +119,7 @@ public final class Main implements Runnable {
         @Option(names = "--password-env", defaultValue = PASSWORD_VARIABLE, description = "environment variable "
                 + "holding the password (default: ${DEFAULT-VALUE}; when it is not set, PGPASSWORD, then ~/.pgpass "
                 + "or PGPASSFILE, as psql); passwords are never taken as arguments")
-        String passwordEnv;
+        String passwordEnv = PASSWORD_VARIABLE;
 
         /** The user and password, from the options, the environment and the password file. */
         Credentials credentials() {
@@ -205,20 +205,33 @@ public final class Main implements Runnable {
 
         abstract Outcome execute(Rehearsal rehearsal);
 
-        /** Liquibase when its options are given, else Flyway; both is an error. */
+        /** The migration engine of the chosen tool. */
         private MigrationEngine engine() {
+            return liquibaseChosen() ? liquibase.engine(classPath) : flyway.engine(classPath.classLoader());
+        }
+
+        /** The target the chosen tool's configuration names (its files or variables), for want of {@code --url}. */
+        private TargetOptions targetOfTheTool() {
+            TargetOptions files = new TargetOptions();
+            files.url = liquibaseChosen() ? liquibase.url() : flyway.url();
+            files.user = liquibaseChosen() ? liquibase.user() : flyway.user();
+            return files;
+        }
+
+        /** Liquibase when its options are given, else Flyway when configured, else Liquibase when configured. */
+        private boolean liquibaseChosen() {
             if (liquibase.given() && flyway.given()) {
                 throw new ConfigurationException("Give the migrations of one tool: Flyway (--locations) or "
                         + "Liquibase (--changelog), not both");
             }
             if (liquibase.given()) {
-                return liquibase.engine(classPath);
+                return true;
             }
             if (flyway.configured()) {
-                return flyway.engine(classPath.classLoader());
+                return false;
             }
             if (liquibase.configured()) { // a changelog from LIQUIBASE_* or liquibase.properties
-                return liquibase.engine(classPath);
+                return true;
             }
             throw new ConfigurationException("Give the migrations: --locations (Flyway), e.g. "
                     + "--locations filesystem:src/main/resources/db/migration, or --changelog (Liquibase), e.g. "
@@ -233,7 +246,7 @@ public final class Main implements Runnable {
             if (markdownReport != null) {
                 ReportFiles.requireWritable(markdownReport, "--markdown-report");
             }
-            Outcome outcome = target.run(location -> {
+            Outcome outcome = target.run(targetOfTheTool(), location -> {
                 Rehearsal.Builder builder = Rehearsal.configure().target(location).engine(engine())
                         .branchProvider(branches.provider()).policy(policy.policy()).checks(policy.checks());
                 if (report != null) {
@@ -280,11 +293,32 @@ public final class Main implements Runnable {
 
     /** The target options as a picocli mixin. */
     static final class TargetMixin {
-        @ArgGroup(exclusive = false, multiplicity = "1", heading = "Target:%n")
+        @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Target:%n")
         TargetOptions options;
 
-        /** Runs {@code work} on the target; a failed login is explained with what was tried (see Credentials). */
+        /** Runs {@code work} on the target of {@code --url}. */
         <T> T run(Function<DatabaseLocation, T> work) {
+            return run(null, work);
+        }
+
+        /**
+         * Runs {@code work} on the target; a failed login is explained with what was tried (see Credentials).
+         *
+         * @param files the url and user the migration tool's configuration names, used where the options say none;
+         *              null for a command without a migration tool
+         */
+        <T> T run(TargetOptions files, Function<DatabaseLocation, T> work) {
+            TargetOptions given = options == null ? new TargetOptions() : options;
+            if (given.url == null) {
+                if (files == null || files.url == null) {
+                    throw new ConfigurationException("No target database: give " + Setting.TARGET.spelled(
+                            "jdbc:postgresql://host:5432/database") + (files == null ? "" : " (or a url in "
+                            + "flyway.toml's environment or liquibase.properties)"));
+                }
+                given.url = files.url;
+                given.user = given.user != null ? given.user : files.user;
+            }
+            TargetOptions options = given;
             Credentials credentials = options.credentials();
             try {
                 return work.apply(credentials.location(options.url));

@@ -174,4 +174,25 @@ class MainTest {
         System.arraycopy(more, 0, all, first.length, more.length);
         return all;
     }
+
+    @Test
+    void withoutUrlTheTargetIsTheOneTheToolsConfigurationNames(@TempDir Path dir) throws IOException {
+        Path migrations = Files.createDirectories(dir.resolve("sql"));
+        Path toml = Files.writeString(dir.resolve("flyway.toml"), """
+                [environments.default]
+                url = "jdbc:postgresql://localhost:1/from_toml"
+                user = "toml_user"
+
+                [flyway]
+                locations = ["filesystem:%s"]
+                """.formatted(migrations.toString().replace("\\", "/")));
+
+        Result fromFile = run("rehearse", "--config-files", toml.toString(), "--format", "json");
+        Result noTarget = run("rehearse", "--locations", "filesystem:" + migrations, "--format", "json");
+
+        assertThat(fromFile.exit()).as(fromFile.err()).isEqualTo(5);
+        assertThat(fromFile.err()).contains("localhost:1", "(user toml_user)");
+        assertThat(noTarget.exit()).isEqualTo(64);
+        assertThat(noTarget.err()).contains("No target database: give --url jdbc:postgresql://host:5432/database");
+    }
 }
