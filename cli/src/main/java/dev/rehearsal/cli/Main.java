@@ -21,6 +21,7 @@ import dev.rehearsal.report.ReportFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,8 @@ public final class Main implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         CommandLine command = new CommandLine(new Main());
+        // the demo's help names the version of PostgreSQL it looks for, which the build writes in
+        command.getSubcommands().get("demo").getCommandSpec().usageMessage().footer(DemoPostgres.help());
         command.setOut(out);
         command.setErr(err);
         Format format = Format.requested(args);
@@ -460,18 +463,26 @@ public final class Main implements Runnable {
      */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
+        public String[] getVersion() {
+            Properties versions = properties();
+            return new String[] {"rehearsal " + versions.getProperty("rehearsal"),
+                    "Flyway " + versions.getProperty("flyway") + ", Liquibase " + versions.getProperty("liquibase")
+                            + ", PostgreSQL JDBC " + versions.getProperty("pgjdbc"),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+
+        /** The versions the build wrote in: of Rehearsal, of the tools the jar carries and of the demo's PostgreSQL. */
+        static Properties properties() {
             Properties versions = new Properties();
             try (InputStream resource = Main.class.getResourceAsStream("version.properties")) {
                 if (resource == null) {
                     throw new IllegalStateException("version.properties is missing: the CLI was not built by Maven");
                 }
                 versions.load(resource);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return new String[] {"rehearsal " + versions.getProperty("rehearsal"),
-                    "Flyway " + versions.getProperty("flyway") + ", Liquibase " + versions.getProperty("liquibase")
-                            + ", PostgreSQL JDBC " + versions.getProperty("pgjdbc"),
-                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+            return versions;
         }
     }
 }

@@ -351,24 +351,6 @@ class CliIT {
         return all;
     }
 
-    @Test
-    void theDemoRunsWithNothingToSetUp() throws Exception {
-        Result demo = cli(Map.of(), "demo");
-
-        assertThat(demo.exit()).as(demo.err()).isZero();
-        assertThat(demo.out()).contains(": PROMOTED", ": FAILED_ON_BRANCH", "index customers_email_lower_key",
-                "branches left on the server");
-    }
-
-    @Test
-    void theDemoOnAPlatformTheJarCarriesNoPostgresForSaysSoAndExitsSixtyFour() throws Exception {
-        Result demo = cli(List.of("-Dos.arch=aarch64"), Map.of(), "demo");
-
-        assertThat(demo.exit()).isEqualTo(64);
-        assertThat(demo.err()).contains("The demo's embedded PostgreSQL has no build for", "aarch64",
-                "The other commands work on any platform");
-    }
-
     /** A shop whose V1 plain Flyway applied: 200 customers, e-mails repeating every 40. */
     private String target() throws IOException {
         String target = databases.create("cli");

