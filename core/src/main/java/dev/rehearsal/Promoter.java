@@ -110,7 +110,11 @@ final class Promoter {
         PromotionJournal journal = null;
         if (engine.lockHolder() != null || !intents.isEmpty()) {
             try {
-                journal = PromotionJournal.open(target, engine.name(), engine.lockHolder());
+                // the promotion's own row only where the engine leaves a lock behind; otherwise the record is made as
+                // the first migration that needs it starts, once the engine has begun on the target
+                journal = engine.lockHolder() != null
+                        ? PromotionJournal.open(target, engine.name(), engine.lockHolder())
+                        : PromotionJournal.onFirstRecord(target, engine.name());
             } catch (DatabaseException e) {
                 if (!intents.isEmpty()) {
                     failure = new MigrationFailure("target", null, null, null, null, null, e.getMessage()

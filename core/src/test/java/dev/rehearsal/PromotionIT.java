@@ -81,7 +81,7 @@ class PromotionIT {
         CompletableFuture<Void> released = new CompletableFuture<>();
         Check aLongTransactionStarts = context -> {
             HeldLock.hold(postgres, target, "long-report", "SELECT count(*) FROM customers")
-                    .releaseAfter(Duration.ofMillis(2500)).whenComplete((ok, e) -> complete(released, e));
+                    .releaseAfterBlocking(Duration.ofMillis(1500)).whenComplete((ok, e) -> complete(released, e));
             return List.of();
         };
 
@@ -141,7 +141,7 @@ class PromotionIT {
         Check aConflictingLockIsTaken = context -> {
             // SHARE conflicts with the SHARE UPDATE EXCLUSIVE lock CONCURRENTLY takes first
             HeldLock.hold(postgres, target, "vacuum-like", "LOCK TABLE customers IN SHARE MODE")
-                    .releaseAfter(Duration.ofMillis(1500)).whenComplete((ok, e) -> complete(released, e));
+                    .releaseAfterBlocking(Duration.ofMillis(1000)).whenComplete((ok, e) -> complete(released, e));
             return List.of();
         };
 

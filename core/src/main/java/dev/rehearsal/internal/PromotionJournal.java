@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * starts, what it is expected to leave ({@link MigrationIntent}). A migration's row is deleted once its engine reports
  * it applied — its history row is written then; the promotion's row when the engine returns. A migration that
  * failed keeps its row, so that the next run removes what it left half built. The table is made when a promotion
- * needs it and dropped again when it is empty, so a target that no run was killed on has none. Rehearse-only runs
- * never create it.
+ * needs it — for an engine that leaves no lock behind, only as the first migration that needs it starts — and dropped
+ * again when it is empty, so a target that no run was killed on has none. Rehearse-only runs never create it.
  *
  * <p>Catalog snapshots, diffs and fingerprints leave it out (it carries the comment {@value #COMMENT}), so the
  * freshness gate and the verification after promotion do not see it. Not API.
@@ -88,7 +88,8 @@ public final class PromotionJournal implements AutoCloseable {
     }
 
     private final DataSource target;
-    private final String table;
+    /** The record's qualified name, or null until it is made on the target. */
+    private String table;
     private final String run = UUID.randomUUID().toString();
     private final String engine;
 
@@ -106,16 +107,45 @@ public final class PromotionJournal implements AutoCloseable {
      * @throws DatabaseException when the record cannot be written
      */
     public static PromotionJournal open(DataSource target, String engine, String lockHolder) {
+        PromotionJournal journal = new PromotionJournal(target, null, engine);
+        journal.start(lockHolder);
+        return journal;
+    }
+
+    /**
+     * A record that is made on the target only when the first migration's intent is {@linkplain #record recorded},
+     * for an engine that holds no lock outliving its session: until a migration that needs it starts, the target is
+     * left as the engine alone would see it. An engine may refuse to migrate a schema that holds tables but not its
+     * history (Flyway does, on a target it never migrated), so the table must not appear before the engine has
+     * started. Whether the table can be made is checked now — created and rolled back — so that a role that may not
+     * create it is told before anything is applied.
+     *
+     * @throws DatabaseException when the record could not be made on the target
+     */
+    public static PromotionJournal onFirstRecord(DataSource target, String engine) {
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(false);
-            String table = find(connection);
-            if (table == null) {
-                table = create(connection);
+            try {
+                if (find(connection) == null) {
+                    create(connection);
+                }
+            } finally {
+                connection.rollback();
             }
-            PromotionJournal journal = new PromotionJournal(target, table, engine);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+        } catch (SQLException e) {
+            throw cannotRecord(e);
+        }
+        return new PromotionJournal(target, null, engine);
+    }
+
+    private void start(String lockHolder) {
+        try (Connection connection = target.getConnection()) {
+            connection.setAutoCommit(false);
+            String found = find(connection);
+            String made = found == null ? create(connection) : found;
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + made
                     + " (run, migration, engine, runner, lock_holder, zone) VALUES (?, '', ?, ?, ?, ?)")) {
-                insert.setString(1, journal.run);
+                insert.setString(1, run);
                 insert.setString(2, engine);
                 insert.setString(3, RUNNER);
                 insert.setString(4, lockHolder);
@@ -123,13 +153,17 @@ public final class PromotionJournal implements AutoCloseable {
                 insert.executeUpdate();
             }
             connection.commit();
-            return journal;
+            table = made;
         } catch (SQLException e) {
-            throw new DatabaseException("Cannot record the promotion on the target (table " + TABLE + " in the "
-                    + "first schema of the search_path, which the next run reads if this one is killed): "
-                    + Sql.describe(e) + ". Let the role create tables there (GRANT CREATE ON SCHEMA ... TO ...), or "
-                    + "put a schema it may create tables in first in its search_path", e);
+            throw cannotRecord(e);
         }
+    }
+
+    private static DatabaseException cannotRecord(SQLException e) {
+        return new DatabaseException("Cannot record the promotion on the target (table " + TABLE + " in the "
+                + "first schema of the search_path, which the next run reads if this one is killed): "
+                + Sql.describe(e) + ". Let the role create tables there (GRANT CREATE ON SCHEMA ... TO ...), or "
+                + "put a schema it may create tables in first in its search_path", e);
     }
 
     private static String create(Connection connection) throws SQLException {
@@ -158,6 +192,14 @@ public final class PromotionJournal implements AutoCloseable {
      * @throws DatabaseException when it cannot: the migration must not start then
      */
     public void record(MigrationIntent intent) {
+        if (table == null) {
+            try {
+                start(null);
+            } catch (DatabaseException e) {
+                throw new DatabaseException(e.getMessage() + ". Migration " + intent.label() + " (which runs "
+                        + "outside a transaction) was not started", e);
+            }
+        }
         try (Connection connection = target.getConnection();
              PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table + " (run, migration, "
                      + "engine, runner, label, other_statement, indexes) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb) "
@@ -187,6 +229,9 @@ public final class PromotionJournal implements AutoCloseable {
      * thrown: the next run finds these migrations applied and deletes their rows then.
      */
     public void close(Collection<String> applied) {
+        if (table == null) {
+            return;
+        }
         try (Connection connection = target.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table

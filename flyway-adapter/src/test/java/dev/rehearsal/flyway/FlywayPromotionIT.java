@@ -31,7 +31,7 @@ class FlywayPromotionIT {
                 .check(context -> {
                     // after the branch was made, the application starts a long transaction reading customers
                     released.set(HeldLock.hold(POSTGRES, target, "nightly-report", "SELECT count(*) FROM customers")
-                            .releaseAfter(Duration.ofSeconds(2)));
+                            .releaseAfterBlocking(Duration.ofSeconds(1)));
                     return List.of();
                 })
                 .lockTimeout(Duration.ofMillis(250)).retryBackoff(Duration.ofMillis(300)).lockRetries(20)
@@ -47,5 +47,22 @@ class FlywayPromotionIT {
         assertThat(promotion.verified()).isTrue();
         assertThat(Shop.history(target)).extracting(row -> row.split("\\|")[1] + "|" + row.split("\\|")[7])
                 .containsExactly("1|t", "2|t", "3|t", "4|t");
+    }
+
+    @Test
+    void aDatabaseFlywayNeverMigratedTakesAMigrationOutsideATransactionFromTheFirstVersion() {
+        // Flyway refuses a schema that holds tables but no history: Rehearsal's record of the promotion must not
+        // be the table it finds there
+        String target = POSTGRES.createDatabase("flyway_first_run");
+
+        Outcome outcome = Rehearsal.configure().target(POSTGRES.jdbcUrl(target), "postgres", null)
+                .engine(FlywayEngine.of(Shop.flyway(target, "db/base", "db/concurrent")))
+                .load().run();
+
+        assertThat(outcome.verdict()).as(String.valueOf(outcome.failure())).isEqualTo(Verdict.PROMOTED);
+        assertThat(Shop.history(target)).extracting(row -> row.split("\\|")[1]).containsExactly("1", "2", "3");
+        assertThat(POSTGRES.query(target, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                + "'customers_name_idx'::regclass")).containsExactly("t");
+        assertThat(POSTGRES.query(target, "SELECT to_regclass('rehearsal_intent') IS NULL")).containsExactly("t");
     }
 }

@@ -61,7 +61,7 @@ class LiquibaseRehearsalIT {
         Outcome outcome = rehearsal(target, SAFE).check(context -> {
             // after the branch was made, the application starts a long transaction reading customers
             released.set(HeldLock.hold(POSTGRES, target, "nightly-report", "SELECT count(*) FROM customers")
-                    .releaseAfter(Duration.ofSeconds(2)));
+                    .releaseAfterBlocking(Duration.ofSeconds(1)));
             return List.of();
         }).lockTimeout(Duration.ofMillis(250)).retryBackoff(Duration.ofMillis(300))
                 .lockRetries(20).load().run();
