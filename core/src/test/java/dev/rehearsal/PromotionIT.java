@@ -138,7 +138,6 @@ class PromotionIT {
     }
 
     @Test
-    @OnEveryMajor
     void createIndexConcurrentlyWaitsForLocksWithoutTheLockTimeout() throws Exception {
         String target = databases.create("cic_no_timeout", RehearsalIT.SHOP);
         CompletableFuture<Void> released = new CompletableFuture<>();
