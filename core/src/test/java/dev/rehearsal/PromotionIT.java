@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.check.Check;
 import dev.rehearsal.testing.HeldLock;
+import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
@@ -30,6 +31,7 @@ class PromotionIT {
     private final TestPostgres postgres = databases.postgres();
 
     @Test
+    @OnEveryMajor
     void aColumnAddedToTheTargetAfterTheBranchWasMadeStopsPromotionAndIsReported() {
         String target = databases.create("gate_schema", RehearsalIT.SHOP);
         Check someoneAltersTheTarget = context -> {
@@ -76,6 +78,7 @@ class PromotionIT {
     }
 
     @Test
+    @OnEveryMajor
     void aLockHeldOnTheTargetMakesPromotionRetryUntilItIsReleased() throws Exception {
         String target = databases.create("lock_retry", RehearsalIT.SHOP);
         CompletableFuture<Void> released = new CompletableFuture<>();
@@ -200,6 +203,7 @@ class PromotionIT {
     }
 
     @Test
+    @OnEveryMajor
     void aVerifiedPromotionRecordsTheTargetsFingerprint() {
         String target = databases.create("verified", RehearsalIT.SHOP);
 

@@ -15,6 +15,7 @@ import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.StandardErrorCapture;
 import dev.rehearsal.testing.TestDatabases;
@@ -51,6 +52,7 @@ class RehearsalIT {
     private final TestPostgres postgres = databases.postgres();
 
     @Test
+    @OnEveryMajor
     void promotesASafeMigrationToTheTargetAndDropsTheBranch() {
         String target = databases.create("promote", SHOP);
         ScriptEngine engine = new ScriptEngine().migration("1", ADD_NOTE)
@@ -73,6 +75,7 @@ class RehearsalIT {
     }
 
     @Test
+    @OnEveryMajor
     void aMigrationThatFailsOnTheRealDataNeverReachesTheTarget() {
         String target = databases.create("fail", SHOP);
         String before = postgres.describe(target);
@@ -144,6 +147,7 @@ class RehearsalIT {
     }
 
     @Test
+    @OnEveryMajor
     void aBlockingFindingStopsPromotionAndTheBranchIsDropped() {
         String target = databases.create("blocked", SHOP);
         String before = postgres.describe(target);
@@ -201,6 +205,7 @@ class RehearsalIT {
     }
 
     @Test
+    @OnEveryMajor
     void aMigrationThatPassesOnTheBranchButFailsOnTheTargetIsAPromotionFailure() {
         String target = databases.create("promotion", SHOP);
         String onlyOnBranches = "DO $$ BEGIN IF current_database() NOT LIKE 'rehearsal\\_%' THEN "
@@ -223,6 +228,7 @@ class RehearsalIT {
     }
 
     @Test
+    @OnEveryMajor
     void whenTheTargetChangesDuringTheRehearsalNothingIsPromoted() {
         String target = databases.create("changed", SHOP);
         ScriptEngine engine = new ScriptEngine().migration("1", ADD_NOTE);
@@ -377,6 +383,7 @@ class RehearsalIT {
     }
 
     @Test
+    @OnEveryMajor
     void theStatementTraceAttributesEveryStatementToItsMigration() {
         String target = databases.create("trace", SHOP);
         ScriptEngine engine = new ScriptEngine().migration("1", ADD_NOTE, "UPDATE customers SET note = 'x' WHERE id <= 7")

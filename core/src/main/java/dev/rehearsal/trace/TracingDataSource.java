@@ -345,11 +345,18 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
             recordScans(entry, readNow);
         }
 
-        /** Charges the rows read since the last probe to this statement, for existing tables. */
+        /**
+         * Charges the rows read since the last probe to this statement, for existing tables. The counters never go
+         * down, except as PostgreSQL 14 shows them: its shared counts come from the statistics collector, and a
+         * transaction may see them as they were up to half a second earlier, before the session's own counts of a
+         * transaction it just committed reached the collector. Such a lower reading is stale: keeping the highest
+         * one keeps those rows from being charged again, to a later statement, once the collector has them.
+         */
         private void recordScans(Entry entry, Map<Long, Long> readNow) {
             for (Map.Entry<Long, Long> counter : readNow.entrySet()) {
                 long oid = counter.getKey();
-                Long before = rowsRead.put(oid, counter.getValue());
+                Long before = rowsRead.get(oid);
+                rowsRead.put(oid, before == null ? counter.getValue() : Math.max(before, counter.getValue()));
                 if (before == null || entry == null) {
                     continue;
                 }

@@ -6,6 +6,7 @@ import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
 import dev.rehearsal.testing.ScriptEngine;
+import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The built-in checks on real evidence, where a statement's effect is easy to get wrong. The tables are small, so the
  * policy counts 1 000 rows as many; its time threshold is out of reach, so that only rows decide.
  */
+@OnEveryMajor
 class BuiltInChecksIT {
     private static final String[] ORDERS = {
             "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL, note varchar(20))",

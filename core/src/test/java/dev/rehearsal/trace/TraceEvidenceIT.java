@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rehearsal.engine.Migration;
+import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the tracer learns about each statement on a table with 100 000 rows. */
+@OnEveryMajor
 class TraceEvidenceIT {
     private static final String[] ORDERS = {
             "CREATE TABLE customers (id bigint PRIMARY KEY)",
@@ -233,6 +235,48 @@ class TraceEvidenceIT {
         }
     }
 
+    /**
+     * PostgreSQL 14 shows a transaction the statistics collector's counts as they were up to half a second earlier:
+     * the next transaction, started at once, may see a count lower than the last one, without the rows the session
+     * just committed; the one after, later, sees them again. Those rows were charged to the statement that read them
+     * and are charged to no other. (On 15 and later the counts are live and this is the plain case.)
+     */
+    @Test
+    void rowsThatPostgres14ShowsLateAreChargedOnlyToTheStatementThatReadThem() throws Exception {
+        String database = databases.create("late", "CREATE TABLE items (id int, price int)",
+                "INSERT INTO items SELECT g, g FROM generate_series(1, 20000) g", "VACUUM ANALYZE items");
+        try (TracingDataSource traced = traced(database)) {
+            traced.starting(MIGRATION);
+            try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                // a session sends its counts to the collector at most every 500 ms: this commit's are sent
+                Thread.sleep(600);
+                statement.execute("UPDATE items SET price = price + 1");
+                connection.commit();
+                statement.execute("ALTER TABLE items ADD COLUMN a int");
+                connection.commit();
+                Thread.sleep(700);
+                statement.execute("ALTER TABLE items ADD COLUMN b int");
+                connection.commit();
+            } finally {
+                traced.finished(MIGRATION, true);
+            }
+
+            List<StatementTrace> statements = traced.statements();
+            assertThat(statements.get(0).scans()).extracting(TableScan::relation, TableScan::rows)
+                    .containsExactly(tuple("public.items", 20_000L));
+            assertThat(statements.subList(1, 3)).allSatisfy(alter -> {
+                assertThat(alter.sql()).startsWith("ALTER TABLE items ADD COLUMN");
+                assertThat(alter.scans()).isEmpty();
+            });
+        }
+    }
+
+    /**
+     * From PostgreSQL 15 on the rows parallel workers read are counted at once; PostgreSQL 14 has them only in its
+     * statistics collector, which a transaction sees as of its first look: only the rows the leader read itself are
+     * counted — all of them when no worker got to start, a part otherwise.
+     */
     @Test
     void countsTheRowsParallelWorkersScanForAnIndexBuild() throws Exception {
         String database = databases.create("parallel",
@@ -245,8 +289,15 @@ class TraceEvidenceIT {
             StatementTrace create = inTransaction(traced, 0, "SET LOCAL max_parallel_maintenance_workers = 2",
                     "CREATE INDEX big_note ON big (note)").get(1);
 
-            assertThat(create.scans()).extracting(TableScan::relation, TableScan::rows)
-                    .containsExactly(tuple("public.big", 300_000L));
+            if (postgres.major() >= 15) {
+                assertThat(create.scans()).extracting(TableScan::relation, TableScan::rows)
+                        .containsExactly(tuple("public.big", 300_000L));
+            } else {
+                assertThat(create.scans()).singleElement().satisfies(scan -> {
+                    assertThat(scan.relation()).isEqualTo("public.big");
+                    assertThat(scan.rows()).isPositive().isLessThanOrEqualTo(300_000L);
+                });
+            }
         }
     }
 }

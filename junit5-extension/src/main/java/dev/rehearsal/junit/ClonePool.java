@@ -56,6 +56,11 @@ final class ClonePool implements AutoCloseable {
         return template;
     }
 
+    /** The server the clones are on. */
+    TestServer server() {
+        return server;
+    }
+
     /** A fresh clone, from the pool when one is ready, else made now. */
     String acquire() {
         if (closed) {

