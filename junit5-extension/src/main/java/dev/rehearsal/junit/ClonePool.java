@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  * A warm pool of clones of the migrated template ({@code CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY},
  * copy-on-write on PostgreSQL 18 where the file system has reflinks), so that a test takes one without waiting.
  *
- * <p>Worker threads ({@link Settings#fillers()}, one session each) make clones concurrently: PostgreSQL does not
- * serialize clones of one template (its lock on the template is shared), and one clone mostly waits on file copies
- * and checkpoints, so several in the making keep pace with tests that take clones faster than one worker makes them.
- * How many are kept ready or in the making follows the observed rate ({@link RefillTarget}), between the minimum and
- * the maximum. Used clones are dropped when no clone is wanted — a drop costs the server as much as half a clone, and
- * while tests are waiting, clones come first — unless as many wait to be dropped as the pool may hold. A test that
- * finds none ready waits for the first one a worker finishes. Thread-safe. {@link #close()} drops every clone it made.
+ * <p>Fillers ({@link Settings#fillers()} threads, one session each) make clones concurrently: PostgreSQL does not
+ * serialize clones of one template (its lock on the template is shared), and a clone spends its time copying files
+ * and waiting for checkpoints, so several in the making keep pace with tests that take clones faster than one filler
+ * makes them. How many are kept ready or in the making follows the observed pace ({@link RefillTarget}), between the
+ * minimum and the maximum. A dropper thread drops clones given back; the fillers help it when more than the maximum
+ * wait, since every one of them is on the disk. A test that finds none ready waits for the next one made, first come
+ * first served. Thread-safe. {@link #close()} drops every clone it made.
  */
 final class ClonePool implements AutoCloseable {
     static final String PREFIX = "rehearsal_test_";
@@ -55,6 +55,8 @@ final class ClonePool implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Deque<String> ready = new ArrayDeque<>();
     private final Deque<String> used = new ArrayDeque<>();
+    /** Tests waiting for a clone, served first come first served: none waits behind a luckier newcomer. */
+    private final Deque<Waiter> waiters = new ArrayDeque<>();
     private int making;
     private int misses;
     private int peak;
@@ -77,10 +79,11 @@ final class ClonePool implements AutoCloseable {
         } catch (SQLException e) {
             throw cannotClone(e);
         }
-        this.workers = Executors.newFixedThreadPool(settings.fillers(), daemon("rehearsal-pool"));
+        this.workers = Executors.newFixedThreadPool(settings.fillers() + 1, daemon("rehearsal-pool"));
         for (int i = 0; i < settings.fillers(); i++) {
-            workers.execute(this::work);
+            workers.execute(this::fill);
         }
+        workers.execute(this::dropUsed);
     }
 
     String template() {
@@ -96,14 +99,19 @@ final class ClonePool implements AutoCloseable {
             }
             target.acquired(System.nanoTime());
             changed.signalAll();
-            if (ready.isEmpty()) {
-                misses++;
-            }
-            while (ready.isEmpty() && !failing && !closed) {
-                changed.awaitUninterruptibly();
-            }
+            // a clone is only ever ready while no test waits: a filler hands it to the first waiting test
             if (!ready.isEmpty()) {
                 return ready.poll();
+            }
+            misses++;
+            Waiter waiter = new Waiter();
+            waiters.add(waiter);
+            while (waiter.clone == null && !failing && !closed) {
+                changed.awaitUninterruptibly();
+            }
+            waiters.remove(waiter);
+            if (waiter.clone != null) {
+                return waiter.clone;
             }
             if (closed) {
                 throw new IllegalStateException("The test database pool is closed");
@@ -132,58 +140,63 @@ final class ClonePool implements AutoCloseable {
         }
     }
 
-    /** A worker's life: one session, making and dropping clones until the pool is closed and nothing is left. */
-    private void work() {
-        Connection session = null;
-        try {
-            for (Task task = next(); task != null; task = next()) {
+    /**
+     * A filler's life: makes clones while fewer than the target are ready or in the making, and drops given-back
+     * ones when the dropper falls behind, until the pool closes.
+     */
+    private void fill() {
+        try (Session session = new Session()) {
+            for (Job job = nextFill(); job != null; job = nextFill()) {
+                if (job.drop() != null) {
+                    drop(session, job.drop());
+                    continue;
+                }
+                long start = System.nanoTime();
                 try {
-                    if (session == null || session.isClosed()) {
-                        session = openSession();
-                    }
-                    if (task.drop() == null) {
-                        make(session);
-                    } else {
-                        drop(session, task.drop());
-                    }
+                    String clone = create(session.get());
+                    change(() -> {
+                        making--;
+                        target.cloned(System.nanoTime() - start);
+                        if (closed) {
+                            used.add(clone);
+                        } else if (!waiters.isEmpty()) {
+                            waiters.poll().clone = clone;
+                        } else {
+                            ready.add(clone);
+                        }
+                    });
                 } catch (SQLException | RuntimeException e) {
-                    if (task.drop() == null) {
-                        madeNone(e);
-                    } else {
-                        LOG.warn("Could not drop test database {}: {}", task.drop(), describe(e));
-                    }
-                    session = close(session);
+                    session.discard();
+                    change(() -> {
+                        making--;
+                        if (!failing) {
+                            LOG.warn("Could not prepare a test database: {}", describe(e));
+                        }
+                        failing = true;
+                    });
                 }
             }
-        } finally {
-            close(session);
         }
     }
 
-    /** What a worker does next: make a clone while fewer than the target are ready or in the making, else drop one. */
-    private Task next() {
+    /** A filler's next job (a clone to make is counted as in the making); null once the pool is closed. */
+    private Job nextFill() {
         lock.lock();
         try {
-            while (true) {
-                if (closed) {
-                    if (!ready.isEmpty()) {
-                        used.addAll(ready);
-                        ready.clear();
-                    }
-                    return used.isEmpty() ? null : new Task(used.poll());
+            while (!closed) {
+                if (used.size() > target.maximum()) {
+                    // the dropper is behind: the disk holds every clone not yet dropped
+                    return new Job(used.poll());
                 }
-                boolean backlog = used.size() >= target.maximum();
-                if (!failing && !backlog && ready.size() + making < target.target(System.nanoTime())) {
+                if (!failing && ready.size() + making < target.target(System.nanoTime())) {
                     making++;
                     peak = Math.max(peak, ready.size() + making);
-                    return new Task(null);
-                }
-                if (!used.isEmpty()) {
-                    return new Task(used.poll());
+                    return Job.MAKE;
                 }
                 // wake now and then: the target falls as time passes without a test taking a clone
                 changed.await(1, TimeUnit.SECONDS);
             }
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -192,24 +205,28 @@ final class ClonePool implements AutoCloseable {
         }
     }
 
-    private void make(Connection session) {
-        long start = System.nanoTime();
-        String clone = create(session);
-        change(() -> {
-            making--;
-            target.cloned(System.nanoTime() - start);
-            (closed ? used : ready).add(clone);
-        });
+    /** The dropper's life: drops clones given back, and after close the rest, until none is left or in the making. */
+    private void dropUsed() {
+        try (Session session = new Session()) {
+            for (String clone = nextDrop(); clone != null; clone = nextDrop()) {
+                drop(session, clone);
+            }
+        }
     }
 
-    private void madeNone(Exception e) {
-        change(() -> {
-            making--;
-            if (!failing) {
-                LOG.warn("Could not prepare a test database: {}", describe(e));
+    private String nextDrop() {
+        lock.lock();
+        try {
+            while (used.isEmpty()) {
+                if (closed && making == 0) {
+                    return null;
+                }
+                changed.awaitUninterruptibly();
             }
-            failing = true;
-        });
+            return used.poll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Changes the pool's state under its lock and wakes whoever waits for a change. */
@@ -224,8 +241,8 @@ final class ClonePool implements AutoCloseable {
     }
 
     private String createOnce() {
-        try (Connection session = openSession()) {
-            return create(session);
+        try (Session session = new Session()) {
+            return create(session.get());
         } catch (SQLException e) {
             throw cannotClone(e);
         }
@@ -245,29 +262,17 @@ final class ClonePool implements AutoCloseable {
         return new IllegalStateException("Cannot clone the migrated template " + template + ": " + Sql.describe(e), e);
     }
 
+    private static void drop(Session session, String clone) {
+        try {
+            drop(session.get(), clone);
+        } catch (SQLException | RuntimeException e) {
+            session.discard();
+            LOG.warn("Could not drop test database {}: {}", clone, describe(e));
+        }
+    }
+
     private static void drop(Connection session, String clone) throws SQLException {
         Sql.execute(session, "DROP DATABASE IF EXISTS %I WITH (FORCE)", clone);
-    }
-
-    /** A session of the pool's own: opening one costs more than a small clone's copy, so each worker keeps one. */
-    private Connection openSession() throws SQLException {
-        Connection session = Sql.connect(server.maintenance(), "the test server");
-        if (Sql.serverVersion(session) >= 180000) {
-            // a reflink where the file system has them, else the kernel's copy_file_range: never slower than a copy
-            Sql.execute(session, "SET file_copy_method = clone");
-        }
-        return session;
-    }
-
-    private static Connection close(Connection session) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (SQLException e) {
-                // broken anyway
-            }
-        }
-        return null;
     }
 
     private static String describe(Exception e) {
@@ -277,7 +282,11 @@ final class ClonePool implements AutoCloseable {
     /** Drops the clones still ready or given back, after the ones in the making, and waits for every drop. */
     @Override
     public void close() {
-        change(() -> closed = true);
+        change(() -> {
+            closed = true;
+            used.addAll(ready);
+            ready.clear();
+        });
         workers.shutdown();
         try {
             if (!workers.awaitTermination(1, TimeUnit.MINUTES)) {
@@ -352,8 +361,49 @@ final class ClonePool implements AutoCloseable {
     record Usage(int misses, int peak) {
     }
 
-    /** A worker's next job: make a clone ({@code drop} null) or drop that one. */
-    private record Task(String drop) {
+    /** A test waiting for a clone; a filler hands it one. */
+    private static final class Waiter {
+        private String clone;
+    }
+
+    /** A filler's next job: make a clone ({@link #MAKE}) or drop {@code drop}. */
+    private record Job(String drop) {
+        static final Job MAKE = new Job(null);
+    }
+
+    /**
+     * A worker's session on the server, opened on first use and again after a failure: opening one costs more than a
+     * small clone's copy, so each worker keeps its own.
+     */
+    private final class Session implements AutoCloseable {
+        private Connection connection;
+
+        Connection get() throws SQLException {
+            if (connection == null || connection.isClosed()) {
+                connection = Sql.connect(server.maintenance(), "the test server");
+                if (Sql.serverVersion(connection) >= 180000) {
+                    // a reflink where the file system has them, else the kernel's copy_file_range: never slower
+                    Sql.execute(connection, "SET file_copy_method = clone");
+                }
+            }
+            return connection;
+        }
+
+        void discard() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // broken anyway
+                }
+                connection = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            discard();
+        }
     }
 
     /**
