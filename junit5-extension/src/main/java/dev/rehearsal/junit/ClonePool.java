@@ -1,55 +1,89 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A warm pool of clones of the migrated template: background threads keep {@code size} clones ready
- * ({@code CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY}, copy-on-write on PostgreSQL 18 with reflinks), so
- * that a test takes one without waiting; used ones are dropped in the background. Thread-safe. {@link #close()}
- * drops every clone it made.
+ * A warm pool of clones of the migrated template ({@code CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY},
+ * copy-on-write on PostgreSQL 18 where the file system has reflinks), so that a test takes one without waiting.
+ *
+ * <p>Fillers ({@link Settings#fillers()} threads, one session each) make clones concurrently: PostgreSQL does not
+ * serialize clones of one template (its lock on the template is shared), and a clone spends its time copying files
+ * and waiting for checkpoints, so several in the making keep pace with tests that take clones faster than one filler
+ * makes them. How many are kept ready or in the making follows the observed pace ({@link RefillTarget}), between the
+ * minimum and the maximum. A dropper thread drops clones given back; the fillers help it when more than the maximum
+ * wait, since every one of them is on the disk. A test that finds none ready waits for the next one made, first come
+ * first served. Thread-safe. {@link #close()} drops every clone it made.
  */
 final class ClonePool implements AutoCloseable {
     static final String PREFIX = "rehearsal_test_";
+    static final String MAXIMUM_PROPERTY = "rehearsal.test.pool.maximum";
+    static final String FILLERS_PROPERTY = "rehearsal.test.pool.fillers";
+    /** The pool grows beyond its minimum only while its clones take at most this much (a big template: fewer). */
+    static final long GROWTH_BYTES = 2L << 30;
     private static final Logger LOG = LoggerFactory.getLogger(ClonePool.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final TestServer server;
     private final String template;
-    private final int size;
     private final String namePrefix;
-    private final LinkedBlockingQueue<String> ready = new LinkedBlockingQueue<>();
-    private final AtomicInteger filling = new AtomicInteger();
     private final AtomicInteger counter = new AtomicInteger();
-    private final AtomicInteger misses = new AtomicInteger();
-    private final ExecutorService filler;
-    private final ExecutorService dropper;
-    /** Each filler and dropper thread keeps one session: opening one costs more than a small clone's copy. */
-    private final ThreadLocal<Connection> session = new ThreadLocal<>();
-    private final List<Connection> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile String strategy;
-    private volatile boolean closed;
+    private final ExecutorService workers;
+    private final RefillTarget target;
+    /** FILE_COPY (copy-on-write on PostgreSQL 18 with reflinks) where the server has it. */
+    private final String strategy;
 
-    ClonePool(TestServer server, String template, int size) {
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a clone becomes ready, one is taken or given back, or the pool closes. */
+    private final Condition changed = lock.newCondition();
+    private final Deque<String> ready = new ArrayDeque<>();
+    private final Deque<String> used = new ArrayDeque<>();
+    /** Tests waiting for a clone, served first come first served: none waits behind a luckier newcomer. */
+    private final Deque<Waiter> waiters = new ArrayDeque<>();
+    private int making;
+    private int misses;
+    private int peak;
+    /** The last clone a worker tried failed: workers wait until a test's own attempt succeeds. */
+    private boolean failing;
+    private boolean closed;
+
+    /** A pool with at least {@code minimum} clones ready, the rest of its settings from system properties. */
+    ClonePool(TestServer server, String template, int minimum) {
+        this(server, template, Settings.of(minimum));
+    }
+
+    ClonePool(TestServer server, String template, Settings settings) {
         this.server = server;
         this.template = template;
-        this.size = size;
         this.namePrefix = PREFIX + ProcessHandle.current().pid() + "_" + POOLS.incrementAndGet() + "_";
-        this.filler = Executors.newFixedThreadPool(2, daemon("rehearsal-pool-fill"));
-        this.dropper = Executors.newSingleThreadExecutor(daemon("rehearsal-pool-drop"));
-        refill();
+        try (Connection connection = Sql.connect(server.maintenance(), "the test server")) {
+            this.strategy = Sql.serverVersion(connection) >= 150000 ? " STRATEGY FILE_COPY" : "";
+            this.target = new RefillTarget(settings.minimum(), maximum(connection, settings));
+        } catch (SQLException e) {
+            throw cannotClone(e);
+        }
+        this.workers = Executors.newFixedThreadPool(settings.fillers() + 1, daemon("rehearsal-pool"));
+        for (int i = 0; i < settings.fillers(); i++) {
+            workers.execute(this::fill);
+        }
+        workers.execute(this::dropUsed);
     }
 
     String template() {
@@ -61,133 +95,214 @@ final class ClonePool implements AutoCloseable {
         return server;
     }
 
-    /** A fresh clone, from the pool when one is ready, else made now. */
+    /** A fresh clone: one ready, else the first a worker finishes, else (workers failing) one made now. */
     String acquire() {
-        if (closed) {
-            throw new IllegalStateException("The test database pool is closed");
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("The test database pool is closed");
+            }
+            target.acquired(System.nanoTime());
+            changed.signalAll();
+            // a clone is only ever ready while no test waits: a filler hands it to the first waiting test
+            if (!ready.isEmpty()) {
+                return ready.poll();
+            }
+            misses++;
+            Waiter waiter = new Waiter();
+            waiters.add(waiter);
+            while (waiter.clone == null && !failing && !closed) {
+                changed.awaitUninterruptibly();
+            }
+            waiters.remove(waiter);
+            if (waiter.clone != null) {
+                return waiter.clone;
+            }
+            if (closed) {
+                throw new IllegalStateException("The test database pool is closed");
+            }
+        } finally {
+            lock.unlock();
         }
-        String clone = ready.poll();
-        if (clone == null) {
-            misses.incrementAndGet();
-            clone = create();
-        }
-        refill();
+        // the workers' last attempt failed: this test's own attempt either works (and the workers resume) or says why
+        String clone = createOnce();
+        change(() -> failing = false);
         return clone;
     }
 
-    /** Gives a used clone back: it is dropped in the background. */
+    /** Gives a used clone back: a worker drops it. */
     void release(String clone) {
-        dropper.execute(() -> drop(clone));
+        change(() -> used.add(clone));
     }
 
-    /** How many times a test had to wait for a clone to be made. */
-    int misses() {
-        return misses.get();
+    /** How the pool has served so far. */
+    Usage usage() {
+        lock.lock();
+        try {
+            return new Usage(misses, peak);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    private void refill() {
-        while (!closed && ready.size() + filling.get() < size) {
-            filling.incrementAndGet();
-            try {
-                filler.execute(() -> {
-                    try {
-                        if (!closed) {
-                            ready.add(create());
+    /**
+     * A filler's life: makes clones while fewer than the target are ready or in the making, and drops given-back
+     * ones when the dropper falls behind, until the pool closes.
+     */
+    private void fill() {
+        try (Session session = new Session()) {
+            for (Job job = nextFill(); job != null; job = nextFill()) {
+                if (job.drop() != null) {
+                    drop(session, job.drop());
+                    continue;
+                }
+                long start = System.nanoTime();
+                try {
+                    String clone = create(session.get());
+                    change(() -> {
+                        making--;
+                        target.cloned(System.nanoTime() - start);
+                        if (closed) {
+                            used.add(clone);
+                        } else if (!waiters.isEmpty()) {
+                            waiters.poll().clone = clone;
+                        } else {
+                            ready.add(clone);
                         }
-                    } catch (RuntimeException e) {
-                        LOG.warn("Could not prepare a test database: {}", e.getMessage());
-                    } finally {
-                        filling.decrementAndGet();
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                filling.decrementAndGet();
-                return;
+                    });
+                } catch (SQLException | RuntimeException e) {
+                    session.discard();
+                    change(() -> {
+                        making--;
+                        if (!failing) {
+                            LOG.warn("Could not prepare a test database: {}", describe(e));
+                        }
+                        failing = true;
+                    });
+                }
             }
         }
     }
 
-    private String create() {
+    /** A filler's next job (a clone to make is counted as in the making); null once the pool is closed. */
+    private Job nextFill() {
+        lock.lock();
+        try {
+            while (!closed) {
+                if (used.size() > target.maximum()) {
+                    // the dropper is behind: the disk holds every clone not yet dropped
+                    return new Job(used.poll());
+                }
+                if (!failing && ready.size() + making < target.target(System.nanoTime())) {
+                    making++;
+                    peak = Math.max(peak, ready.size() + making);
+                    return Job.MAKE;
+                }
+                // wake now and then: the target falls as time passes without a test taking a clone
+                changed.await(1, TimeUnit.SECONDS);
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The dropper's life: drops clones given back, and after close the rest, until none is left or in the making. */
+    private void dropUsed() {
+        try (Session session = new Session()) {
+            for (String clone = nextDrop(); clone != null; clone = nextDrop()) {
+                drop(session, clone);
+            }
+        }
+    }
+
+    private String nextDrop() {
+        lock.lock();
+        try {
+            while (used.isEmpty()) {
+                if (closed && making == 0) {
+                    return null;
+                }
+                changed.awaitUninterruptibly();
+            }
+            return used.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Changes the pool's state under its lock and wakes whoever waits for a change. */
+    private void change(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String createOnce() {
+        try (Session session = new Session()) {
+            return create(session.get());
+        } catch (SQLException e) {
+            throw cannotClone(e);
+        }
+    }
+
+    private String create(Connection session) {
         String clone = namePrefix + counter.incrementAndGet();
         try {
-            Connection connection = session();
-            Sql.execute(connection, "CREATE DATABASE %I TEMPLATE %I" + strategy(connection), clone, template);
+            Sql.execute(session, "CREATE DATABASE %I TEMPLATE %I" + strategy, clone, template);
             return clone;
         } catch (SQLException e) {
-            discardSession();
-            throw new IllegalStateException("Cannot clone the migrated template " + template + ": "
-                    + Sql.describe(e), e);
+            throw cannotClone(e);
         }
     }
 
-    /** FILE_COPY (copy-on-write on PostgreSQL 18 with reflinks) where the server has it. */
-    private String strategy(Connection connection) throws SQLException {
-        if (strategy == null) {
-            int version = Sql.serverVersion(connection);
-            strategy = version >= 150000 ? " STRATEGY FILE_COPY" : "";
-        }
-        return strategy;
+    private IllegalStateException cannotClone(SQLException e) {
+        return new IllegalStateException("Cannot clone the migrated template " + template + ": " + Sql.describe(e), e);
     }
 
-    private void drop(String clone) {
+    private static void drop(Session session, String clone) {
         try {
-            Sql.execute(session(), "DROP DATABASE IF EXISTS %I WITH (FORCE)", clone);
+            drop(session.get(), clone);
         } catch (SQLException | RuntimeException e) {
-            discardSession();
-            LOG.warn("Could not drop test database {}: {}", clone, e.getMessage());
+            session.discard();
+            LOG.warn("Could not drop test database {}: {}", clone, describe(e));
         }
     }
 
-    private Connection session() throws SQLException {
-        Connection connection = session.get();
-        if (connection == null || connection.isClosed()) {
-            connection = Sql.connect(server.maintenance(), "the test server");
-            if (Sql.serverVersion(connection) >= 180000) {
-                Sql.execute(connection, "SET file_copy_method = clone");
-            }
-            session.set(connection);
-            sessions.add(connection);
-        }
-        return connection;
+    private static void drop(Connection session, String clone) throws SQLException {
+        Sql.execute(session, "DROP DATABASE IF EXISTS %I WITH (FORCE)", clone);
     }
 
-    private void discardSession() {
-        Connection connection = session.get();
-        session.remove();
-        if (connection != null) {
-            sessions.remove(connection);
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // broken anyway
-            }
-        }
+    private static String describe(Exception e) {
+        return e instanceof SQLException sql ? Sql.describe(sql) : e.getMessage();
     }
 
-    /** Drops the clones still ready and waits for every drop to finish. */
+    /** Drops the clones still ready or given back, after the ones in the making, and waits for every drop. */
     @Override
     public void close() {
-        closed = true;
-        filler.shutdown();
+        change(() -> {
+            closed = true;
+            used.addAll(ready);
+            ready.clear();
+        });
+        workers.shutdown();
         try {
-            filler.awaitTermination(1, TimeUnit.MINUTES);
-            List<String> left = new ArrayList<>();
-            ready.drainTo(left);
-            left.forEach(this::release);
-            dropper.shutdown();
-            dropper.awaitTermination(1, TimeUnit.MINUTES);
+            if (!workers.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("The pool of {} did not finish dropping its test databases within a minute", template);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Connection connection : sessions) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // closing anyway
-            }
-        }
-        sessions.clear();
-        LOG.debug("Closed the pool of {} ({} wait(s) for a clone)", template, misses.get());
+        Usage usage = usage();
+        LOG.debug("Closed the pool of {} ({} wait(s) for a clone, at most {} ready or in the making)", template,
+                usage.misses(), usage.peak());
     }
 
     /**
@@ -210,7 +325,7 @@ final class ClonePool implements AutoCloseable {
             }
             for (String leftover : leftovers) {
                 if (!leftover.startsWith(PREFIX + ProcessHandle.current().pid() + "_")) {
-                    Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", leftover);
+                    drop(connection, leftover);
                 }
             }
         } catch (SQLException e) {
@@ -218,12 +333,123 @@ final class ClonePool implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    /** The settings' maximum, lowered for a big template so that growth beyond the minimum stays in bounds. */
+    private int maximum(Connection connection, Settings settings) throws SQLException {
+        if (settings.maximum() == settings.minimum()) {
+            return settings.maximum();
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_database_size(?)")) {
+            statement.setString(1, template);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                long fits = GROWTH_BYTES / Math.max(1, rows.getLong(1));
+                return (int) Math.max(settings.minimum(), Math.min(settings.maximum(), fits));
+            }
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
         AtomicInteger number = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + number.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * How the pool has served.
+     *
+     * @param misses how many times a test found no clone ready and waited for one
+     * @param peak the most clones that were ready or in the making at once
+     */
+    record Usage(int misses, int peak) {
+    }
+
+    /** A test waiting for a clone; a filler hands it one. */
+    private static final class Waiter {
+        private String clone;
+    }
+
+    /** A filler's next job: make a clone ({@link #MAKE}) or drop {@code drop}. */
+    private record Job(String drop) {
+        static final Job MAKE = new Job(null);
+    }
+
+    /**
+     * A worker's session on the server, opened on first use and again after a failure: opening one costs more than a
+     * small clone's copy, so each worker keeps its own.
+     */
+    private final class Session implements AutoCloseable {
+        private Connection connection;
+
+        Connection get() throws SQLException {
+            if (connection == null || connection.isClosed()) {
+                connection = Sql.connect(server.maintenance(), "the test server");
+                if (Sql.serverVersion(connection) >= 180000) {
+                    // a reflink where the file system has them, else the kernel's copy_file_range: never slower
+                    Sql.execute(connection, "SET file_copy_method = clone");
+                }
+            }
+            return connection;
+        }
+
+        void discard() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // broken anyway
+                }
+                connection = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            discard();
+        }
+    }
+
+    /**
+     * How big the pool may be and how many clones are made at once.
+     *
+     * @param minimum clones kept ready at least
+     * @param maximum clones ready or in the making at most, however fast tests take them
+     * @param fillers clones made at once (worker threads, each with a session on the server)
+     */
+    record Settings(int minimum, int maximum, int fillers) {
+        static final int DEFAULT_MAXIMUM = 32;
+
+        Settings {
+            if (minimum < 1 || maximum < minimum || fillers < 1) {
+                throw new ConfigurationException("The test database pool needs 1 <= minimum <= maximum and at least "
+                        + "one filler, not minimum " + minimum + ", maximum " + maximum + ", fillers " + fillers
+                        + ": check -D" + MAXIMUM_PROPERTY + " and -D" + FILLERS_PROPERTY);
+            }
+        }
+
+        /**
+         * At least {@code minimum} ready; the maximum from {@value #MAXIMUM_PROPERTY} (default 32, never below the
+         * minimum), the fillers from {@value #FILLERS_PROPERTY} (default: the cores, at least 2, at most 8).
+         */
+        static Settings of(int minimum) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new Settings(minimum, Math.max(minimum, integer(MAXIMUM_PROPERTY, DEFAULT_MAXIMUM)),
+                    integer(FILLERS_PROPERTY, Math.max(2, Math.min(8, cores))));
+        }
+
+        private static int integer(String property, int otherwise) {
+            String value = System.getProperty(property);
+            if (value == null || value.isBlank()) {
+                return otherwise;
+            }
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException("-D" + property + "=" + value + " is not a number: give a whole "
+                        + "number such as " + otherwise);
+            }
+        }
     }
 }
