@@ -55,6 +55,10 @@ public final class BranchProviders {
     public static final Setting OPERATION_TIMEOUT = option("operation-timeout",
             "NeonBranchProvider.builder().operationTimeout(...)");
 
+    private static final List<Setting> OPTIONS = List.of(CLONE, MAINTENANCE_DATABASE, JOBS, SCHEMA_ONLY, SAMPLE,
+            PG_DUMP, PG_RESTORE, WORK_DIRECTORY, PROJECT, PARENT_BRANCH, DATABASE, ROLE, API_KEY_VARIABLE, API_URL,
+            MAX_RETRIES, OPERATION_TIMEOUT);
+
     /** The names {@link #named} knows. */
     public static final List<String> NAMES = List.of("template", "snapshot-copy", "neon");
 
@@ -174,8 +178,8 @@ public final class BranchProviders {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new ConfigurationException("The " + name + " branch provider's option '" + option
-                    + "' is true or false, not '" + value + "'");
+            default -> throw new ConfigurationException(given(option, value) + "the " + name + " branch provider's "
+                    + "option '" + option + "' is true or false, not '" + value + "'");
         };
     }
 
@@ -183,8 +187,14 @@ public final class BranchProviders {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new ConfigurationException("The " + name + " branch provider's option '" + option + "' is a "
-                    + "whole number, not '" + value + "'");
+            throw new ConfigurationException(given(option, value) + "the " + name + " branch provider's option '"
+                    + option + "' is a whole number, not '" + value + "'");
         }
+    }
+
+    /** The option as the front end in use writes it ({@code --branch-option jobs=many}), to start a message. */
+    private static String given(String option, String value) {
+        return OPTIONS.stream().filter(setting -> setting.name().equals(option)).findFirst()
+                .map(setting -> setting.spelled(value) + ": ").orElse("");
     }
 }
