@@ -1,6 +1,7 @@
 package dev.rehearsal.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +63,21 @@ class FlywayStartupIT {
 
         startup.assertStoppedBeforeTheDataLoss(output);
 
+        assertThat(startup.query("SELECT max(version) FROM flyway_schema_history")).containsExactly("2");
+    }
+
+    @Test
+    void aBadSettingStopsStartUpNamingItsProperty(CapturedOutput output) {
+        Startup startup = withBase("flyway_bad_setting").with("spring.flyway.locations=classpath:db/flyway/base,"
+                + "classpath:db/flyway/safe", "rehearsal.lock-timeout=2h");
+        String untouched = startup.describe();
+        int before = output.length();
+
+        assertThat(catchThrowable(startup::start)).isNotNull();
+
+        assertThat(output.toString().substring(before)).contains("APPLICATION FAILED TO START",
+                "rehearsal.lock-timeout=2h", "rehearsal.enabled=false").doesNotContain("lockTimeout(");
+        assertThat(startup.describe()).isEqualTo(untouched);
         assertThat(startup.query("SELECT max(version) FROM flyway_schema_history")).containsExactly("2");
     }
 

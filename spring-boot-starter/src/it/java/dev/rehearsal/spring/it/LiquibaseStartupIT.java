@@ -47,6 +47,20 @@ class LiquibaseStartupIT {
         startup.assertStoppedBeforeTheDataLoss(output);
     }
 
+    @Test
+    void onlyRehearsesInRehearseModeAndLeavesTheDatabaseAsItWas() {
+        Startup startup = withCustomers("liquibase_rehearse").with(
+                "spring.liquibase.change-log=classpath:/db/changelog/safe.yaml", "rehearsal.mode=rehearse");
+        String untouched = startup.describe();
+
+        try (ConfigurableApplicationContext application = startup.start()) {
+            assertThat(startup.describe()).as("neither Rehearsal nor Boot's Liquibase changed it")
+                    .isEqualTo(untouched);
+        }
+        assertThat(startup.report().path("verdict").asText()).isEqualTo("PASSED");
+        startup.assertNoBranchLeft();
+    }
+
     /** A database that already has 1,000 customers with a legacy code, and no Liquibase history yet. */
     private Startup withCustomers(String stem) {
         TestPostgres postgres = TestPostgres.shared();
