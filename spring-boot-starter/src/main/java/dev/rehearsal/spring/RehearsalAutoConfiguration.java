@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Rehearses every migration Spring Boot runs at start-up: Flyway's, through Boot's {@code FlywayMigrationStrategy},
@@ -30,8 +31,9 @@ import org.springframework.context.annotation.Configuration;
 public class RehearsalAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
-    StartupRehearsal startupRehearsal(RehearsalProperties properties, ObjectProvider<RehearsalCustomizer> customizers) {
-        return new StartupRehearsal(properties, customizers.orderedStream().toList());
+    StartupRehearsal startupRehearsal(RehearsalProperties properties, ObjectProvider<RehearsalCustomizer> customizers,
+                                      ResourceLoader resources) {
+        return new StartupRehearsal(properties, customizers.orderedStream().toList(), resources);
     }
 
     /** Spring Boot 3: {@code org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy}. */

@@ -1,5 +1,6 @@
 package dev.rehearsal.spring;
 
+import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Setting;
@@ -9,14 +10,22 @@ import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.io.support.ResourcePatternResolver;
+import org.springframework.core.io.support.ResourcePatternUtils;
 
 /**
  * Rehearses each migration Spring Boot runs at start-up, as {@link RehearsalProperties} and the application's
@@ -26,11 +35,14 @@ import javax.sql.DataSource;
 public final class StartupRehearsal {
     private final RehearsalProperties properties;
     private final List<RehearsalCustomizer> customizers;
+    private final ResourcePatternResolver resources;
     private final AtomicReference<Outcome> last = new AtomicReference<>();
 
-    StartupRehearsal(RehearsalProperties properties, List<RehearsalCustomizer> customizers) {
+    StartupRehearsal(RehearsalProperties properties, List<RehearsalCustomizer> customizers,
+                     ResourceLoader resources) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.customizers = List.copyOf(customizers);
+        this.resources = ResourcePatternUtils.getResourcePatternResolver(resources);
     }
 
     /** The outcome of the last rehearsal of this application, if one ran. */
@@ -83,9 +95,32 @@ public final class StartupRehearsal {
             builder.markdownReportTo(Path.of(properties.getReport().getMarkdown()));
         }
         for (String location : properties.getAssertions()) {
-            builder.check(location.startsWith("classpath:") ? SqlAssertions.fromClasspath(location)
+            builder.check(location.startsWith("classpath:") ? assertions(location)
                     : SqlAssertions.fromDirectory(Path.of(location.replaceFirst("^filesystem:", ""))));
         }
+    }
+
+    /**
+     * The {@code *.sql} files at a class path location, in name order, read the way Spring reads resources: from
+     * directories, jars and the nested jars of an executable Boot jar alike.
+     */
+    private SqlAssertions assertions(String location) {
+        String directory = location.substring("classpath:".length()).replaceAll("^/+|/+$", "");
+        Map<String, String> queries = new TreeMap<>();
+        try {
+            for (Resource resource : resources.getResources("classpath*:" + directory + "/*.sql")) {
+                queries.putIfAbsent(resource.getFilename(), resource.getContentAsString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException(SqlAssertions.DIRECTORY.spelled(location) + ": cannot read the "
+                    + "assertions: " + e.getMessage(), e);
+        }
+        if (queries.isEmpty()) {
+            throw new ConfigurationException(SqlAssertions.DIRECTORY.spelled(location) + ": there is no *.sql file "
+                    + "at classpath:" + directory + ": give the class path directory of your SQL assertions, e.g. "
+                    + SqlAssertions.DIRECTORY.spelled("classpath:db/assertions"));
+        }
+        return SqlAssertions.of(queries);
     }
 
     private Policy policy() {

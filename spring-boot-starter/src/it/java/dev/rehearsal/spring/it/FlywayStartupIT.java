@@ -38,7 +38,7 @@ class FlywayStartupIT {
         Startup startup = withBase("flyway_safe").with("spring.flyway.locations=classpath:db/flyway/base,"
                         + "classpath:db/flyway/safe", "shop.wrap-data-source=true",
                 "spring.main.web-application-type=servlet", "server.port=0",
-                "management.endpoints.web.exposure.include=rehearsal");
+                "management.endpoints.web.exposure.include=rehearsal", "rehearsal.assertions=classpath:db/assertions");
         int before = output.length();
 
         try (ConfigurableApplicationContext application = startup.start()) {
@@ -50,6 +50,9 @@ class FlywayStartupIT {
             assertThat(endpoint.path("engine").asText()).isEqualTo("Flyway " + System.getProperty(
                     "rehearsal.test.flyway"));
             assertThat(endpoint.path("migrations").get(0).path("id").asText()).isEqualTo("3");
+            // the application's SQL assertion ran on the branch: a warning, which does not stop the migration
+            assertThat(endpoint.path("findings").findValuesAsText("message")).anyMatch(message -> message.contains(
+                    "Every customer collects loyalty points"));
         }
         startup.assertNoBranchLeft();
         assertThat(CONNECTION_LINE.matcher(output.toString().substring(before)).results().count())
