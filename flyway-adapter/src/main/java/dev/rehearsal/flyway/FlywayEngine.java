@@ -8,14 +8,11 @@ import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
-import java.io.IOException;
-import java.io.InputStream;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -28,7 +25,6 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * Rehearses Flyway migrations. Takes the application's own Flyway configuration — locations, placeholders, Java
@@ -49,6 +45,8 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
  * Flyway. Flyway's PostgreSQL <em>transactional</em> advisory lock would make {@code CONCURRENTLY} wait for
  * Flyway's own open transaction forever, so this engine uses Flyway's session-level lock instead
  * ({@code flyway.postgresql.transactional.lock=false}, Flyway's documented setting for this case).
+ *
+ * <p>Works with Flyway 10 to 13, with flyway-database-postgresql at the version of flyway-core.
  */
 public final class FlywayEngine implements MigrationEngine {
     private static final String REPEATABLE = "R:";
@@ -59,12 +57,18 @@ public final class FlywayEngine implements MigrationEngine {
 
     private FlywayEngine(Configuration configuration) {
         this.configuration = configuration;
-        this.name = "Flyway " + flywayVersion();
+        this.name = "Flyway " + FlywayModules.coreVersion();
     }
 
-    /** An engine for this configuration (a {@link FluentConfiguration} or any {@link Configuration}). */
+    /**
+     * An engine for this configuration (a {@link FluentConfiguration} or any {@link Configuration}).
+     *
+     * @throws ConfigurationException when the class path has a Flyway older than 10, or no flyway-database-postgresql
+     *                                at the version of flyway-core: the message names the dependency to declare
+     */
     public static FlywayEngine of(Configuration configuration) {
         Objects.requireNonNull(configuration, "configuration");
+        FlywayModules.requireMatchingModules();
         return new FlywayEngine(configuration);
     }
 
@@ -202,17 +206,10 @@ public final class FlywayEngine implements MigrationEngine {
     }
 
     private FluentConfiguration copy(DataSource database) {
+        FluentConfiguration copy = FlywayModules.useSessionLock(
+                Flyway.configure(configuration.getClassLoader()).configuration(configuration));
         // A mistyped location must not read as "nothing pending": Flyway would only log a warning.
-        FluentConfiguration copy = Flyway.configure(configuration.getClassLoader())
-                .configuration(configuration)
-                .failOnMissingLocations(true)
-                .dataSource(database);
-        PostgreSQLConfigurationExtension postgres =
-                copy.getConfigurationExtension(PostgreSQLConfigurationExtension.class);
-        if (postgres != null) {
-            postgres.setTransactionalLock(false);
-        }
-        return copy;
+        return copy.failOnMissingLocations(true).dataSource(database);
     }
 
     /** The highest version of the plan, so that nothing newer is applied; null when the plan has no versions. */
@@ -234,21 +231,6 @@ public final class FlywayEngine implements MigrationEngine {
         String id = version != null ? version : REPEATABLE + info.getDescription();
         return new Migration(id, version, info.getDescription(), info.getScript(),
                 info.getType() == null ? null : info.getType().name(), info.getChecksum());
-    }
-
-    private static String flywayVersion() {
-        try (InputStream in = Flyway.class.getResourceAsStream(
-                "/META-INF/maven/org.flywaydb/flyway-core/pom.properties")) {
-            if (in != null) {
-                Properties properties = new Properties();
-                properties.load(in);
-                return properties.getProperty("version", "(unknown version)");
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        String version = Flyway.class.getPackage().getImplementationVersion();
-        return version == null ? "(unknown version)" : version;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.rehearsal.flyway;
 
 import static dev.rehearsal.flyway.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.rehearsal.MigrationStatus.State;
 import dev.rehearsal.Outcome;
@@ -18,7 +19,6 @@ import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.junit.jupiter.api.Test;
 
 /** The user's own Flyway configuration is honoured on the branch and on the target. */
@@ -26,6 +26,14 @@ class FlywayEngineIT {
 
     private static Outcome run(String target, FluentConfiguration flyway) {
         return Rehearsal.configure().target(POSTGRES.location(target)).engine(FlywayEngine.of(flyway)).load().run();
+    }
+
+    @Test
+    void namesTheFlywayThatRuns() {
+        String expected = System.getProperty("rehearsal.test.flyway");
+        assumeThat(expected).as("set by the build for each Flyway version the tests run on").isNotNull();
+
+        assertThat(FlywayEngine.of(Shop.flyway("unused")).name()).isEqualTo("Flyway " + expected);
     }
 
     @Test
@@ -43,8 +51,8 @@ class FlywayEngineIT {
             assertThat(s.inTransaction()).isFalse();
             assertThat(s.migration()).isEqualTo("3");
         });
-        assertThat(flyway.getConfigurationExtension(PostgreSQLConfigurationExtension.class).isTransactionalLock())
-                .as("the user's configuration object is not changed").isTrue();
+        assertThat(FlywayModulesTest.transactionalLock(flyway)).as("the user's configuration object is not changed")
+                .isTrue();
     }
 
     @Test
