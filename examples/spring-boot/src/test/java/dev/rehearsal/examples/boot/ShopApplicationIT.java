@@ -2,7 +2,10 @@ package dev.rehearsal.examples.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.rehearsal.flyway.FlywayEngine;
+import dev.rehearsal.junit.Isolation;
+import dev.rehearsal.junit.MigratedDatabase;
+import dev.rehearsal.junit.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,42 +23,34 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the shop's executable jar, as production would, against an embedded PostgreSQL 18 holding the shop as it runs
- * today (the base migrations and their customers): the release with the safe change set starts, its migrations
- * promoted; the next release, whose unique index fails on production's customers, does not start, and the database
- * stays as the first release left it.
+ * Runs the shop's executable jar, as production would, against a PostgreSQL 18 database holding the shop as it runs
+ * today (the base migrations and their customers, from Rehearsal's JUnit extension): the release with the safe change
+ * set starts, its migrations promoted; the next release, whose unique index fails on production's customers, does not
+ * start, and the database stays as the first release left it.
  */
 class ShopApplicationIT {
     private static final Duration START_UP = Duration.ofMinutes(3);
 
-    private static EmbeddedPostgres postgres;
+    /** Production as it runs today, migrated by plain Flyway before the shop used Rehearsal. */
+    @RegisterExtension
+    static MigratedDatabase production = MigratedDatabase.builder(FlywayEngine.of(Flyway.configure()
+            .locations("classpath:db/shop/base"))).isolation(Isolation.PER_CLASS).build();
+
+    @TestDatabase
+    static String url;
+
+    @TestDatabase
+    static DataSource database;
 
     @TempDir
     Path workingDirectory;
-
-    @BeforeAll
-    static void startPostgres() throws IOException, SQLException {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE shop");
-        }
-        // production as it runs today, migrated by plain Flyway before the shop used Rehearsal
-        Flyway.configure().dataSource(postgres.getDatabase("postgres", "shop")).locations("classpath:db/shop/base")
-                .load().migrate();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        postgres.close();
-    }
 
     @Test
     void startsTheSafeReleasePromotedAndRefusesToStartTheRiskyOne() throws Exception {
@@ -86,8 +81,7 @@ class ShopApplicationIT {
     private Process shop(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", System.getProperty("shop.jar"),
-                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "shop"),
-                "--spring.datasource.username=postgres"));
+                "--spring.datasource.url=" + url));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workingDirectory.resolve("shop.log").toFile()))
@@ -119,7 +113,7 @@ class ShopApplicationIT {
 
     private List<String> appliedVersions() throws SQLException {
         List<String> versions = new ArrayList<>();
-        try (Connection connection = postgres.getDatabase("postgres", "shop").getConnection();
+        try (Connection connection = database.getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT version FROM flyway_schema_history "
                      + "WHERE success ORDER BY installed_rank")) {
