@@ -169,17 +169,26 @@ public final class FlywayEngine implements MigrationEngine {
         try {
             flyway.migrate();
             return ApplyResult.success(tracker.applied());
-        } catch (FlywayMigrateException e) {
-            Migration failed = e.getMigration() == null ? tracker.current() : migration(e.getMigration());
-            FlywaySqlScriptException script = Causes.find(e, FlywaySqlScriptException.class);
-            String statement = script == null ? null : script.getStatement();
-            Integer line = script == null || script.getLineNumber() <= 0 ? null : script.getLineNumber();
-            return ApplyResult.failure(tracker.applied(), new EngineFailure(failed, e.getMessage(), statement, line,
-                    e));
         } catch (FlywayException e) {
-            return ApplyResult.failure(tracker.applied(), new EngineFailure(tracker.current(), e.getMessage(), null,
-                    null, e));
+            return ApplyResult.failure(tracker.applied(), failure(e, tracker.current()));
         }
+    }
+
+    /**
+     * The migration and statement that failed, as Flyway tells them. Only {@code FlywayException} is caught and
+     * passed on as such: a catch clause or a Throwable argument of Flyway's internal exception types would make the
+     * JVM load them when it links this class, and a Flyway older than 10 lacks them, so {@link #of} could not even
+     * say that that Flyway is too old.
+     */
+    private static EngineFailure failure(FlywayException e, Migration current) {
+        if (!(e instanceof FlywayMigrateException migrate)) {
+            return new EngineFailure(current, e.getMessage(), null, null, e);
+        }
+        Migration failed = migrate.getMigration() == null ? current : migration(migrate.getMigration());
+        FlywaySqlScriptException script = Causes.find(e, FlywaySqlScriptException.class);
+        String statement = script == null ? null : script.getStatement();
+        Integer line = script == null || script.getLineNumber() <= 0 ? null : script.getLineNumber();
+        return new EngineFailure(failed, e.getMessage(), statement, line, e);
     }
 
     /** Flyway to migrate this database, up to {@code target} when one is given, telling {@code tracker}. */

@@ -28,14 +28,16 @@ final class FlywayModules {
      * 3.5's) and 10 do not.
      */
     private static final boolean EXTENSION_LOOKUP = hasExtensionLookup();
+    /** The class path does not change: its Flyway is looked at once. */
+    private static final String CORE_VERSION = version(Flyway.class, CORE);
+    private static final String PROBLEM = problem();
 
     private FlywayModules() {
     }
 
     /** The version of flyway-core on the class path, e.g. {@code 13.12.2}, or {@code (unknown version)}. */
     static String coreVersion() {
-        String version = version(Flyway.class, CORE);
-        return version == null ? "(unknown version)" : version;
+        return CORE_VERSION == null ? "(unknown version)" : CORE_VERSION;
     }
 
     /**
@@ -46,17 +48,19 @@ final class FlywayModules {
      * @throws ConfigurationException naming the versions found and the dependency to declare
      */
     static void requireMatchingModules() {
+        if (PROBLEM != null) {
+            throw new ConfigurationException(PROBLEM);
+        }
+    }
+
+    private static String problem() {
         Class<?> postgres;
         try {
             postgres = Class.forName(POSTGRES_EXTENSION, false, FlywayModules.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             postgres = null;
         }
-        String problem = mismatch(version(Flyway.class, CORE), postgres == null ? null : version(postgres, POSTGRES),
-                postgres != null);
-        if (problem != null) {
-            throw new ConfigurationException(problem);
-        }
+        return mismatch(CORE_VERSION, postgres == null ? null : version(postgres, POSTGRES), postgres != null);
     }
 
     /**

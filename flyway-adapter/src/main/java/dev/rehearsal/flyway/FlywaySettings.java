@@ -143,9 +143,13 @@ public final class FlywaySettings {
      * Flyway's configuration of these settings, its Java migrations, callbacks and {@code classpath:} locations
      * loaded from {@code classes}.
      *
-     * @throws ConfigurationException when Flyway rejects a setting: the message names it and where it came from
+     * @throws ConfigurationException when Flyway rejects a setting: the message names it and where it came from;
+     *                                when the class path's Flyway is older than 10 or its flyway-database-postgresql
+     *                                of another version (before Flyway reads anything)
      */
     public FluentConfiguration configure(ClassLoader classes) {
+        // Flyway 9 would fail first, without saying why (it cannot load its plugins beside Rehearsal's Jackson)
+        FlywayModules.requireMatchingModules();
         try {
             return Flyway.configure(classes).configuration(properties);
         } catch (FlywayException e) {

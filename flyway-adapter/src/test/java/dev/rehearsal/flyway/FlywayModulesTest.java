@@ -27,25 +27,6 @@ class FlywayModulesTest {
     }
 
     @Test
-    void thePostgresqlModuleOfAnotherVersionIsRefusedNamingTheOneToDeclare() {
-        assertThat(FlywayModules.mismatch("11.7.2", "13.12.2", true))
-                .contains("flyway-database-postgresql 13.12.2", "flyway-core 11.7.2",
-                        "declare org.flywaydb:flyway-database-postgresql:11.7.2 beside flyway-core");
-    }
-
-    @Test
-    void aMissingPostgresqlModuleIsNamedWithItsVersion() {
-        assertThat(FlywayModules.mismatch("10.22.0", null, false))
-                .contains("not on the class path", "org.flywaydb:flyway-database-postgresql:10.22.0");
-    }
-
-    @Test
-    void aFlywayOlderThanTenIsRefused() {
-        assertThat(FlywayModules.mismatch("9.22.3", "13.12.2", true))
-                .contains("Flyway 10 to 13", "Flyway 9.22.3", "upgrade org.flywaydb:flyway-core to 10 or later");
-    }
-
-    @Test
     void modulesOfOneVersionOrOfUnknownVersionsPass() {
         assertThat(FlywayModules.mismatch("10.22.0", "10.22.0", true)).isNull();
         assertThat(FlywayModules.mismatch("13.12.2", "13.12.2", true)).isNull();
