@@ -12,7 +12,8 @@ import java.lang.annotation.Target;
  * need no annotation). Supported field types: {@code javax.sql.DataSource}, {@code java.sql.Connection} (opened for
  * the test, closed after it), {@code dev.rehearsal.DatabaseLocation} and {@code String} (the JDBC URL). With
  * {@link Isolation#PER_CLASS}, a static field receives the class's database before its tests are instantiated (e.g.
- * for Spring's {@code @DynamicPropertySource}); static fields cannot be Connections.
+ * for Spring's {@code @DynamicPropertySource}), in JUnit's default lifecycle: with
+ * {@code @TestInstance(Lifecycle.PER_CLASS)} the instance comes first. Static fields cannot be Connections.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
