@@ -3,10 +3,8 @@ package dev.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.engine.MigrationObserver;
-import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.testing.UnreachedEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,22 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The configuration is checked before anything touches a database (none is reachable here). */
 class RehearsalTest {
     private static final String UNREACHABLE = "jdbc:postgresql://db.invalid:5432/shop";
-    private static final MigrationEngine ENGINE = new MigrationEngine() {
-        @Override
-        public String name() {
-            return "unused";
-        }
-
-        @Override
-        public MigrationPlan plan(DataSource database) {
-            throw new AssertionError("not called");
-        }
-
-        @Override
-        public ApplyResult apply(DataSource database, MigrationPlan plan, MigrationObserver observer) {
-            throw new AssertionError("not called");
-        }
-    };
+    private static final MigrationEngine ENGINE = new UnreachedEngine();
 
     @Test
     void loadWithoutATargetSaysHowToGiveOne() {

@@ -3,6 +3,7 @@ package dev.rehearsal.branch;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.Durations;
 import dev.rehearsal.Setting;
+import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,10 @@ public final class BranchProviders {
     public static final Setting OPERATION_TIMEOUT = option("operation-timeout",
             "NeonBranchProvider.builder().operationTimeout(...)");
 
+    private static final List<Setting> OPTIONS = List.of(CLONE, MAINTENANCE_DATABASE, JOBS, SCHEMA_ONLY, SAMPLE,
+            PG_DUMP, PG_RESTORE, WORK_DIRECTORY, PROJECT, PARENT_BRANCH, DATABASE, ROLE, API_KEY_VARIABLE, API_URL,
+            MAX_RETRIES, OPERATION_TIMEOUT);
+
     /** The names {@link #named} knows. */
     public static final List<String> NAMES = List.of("template", "snapshot-copy", "neon");
 
@@ -73,7 +78,8 @@ public final class BranchProviders {
             case "template" -> template(chosen, given);
             case "snapshot-copy" -> snapshotCopy(chosen, given);
             case "neon" -> neon(chosen, given);
-            default -> throw new ConfigurationException("Unknown branch provider '" + name + "': use one of " + NAMES);
+            default -> throw new ConfigurationException(asWritten(Setting.BRANCH_PROVIDER, name)
+                    + "Unknown branch provider '" + name + "': use one of " + NAMES);
         };
     }
 
@@ -160,12 +166,14 @@ public final class BranchProviders {
         }
         for (Map.Entry<String, String> option : options.entrySet()) {
             if (!known.contains(option.getKey())) {
-                throw new ConfigurationException("The " + name + " branch provider has no option '" + option.getKey()
-                        + "': its options are " + known);
+                throw new ConfigurationException(asWritten(option(option.getKey(), ""), option.getValue())
+                        + "The " + name + " branch provider has no option '" + option.getKey() + "': its options are "
+                        + known);
             }
             if (option.getValue() == null || option.getValue().isBlank()) {
-                throw new ConfigurationException("The " + name + " branch provider's option '" + option.getKey()
-                        + "' has no value: give one, or leave the option out");
+                throw new ConfigurationException(asWritten(option(option.getKey(), ""), "") + "The " + name
+                        + " branch provider's option '" + option.getKey() + "' has no value: give one, or leave the "
+                        + "option out");
             }
         }
     }
@@ -174,8 +182,8 @@ public final class BranchProviders {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new ConfigurationException("The " + name + " branch provider's option '" + option
-                    + "' is true or false, not '" + value + "'");
+            default -> throw new ConfigurationException(given(option, value) + "the " + name + " branch provider's "
+                    + "option '" + option + "' is true or false, not '" + value + "'");
         };
     }
 
@@ -183,8 +191,22 @@ public final class BranchProviders {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new ConfigurationException("The " + name + " branch provider's option '" + option + "' is a "
-                    + "whole number, not '" + value + "'");
+            throw new ConfigurationException(given(option, value) + "the " + name + " branch provider's option '"
+                    + option + "' is a whole number, not '" + value + "'");
         }
+    }
+
+    /**
+     * The setting as a front end (CLI, Maven plugin, Spring Boot) writes it, to start a message; nothing for the Java
+     * API, whose caller wrote the name and options given here.
+     */
+    private static String asWritten(Setting setting, String value) {
+        return SettingNames.current() == SettingNames.BUILDER ? "" : setting.spelled(value) + ": ";
+    }
+
+    /** The option as the front end in use writes it ({@code --branch-option jobs=many}), to start a message. */
+    private static String given(String option, String value) {
+        return OPTIONS.stream().filter(setting -> setting.name().equals(option)).findFirst()
+                .map(setting -> setting.spelled(value) + ": ").orElse("");
     }
 }

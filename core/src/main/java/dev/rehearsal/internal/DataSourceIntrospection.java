@@ -2,6 +2,7 @@ package dev.rehearsal.internal;
 
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.Setting;
 import java.lang.reflect.Method;
 import java.util.List;
 import javax.sql.DataSource;
@@ -9,17 +10,24 @@ import javax.sql.DataSource;
 /**
  * Reads the JDBC URL and credentials of a DataSource from its bean getters, without opening a connection (which
  * would, for a pool, keep sessions on the target and make it impossible to branch). Knows the getter names of
- * pgjdbc, HikariCP, Flyway, Spring, Tomcat and Commons DBCP data sources.
+ * pgjdbc, HikariCP, Flyway, Spring, Tomcat and Commons DBCP data sources, and reads through the wrappers that hand
+ * out the wrapped DataSource's connections ({@code getTargetDataSource()}: Spring's
+ * {@code TransactionAwareDataSourceProxy}, {@code LazyConnectionDataSourceProxy}, any {@code DelegatingDataSource}).
  */
 public final class DataSourceIntrospection {
     private static final List<String> URL_GETTERS = List.of("getJdbcUrl", "getUrl", "getURL");
     private static final List<String> USER_GETTERS = List.of("getUsername", "getUser");
     private static final List<String> PASSWORD_GETTERS = List.of("getPassword");
+    /** Spring's wrapper that logs in with credentials of its own, which it does not expose. */
+    private static final String OWN_CREDENTIALS = "org.springframework.jdbc.datasource.UserCredentialsDataSourceAdapter";
+    /** Wrappers of wrappers are read through up to this depth (a wrapper of itself must not loop). */
+    private static final int MAX_WRAPPERS = 10;
 
     private DataSourceIntrospection() {
     }
 
-    public static DatabaseLocation locationOf(DataSource dataSource) {
+    public static DatabaseLocation locationOf(DataSource given) {
+        DataSource dataSource = unwrapped(given);
         String type = dataSource.getClass().getName();
         String url = call(dataSource, URL_GETTERS);
         if (url == null) {
@@ -30,22 +38,53 @@ public final class DataSourceIntrospection {
         return DatabaseLocation.of(url, call(dataSource, USER_GETTERS), call(dataSource, PASSWORD_GETTERS));
     }
 
+    /** The DataSource whose connections {@code dataSource} hands out, through the wrappers that expose it. */
+    private static DataSource unwrapped(DataSource dataSource) {
+        DataSource current = dataSource;
+        for (int depth = 0; depth < MAX_WRAPPERS && call(current, URL_GETTERS) == null; depth++) {
+            Object target = invoke(current, "getTargetDataSource");
+            if (!(target instanceof DataSource wrapped) || wrapped == current) {
+                break;
+            }
+            if (isA(current.getClass(), OWN_CREDENTIALS)) {
+                throw new ConfigurationException("The " + current.getClass().getName() + " around "
+                        + wrapped.getClass().getName() + " logs in with credentials of its own, which it does not "
+                        + "expose: give the database to migrate with its URL and credentials, "
+                        + Setting.TARGET.spelled());
+            }
+            current = wrapped;
+        }
+        return current;
+    }
+
+    private static boolean isA(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String call(Object target, List<String> getters) {
         for (String getter : getters) {
-            try {
-                Method method = target.getClass().getMethod(getter);
-                if (method.getReturnType() == String.class && method.getParameterCount() == 0) {
-                    Object value = method.invoke(target);
-                    if (value != null) {
-                        return (String) value;
-                    }
-                }
-            } catch (NoSuchMethodException e) {
-                // try the next name
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // a getter that fails tells us nothing; try the next name
+            if (invoke(target, getter) instanceof String value) {
+                return value;
             }
         }
         return null;
+    }
+
+    /** What the public no-argument method {@code name} returns, or null when there is none or it fails. */
+    private static Object invoke(Object target, String name) {
+        try {
+            Method method = target.getClass().getMethod(name);
+            return method.getParameterCount() == 0 ? method.invoke(target) : null;
+        } catch (NoSuchMethodException e) {
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // a getter that fails tells us nothing
+            return null;
+        }
     }
 }

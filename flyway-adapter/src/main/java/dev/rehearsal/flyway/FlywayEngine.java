@@ -53,6 +53,7 @@ public final class FlywayEngine implements MigrationEngine {
 
     private final Configuration configuration;
     private final String name;
+    private final ConnectionInfoLine connectionInfo = new ConnectionInfoLine();
 
     private FlywayEngine(Configuration configuration) {
         this.configuration = configuration;
@@ -199,7 +200,7 @@ public final class FlywayEngine implements MigrationEngine {
         List<Callback> callbacks = new ArrayList<>(Arrays.asList(configuration.getCallbacks()));
         callbacks.add(tracker);
         copy.callbacks(callbacks.toArray(Callback[]::new));
-        return copy.load();
+        return connectionInfo.once(copy.load());
     }
 
     /**
@@ -209,8 +210,8 @@ public final class FlywayEngine implements MigrationEngine {
     private Flyway reader(DataSource database) {
         List<ValidatePattern> ignored = new ArrayList<>(Arrays.asList(configuration.getIgnoreMigrationPatterns()));
         ignored.add(ValidatePattern.fromPattern("*:pending"));
-        return copy(database).callbacks(new String[0]).callbacks(new Callback[0]).skipDefaultCallbacks(true)
-                .ignoreMigrationPatterns(ignored.toArray(ValidatePattern[]::new)).load();
+        return connectionInfo.once(copy(database).callbacks(new String[0]).callbacks(new Callback[0])
+                .skipDefaultCallbacks(true).ignoreMigrationPatterns(ignored.toArray(ValidatePattern[]::new)).load());
     }
 
     private FluentConfiguration copy(DataSource database) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -39,6 +40,26 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *     @Test
  *     void savesAnOrder(Connection connection) {  // or as a parameter: DataSource, Connection, @TestDatabase String url
  *         ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>In a {@code @SpringBootTest}, the application starts once for the class: give it the class's database with
+ * {@link Isolation#PER_CLASS} and a static field, set before Spring starts the application.
+ *
+ * <pre>{@code
+ * @SpringBootTest
+ * class CheckoutIT {
+ *     @RegisterExtension
+ *     static MigratedDatabase database = MigratedDatabase.builder(FlywayEngine.of(Flyway.configure()
+ *             .locations("classpath:db/migration"))).isolation(Isolation.PER_CLASS).build();
+ *
+ *     @TestDatabase
+ *     static String url;                          // the JDBC URL of the class's database, with its user
+ *
+ *     @DynamicPropertySource
+ *     static void testDatabase(DynamicPropertyRegistry registry) {
+ *         registry.add("spring.datasource.url", () -> url);
  *     }
  * }
  * }</pre>
@@ -85,10 +106,17 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeAll(ExtensionContext context) throws Exception {
         ClonePool pool = pool(context);
+        List<Field> statics = testDatabaseFields(context.getRequiredTestClass(), true);
         if (isolation == Isolation.PER_CLASS) {
-            context.getStore(NAMESPACE).put(Lease.class, new Lease(pool));
+            Lease lease = new Lease(pool);
+            context.getStore(NAMESPACE).put(Lease.class, lease);
+            inject(statics, null, lease);
+        } else if (!statics.isEmpty()) {
+            throw new ExtensionConfigurationException("@TestDatabase static " + statics.get(0).getName() + ": a "
+                    + "static field holds one database for the whole class, but each test method gets its own: "
+                    + "build the extension with .isolation(Isolation.PER_CLASS), or make the field an instance field");
         }
     }
 
@@ -99,7 +127,7 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
         }
         Lease lease = lease(context);
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-            inject(instance, lease);
+            inject(testDatabaseFields(instance.getClass(), false), instance, lease);
         }
     }
 
@@ -167,14 +195,30 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
         return resource.pool;
     }
 
-    private static void inject(Object instance, Lease lease) throws Exception {
-        for (Class<?> type = instance.getClass(); type != Object.class; type = type.getSuperclass()) {
+    /** The {@code @TestDatabase} fields of a test class and its superclasses, static or not. */
+    private static List<Field> testDatabaseFields(Class<?> testClass, boolean statics) {
+        List<Field> fields = new ArrayList<>();
+        for (Class<?> type = testClass; type != Object.class; type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {
-                if (field.isAnnotationPresent(TestDatabase.class) && !Modifier.isStatic(field.getModifiers())) {
-                    field.setAccessible(true);
-                    field.set(instance, lease.as(field.getType()));
+                if (field.isAnnotationPresent(TestDatabase.class)
+                        && Modifier.isStatic(field.getModifiers()) == statics) {
+                    fields.add(field);
                 }
             }
+        }
+        return fields;
+    }
+
+    /** Sets the fields (static ones when {@code instance} is null) to the leased database. */
+    private static void inject(List<Field> fields, Object instance, Lease lease) throws Exception {
+        for (Field field : fields) {
+            if (instance == null && field.getType() == Connection.class) {
+                // the class's connections are closed after each test (see afterEach): a static one would not last
+                throw new ExtensionConfigurationException("@TestDatabase static " + field.getName() + ": a static "
+                        + "field cannot hold a Connection, which is closed after each test: make it a DataSource");
+            }
+            field.setAccessible(true);
+            field.set(instance, lease.as(field.getType()));
         }
     }
 

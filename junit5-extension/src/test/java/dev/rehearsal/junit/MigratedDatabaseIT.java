@@ -2,12 +2,17 @@ package dev.rehearsal.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.internal.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -48,6 +54,25 @@ class MigratedDatabaseIT {
         run(PerClass.class).assertStatistics(stats -> stats.started(2).succeeded(2));
 
         assertThat(SEEN).hasSize(1);
+    }
+
+    @Test
+    void aStaticFieldGetsTheClasssDatabaseBeforeTheTestInstanceIsMade() {
+        SEEN.clear();
+
+        run(PerClassStaticField.class).assertStatistics(stats -> stats.started(2).succeeded(2));
+
+        assertThat(SEEN).hasSize(1);
+        assertThat(PerClassStaticField.atConstruction).startsWith("jdbc:postgresql://")
+                .contains(SEEN.iterator().next());
+    }
+
+    @Test
+    void refusesAStaticFieldWhenEachTestMethodHasItsOwnDatabase() {
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(PerMethodStaticField.class)).execute()
+                .containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(
+                        instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("@TestDatabase static url") && m.contains("Isolation.PER_CLASS")))));
     }
 
     @Test
@@ -195,6 +220,57 @@ class MigratedDatabaseIT {
                 assertThat(rows.getInt(1)).isEqualTo(2);
                 SEEN.add(rows.getString(2));
             }
+        }
+    }
+
+    /** As a {@code @SpringBootTest} takes the class's database: from a static field, read as the instance is made. */
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class PerClassStaticField {
+        static String atConstruction;
+
+        @RegisterExtension
+        static MigratedDatabase database = fixtureDatabase().isolation(Isolation.PER_CLASS).build();
+
+        @TestDatabase
+        static String url;
+
+        @TestDatabase
+        static DataSource dataSource;
+
+        PerClassStaticField() {
+            atConstruction = url;
+        }
+
+        @Test
+        @Order(1)
+        void writes() throws SQLException {
+            try (Connection connection = dataSource.getConnection()) {
+                writeAndCheckIsolation(connection, "static");
+            }
+        }
+
+        @Test
+        @Order(2)
+        void seesTheWriteOfTheFirstTestThroughTheUrl() throws SQLException {
+            try (Connection connection = DriverManager.getConnection(url);
+                 Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT count(*), current_database() FROM accounts")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(2);
+                SEEN.add(rows.getString(2));
+            }
+        }
+    }
+
+    static class PerMethodStaticField {
+        @RegisterExtension
+        static MigratedDatabase database = fixtureDatabase().build();
+
+        @TestDatabase
+        static String url;
+
+        @Test
+        void neverRuns() {
         }
     }
 

@@ -1,0 +1,90 @@
+package dev.rehearsal.spring;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Rehearses every migration Spring Boot runs at start-up: Flyway's, through Boot's {@code FlywayMigrationStrategy},
+ * and Liquibase's, before each {@code SpringLiquibase} bean runs its update. Off with {@code rehearsal.enabled=false}.
+ *
+ * <p>Boot 4 moved {@code FlywayMigrationStrategy} from {@code org.springframework.boot.autoconfigure.flyway} to
+ * {@code org.springframework.boot.flyway.autoconfigure}: one small configuration per generation declares the
+ * strategy, each only when its interface is on the class path, and both hand the migration to
+ * {@link RehearsedFlyway}. Liquibase's {@code SpringLiquibase} and everything else the starter uses are the same on
+ * both generations.
+ */
+@AutoConfiguration(beforeName = {
+        "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
+        "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+        "org.springframework.boot.autoconfigure.liquibase.LiquibaseAutoConfiguration",
+        "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration"})
+@ConditionalOnProperty(prefix = "rehearsal", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RehearsalProperties.class)
+public class RehearsalAutoConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    StartupRehearsal startupRehearsal(RehearsalProperties properties, ObjectProvider<RehearsalCustomizer> customizers,
+                                      ResourceLoader resources) {
+        return new StartupRehearsal(properties, customizers.orderedStream().toList(), resources);
+    }
+
+    /** Spring Boot 3: {@code org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.flywaydb.core.Flyway",
+            "org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy"})
+    static class FlywayOnBoot3 {
+        /** The application's own strategy wins: its migrations are then not rehearsed. */
+        @Bean
+        @ConditionalOnMissingBean(org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy.class)
+        org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy rehearsedBoot3FlywayMigration(
+                StartupRehearsal rehearsal) {
+            return flyway -> RehearsedFlyway.migrate(rehearsal, flyway);
+        }
+    }
+
+    /** Spring Boot 4: {@code org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.flywaydb.core.Flyway",
+            "org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy"})
+    static class FlywayOnBoot4 {
+        /** The application's own strategy wins: its migrations are then not rehearsed. */
+        @Bean
+        @ConditionalOnMissingBean(org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy.class)
+        org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy rehearsedFlywayMigration(
+                StartupRehearsal rehearsal) {
+            return flyway -> RehearsedFlyway.migrate(rehearsal, flyway);
+        }
+    }
+
+    /** Every {@code SpringLiquibase} bean, Boot's or the application's. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "liquibase.integration.spring.SpringLiquibase")
+    static class LiquibaseConfiguration {
+        /** Static: a post-processor is made before the other beans, the rehearsal only when a SpringLiquibase is. */
+        @Bean
+        static RehearsedLiquibase rehearsedLiquibase(ObjectProvider<StartupRehearsal> rehearsal) {
+            return new RehearsedLiquibase(rehearsal);
+        }
+    }
+
+    /** {@code /actuator/rehearsal}, where Actuator is and the endpoint is exposed. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+            "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"})
+    static class EndpointConfiguration {
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnAvailableEndpoint(RehearsalEndpoint.class)
+        RehearsalEndpoint rehearsalEndpoint(StartupRehearsal rehearsal) {
+            return new RehearsalEndpoint(rehearsal);
+        }
+    }
+}
