@@ -79,8 +79,9 @@ class ShopApplicationIT {
 
     /** The shop's jar in a JVM of its own, its output in {@code shop.log}. */
     private Process shop(String... arguments) throws IOException {
+        // C1 only, as the test's own JVM (see pom.xml): the shop starts once and stops, with less CPU
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", System.getProperty("shop.jar"),
+                .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", System.getProperty("shop.jar"),
                 "--spring.datasource.url=" + url));
         command.addAll(List.of(arguments));
         return new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
