@@ -203,7 +203,6 @@ class PromotionIT {
     }
 
     @Test
-    @OnEveryMajor
     void aVerifiedPromotionRecordsTheTargetsFingerprint() {
         String target = databases.create("verified", RehearsalIT.SHOP);
 

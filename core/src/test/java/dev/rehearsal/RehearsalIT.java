@@ -75,7 +75,6 @@ class RehearsalIT {
     }
 
     @Test
-    @OnEveryMajor
     void aMigrationThatFailsOnTheRealDataNeverReachesTheTarget() {
         String target = databases.create("fail", SHOP);
         String before = postgres.describe(target);
@@ -205,7 +204,6 @@ class RehearsalIT {
     }
 
     @Test
-    @OnEveryMajor
     void aMigrationThatPassesOnTheBranchButFailsOnTheTargetIsAPromotionFailure() {
         String target = databases.create("promotion", SHOP);
         String onlyOnBranches = "DO $$ BEGIN IF current_database() NOT LIKE 'rehearsal\\_%' THEN "
@@ -228,7 +226,6 @@ class RehearsalIT {
     }
 
     @Test
-    @OnEveryMajor
     void whenTheTargetChangesDuringTheRehearsalNothingIsPromoted() {
         String target = databases.create("changed", SHOP);
         ScriptEngine engine = new ScriptEngine().migration("1", ADD_NOTE);
@@ -383,7 +380,6 @@ class RehearsalIT {
     }
 
     @Test
-    @OnEveryMajor
     void theStatementTraceAttributesEveryStatementToItsMigration() {
         String target = databases.create("trace", SHOP);
         ScriptEngine engine = new ScriptEngine().migration("1", ADD_NOTE, "UPDATE customers SET note = 'x' WHERE id <= 7")

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The same scenarios on PostgreSQL 18 and, in the build's matrix, on each of 14 to 17 — before 18 there are no NOT
- * NULL constraints in {@code pg_constraint}, and before 16 view definitions qualify their columns — and then one
- * schema on 18 and 15, side by side.
+ * The scenarios on PostgreSQL 18 and those whose catalog differs by version (see {@link OnEveryMajor}), in the build's
+ * matrix, on each of 14 to 17 — before 18 there are no NOT NULL constraints in {@code pg_constraint}, and before 16
+ * view definitions qualify their columns — and then one schema on 18 and 15, side by side.
  */
 class CatalogDiffIT {
     private static final String[] SHOP = {
@@ -61,6 +61,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void runsOnTheIntendedMajorVersion() throws SQLException {
             CatalogSnapshot snapshot = snapshot(databases.create("version"));
 
@@ -68,6 +69,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void findsNoChangeBetweenSnapshotsOfAnUnchangedDatabase() throws SQLException {
             String database = databases.create("unchanged", SHOP);
 
@@ -134,6 +136,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void setAndDropNotNullAreColumnChangesOnEveryVersionAndNotNullConstraintsFrom18() throws SQLException {
             List<String> changes = diff(SHOP,
                     "ALTER TABLE customers ALTER COLUMN email DROP NOT NULL",
@@ -168,6 +171,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void reportsConstraintsAddedRemovedAndValidated() throws SQLException {
             List<String> changes = diff(SHOP,
                     "ALTER TABLE orders DROP CONSTRAINT orders_customer_fkey",
@@ -189,6 +193,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void reportsAConstraintValidatedLaterAsChanged() throws SQLException {
             String[] before = concat(SHOP,
                     "ALTER TABLE orders ADD CONSTRAINT orders_price CHECK (price > 0) NOT VALID");
@@ -199,6 +204,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void reportsIndexesAddedRemovedRenamedAndLeftInvalidButNotRebuilt() throws SQLException {
             String database = databases.create("indexes", SHOP);
             CatalogSnapshot before = snapshot(database);
@@ -247,6 +253,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void reportsViewsChangedAddedAndRemoved() throws SQLException {
             List<String> changes = diff(SHOP,
                     "CREATE OR REPLACE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100",
@@ -319,6 +326,7 @@ class CatalogDiffIT {
         }
 
         @Test
+        @OnEveryMajor
         void aTableRewriteIsNoSchemaChangeButShowsInTheSnapshots() throws SQLException {
             String database = databases.create("rewrite", SHOP);
             CatalogSnapshot before = snapshot(database);
@@ -366,9 +374,8 @@ class CatalogDiffIT {
         }
     }
 
-    /** On the shared server: PostgreSQL 18, and in the build's matrix each of 14 to 17 (see {@link OnEveryMajor}). */
+    /** On the shared server: PostgreSQL 18, and in the build's matrix each of 14 to 17 (the {@link OnEveryMajor} ones). */
     @Nested
-    @OnEveryMajor
     class OnTheSharedServer extends Scenarios {
         OnTheSharedServer() {
             super(TestPostgres.shared(), TestPostgres.sharedMajor());
@@ -381,6 +388,7 @@ class CatalogDiffIT {
          * and the column becomes NOT NULL only at the end.
          */
         @Test
+        @OnEveryMajor
         void reportsANotNullAddedWithoutAScanAndValidatedLaterTheWayTheMajorVersionAllows() throws SQLException {
             if (TestPostgres.sharedMajor() >= 18) {
                 String[] before = concat(SHOP,

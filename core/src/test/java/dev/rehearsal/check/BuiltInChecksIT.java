@@ -18,7 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The built-in checks on real evidence, where a statement's effect is easy to get wrong. The tables are small, so the
  * policy counts 1 000 rows as many; its time threshold is out of reach, so that only rows decide.
  */
-@OnEveryMajor
 class BuiltInChecksIT {
     private static final String[] ORDERS = {
             "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL, note varchar(20))",
@@ -41,6 +40,7 @@ class BuiltInChecksIT {
     }
 
     @Test
+    @OnEveryMajor
     void aTruncationLosesDataButRewritesNothing() {
         Outcome outcome = rehearse(new ScriptEngine().migration("1", "TRUNCATE orders"));
 
@@ -48,6 +48,7 @@ class BuiltInChecksIT {
     }
 
     @Test
+    @OnEveryMajor
     void aTableRewriteIsOneFindingNotOneMoreForEachIndexItRebuilds() {
         Outcome outcome = rehearse(new ScriptEngine().migration("1",
                 "ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid()"));
@@ -59,6 +60,7 @@ class BuiltInChecksIT {
     }
 
     @Test
+    @OnEveryMajor
     void aReindexRebuildsTheIndexOfATableWithManyRowsAndBlocksItsWrites() {
         Outcome outcome = rehearse(new ScriptEngine().migration("1", "REINDEX INDEX orders_pkey"));
 
@@ -74,6 +76,7 @@ class BuiltInChecksIT {
     }
 
     @Test
+    @OnEveryMajor
     void aLockIsChargedWithTheScansOfLaterStatementsOfItsTransaction() {
         Outcome outcome = rehearse(new ScriptEngine().migration("1",
                 "ALTER TABLE orders ADD COLUMN shipped boolean", "UPDATE orders SET shipped = false"));
@@ -87,6 +90,7 @@ class BuiltInChecksIT {
     }
 
     @Test
+    @OnEveryMajor
     void theSameStatementsInTwoMigrationsHoldTheLockOnlyBriefly() {
         Outcome outcome = rehearse(new ScriptEngine()
                 .migration("1", "ALTER TABLE orders ADD COLUMN shipped boolean")

@@ -4,22 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rehearsal.testing.MavenProcess;
+import dev.rehearsal.testing.MavenProcess.Build;
+import dev.rehearsal.testing.MavenProcess.Running;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,12 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MavenPluginIT {
     private static final Path SAMPLES = Path.of("src/it").toAbsolutePath();
-    private static final Path REPOSITORY = Path.of(System.getProperty("rehearsal.it.repo", "target/it-repo"))
-            .toAbsolutePath();
-    private static final Path BUILD_REPOSITORY = Path.of(System.getProperty("rehearsal.it.buildRepository",
-            System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath();
     private static final String LIQUIBASE_5 = System.getProperty("rehearsal.it.liquibase5", "5.0.4");
-    private static final String VERSION = System.getProperty("rehearsal.it.version", "0.1.0-SNAPSHOT");
+    private static final String VERSION = MavenProcess.VERSION;
 
     @RegisterExtension
     final TestDatabases databases = new TestDatabases();
@@ -46,9 +41,6 @@ class MavenPluginIT {
 
     @TempDir
     Path work;
-
-    record Build(int exit, String output) {
-    }
 
     @Test
     void aSafeChangeSetPassesTheBuildWithCredentialsFromSettingsAndLeavesTheTargetAlone() throws Exception {
@@ -460,19 +452,7 @@ class MavenPluginIT {
 
     /** A copy of a sample project with the plugin's version filled in. */
     private Path sample(String name) throws IOException {
-        Path source = SAMPLES.resolve(name);
-        Path copy = work.resolve(name);
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path file : files.toList()) {
-                Path destination = copy.resolve(source.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(destination);
-                } else {
-                    Files.writeString(destination, Files.readString(file).replace("@project.version@", VERSION));
-                }
-            }
-        }
-        return copy;
+        return MavenProcess.sample(SAMPLES.resolve(name), work.resolve(name), Map.of("@project.version@", VERSION));
     }
 
     private static void replace(Path file, String token, String value) throws IOException {
@@ -481,17 +461,11 @@ class MavenPluginIT {
 
     /** A settings.xml with these servers (id → user, password). */
     private Path settings(Map<String, String[]> servers) throws IOException {
-        // the build's own local repository is asked first (nothing downloaded twice), Maven Central after it
-        String repository = "<id>build</id><url>" + BUILD_REPOSITORY.toUri() + "</url><releases>"
-                + "<checksumPolicy>ignore</checksumPolicy></releases><snapshots><enabled>false</enabled></snapshots>";
-        StringBuilder xml = new StringBuilder("<settings><profiles><profile><id>build-repository</id><repositories>"
-                + "<repository>" + repository + "</repository></repositories><pluginRepositories><pluginRepository>"
-                + repository + "</pluginRepository></pluginRepositories></profile></profiles><activeProfiles>"
-                + "<activeProfile>build-repository</activeProfile></activeProfiles><servers>");
+        StringBuilder xml = new StringBuilder();
         servers.forEach((id, login) -> xml.append("<server><id>").append(id).append("</id><username>")
                 .append(login[0]).append("</username><password>").append(login[1]).append("</password></server>"));
         Path settings = work.resolve("settings-" + UUID.randomUUID() + ".xml");
-        Files.writeString(settings, xml.append("</servers></settings>").toString());
+        Files.writeString(settings, MavenProcess.settings(xml.toString()));
         return settings;
     }
 
@@ -501,7 +475,7 @@ class MavenPluginIT {
         if (security != null) {
             arguments.add("-Dsettings.security=" + security);
         }
-        Build build = run(work, Map.of(), arguments);
+        Build build = MavenProcess.start(work, Map.of(), arguments).result();
         Matcher encrypted = Pattern.compile("\\{[^}\\s]+}").matcher(build.output());
         assertThat(encrypted.find()).as(build.output()).isTrue();
         return encrypted.group();
@@ -531,43 +505,7 @@ class MavenPluginIT {
     /** {@code mvn}, started: the output is read as it goes. */
     private Running start(Path project, Path settings, Map<String, String> environment, String... arguments)
             throws IOException {
-        Path userSettings = settings != null ? settings : settings(Map.of());
-        List<String> command = new ArrayList<>(List.of("-B", "-ntp", "-Dmaven.repo.local=" + REPOSITORY,
-                "-s", userSettings.toString(), "-f", project.resolve("pom.xml").toString()));
-        command.addAll(List.of(arguments));
-        return start(project, environment, command);
-    }
-
-    private static Build run(Path directory, Map<String, String> environment, List<String> arguments)
-            throws Exception {
-        return start(directory, environment, arguments).result();
-    }
-
-    private static Running start(Path directory, Map<String, String> environment, List<String> arguments)
-            throws IOException {
-        String home = System.getProperty("maven.home");
-        List<String> command = new ArrayList<>();
-        command.add(home == null ? "mvn" : Path.of(home, "bin", "mvn").toString());
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        builder.environment().remove("REHEARSAL_PASSWORD");
-        // a short build: C2's compiling would cost more CPU than it saves
-        builder.environment().put("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        return new Running(process, CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }));
-    }
-
-    record Running(Process process, CompletableFuture<String> output) {
-        Build result() throws Exception {
-            assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-            return new Build(process.exitValue(), output.get());
-        }
+        return MavenProcess.mvn(project, settings != null ? settings : settings(Map.of()), environment,
+                List.of(arguments));
     }
 }
