@@ -68,13 +68,13 @@ public final class AcquireLatency {
             List<Double> pooled = benchmark.measure(TESTS, benchmark.pool(pool));
             poolP50 = percentile(pooled, 50);
             rows.add(row("warm pool (this extension, 8 ready)", pooled,
-                    "waited for a clone " + pool.misses() + " time(s)"));
+                    "waited for a clone " + pool.usage().misses() + " time(s)"));
         }
         try (ClonePool pool = new ClonePool(server, template, 8)) {
             Thread.sleep(3000);
             List<Double> pooled = benchmark.measure(TESTS, benchmark.pool(pool), 0);
             rows.add(row("warm pool, tests back to back (no time between acquires)", pooled,
-                    "each test only connects, inserts and queries; waited for a clone " + pool.misses() + " time(s)"));
+                    "each test only connects, inserts and queries; waited for a clone " + pool.usage().misses() + " time(s)"));
         }
         List<Double> sync = benchmark.measure(TESTS, benchmark.syncClone());
         syncP50 = percentile(sync, 50);
