@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * of its history, and retried; Flyway's history ends up as plain {@code flyway migrate} would have written it.
  */
 class FlywayPromotionIT {
+    private static final Duration LOCK_TIMEOUT = Duration.ofMillis(250);
 
     @Test
     void aFlywayMigrationBlockedByALongTransactionIsRetriedAndRecordedOnce() throws Exception {
@@ -34,7 +35,7 @@ class FlywayPromotionIT {
                             .releaseAfterBlocking(Duration.ofSeconds(1)));
                     return List.of();
                 })
-                .lockTimeout(Duration.ofMillis(250)).retryBackoff(Duration.ofMillis(300)).lockRetries(20)
+                .lockTimeout(LOCK_TIMEOUT).retryBackoff(Duration.ofMillis(300)).lockRetries(20)
                 .load().run();
 
         released.get().get(10, TimeUnit.SECONDS);
