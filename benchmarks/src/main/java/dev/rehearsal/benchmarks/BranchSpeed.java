@@ -70,6 +70,9 @@ public final class BranchSpeed {
     }
 
     public static void main(String[] args) throws Exception {
+        if (!Report.selected("branch-speed")) {
+            return;
+        }
         Path report = Path.of(args.length > 0 ? args[0] : "BENCHMARKS.md");
         Path work = Files.createTempDirectory("rehearsal-branch-speed");
         XfsLoopMount.Result mounted = XfsLoopMount.tryMount(work, 24 * 1024 * MIB);

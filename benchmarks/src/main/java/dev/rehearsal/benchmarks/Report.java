@@ -60,6 +60,25 @@ public final class Report {
         Files.writeString(file, text);
     }
 
+    /**
+     * Whether to run the benchmark {@code name}: {@code -Dbenchmark} names the ones to run, separated by commas
+     * (the sections' names, e.g. {@code acquire-latency}); all of them when it is unset.
+     */
+    public static boolean selected(String name) {
+        String chosen = System.getProperty("benchmark", "").strip();
+        return chosen.isEmpty() || chosen.equals("all") || List.of(chosen.split("\\s*,\\s*")).contains(name);
+    }
+
+    /** The load averages over 1, 5 and 15 minutes, as {@code uptime} shows them; "unknown" off Linux. */
+    public static String load() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     public static String machine() {
         String cpu = "unknown CPU";
         try {

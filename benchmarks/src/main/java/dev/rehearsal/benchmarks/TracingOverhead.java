@@ -43,6 +43,9 @@ public final class TracingOverhead {
     }
 
     public static void main(String[] args) throws Exception {
+        if (!Report.selected("tracing-overhead")) {
+            return;
+        }
         Path report = Path.of(args.length > 0 ? args[0] : "BENCHMARKS.md");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             TracingOverhead benchmark = new TracingOverhead(postgres);

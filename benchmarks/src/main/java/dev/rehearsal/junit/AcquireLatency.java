@@ -1,8 +1,12 @@
 package dev.rehearsal.junit;
 
+import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.benchmarks.Report;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.internal.Sql;
+import dev.rehearsal.testing.XfsLoopMount;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,28 +15,39 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 
 /**
- * How long a test waits for its isolated, migrated database, per strategy, at parallelism 2 (two tests at a time),
- * on a schema of 120 tables: the extension's warm pool; a synchronous {@code CREATE DATABASE ... TEMPLATE} per test
- * (pgtestdb's way); the migrations run again per test; {@code TRUNCATE} and reseed; a transaction rolled back. Each
- * test then does a little work on its database (an insert and a query) before the next. Writes its section of
+ * How long a test waits for its isolated, migrated database, per strategy, two tests at a time, on a schema of 120
+ * tables. The extension's warm pool as it is and as it was ({@link FormerClonePool}), interleaved A-B-B-A in one run
+ * after a warm-up, for tests that keep their database 50 ms and for tests back to back, on the default file system
+ * and, where a loop mount can be made (root, xfsprogs), on XFS with reflinks; then what a clone, a test and a drop
+ * cost ({@link CloneCosts}), which bounds any pool; then the other ways: a synchronous
+ * {@code CREATE DATABASE ... TEMPLATE} per test (pgtestdb's way), the migrations run again per test, {@code TRUNCATE}
+ * and reseed, a transaction rolled back. Each test connects to its database, inserts and queries. Writes its section of
  * BENCHMARKS.md. In this package to reach the extension's pool directly.
  */
 public final class AcquireLatency {
     private static final int TABLES = 120;
     private static final int TESTS = 500;
+    private static final int WARM_UP_TESTS = 100;
     private static final int SLOW_TESTS = 40;
     private static final int PARALLELISM = 2;
     /** How long a typical integration test keeps its database: its queries plus the code under test. */
     private static final int TEST_MILLIS = 50;
+    /** Both pools keep this many ready before the first test (the former one only this many). */
+    private static final int MINIMUM = 8;
 
     private final TestServer server;
     private final FlywayEngine engine;
@@ -51,63 +66,155 @@ public final class AcquireLatency {
         void release(int worker, String database) throws Exception;
     }
 
+    /** A pool under test, the current one or the former one, as a strategy, with how often a test waited. */
+    private record Pool(Strategy strategy, IntSupplier waits, Supplier<String> note, AutoCloseable closer)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            closer.close();
+        }
+    }
+
+    /** The acquire and test times of one run, how many tests waited for a clone, and how fast the tests went. */
+    private record Run(List<Double> millis, List<Double> testMillis, int waits, String note, double testsPerSecond) {
+    }
+
+    /** One file system's runs: the table's rows, the costs and the back-to-back pace of the current pool. */
+    private record Measured(String where, List<String> rows, CloneCosts.Result costs, double backToBack) {
+    }
+
     public static void main(String[] args) throws Exception {
+        if (!Report.selected("acquire-latency")) {
+            return;
+        }
         Path report = Path.of(args.length > 0 ? args[0] : "BENCHMARKS.md");
+        String loadBefore = Report.load();
         Path migrations = Files.createTempDirectory("rehearsal-acquire");
         writeSchema(migrations);
-        TestServer server = TestServer.get();
         FlywayEngine engine = FlywayEngine.of(Flyway.configure().locations("filesystem:" + migrations));
-        String template = MigratedTemplate.ensure(server, engine);
-        AcquireLatency benchmark = new AcquireLatency(server, engine, template);
+        TestServer server = TestServer.get();
+        AcquireLatency benchmark = new AcquireLatency(server, engine, MigratedTemplate.ensure(server, engine));
+        String fileSystem = Files.getFileStore(Path.of(System.getProperty(TestServer.DATA_DIRECTORY_PROPERTY,
+                "target/rehearsal-postgres"))).type();
+
+        List<Measured> measured = new ArrayList<>();
+        measured.add(benchmark.onThisFileSystem(fileSystem, true));
+        Path work = Files.createTempDirectory("rehearsal-acquire-xfs");
+        XfsLoopMount.Result mounted = XfsLoopMount.tryMount(work, 8L << 30);
+        if (mounted.mount() != null) {
+            try (XfsLoopMount xfs = mounted.mount(); EmbeddedPostgres postgres = embedded(xfs.path().resolve("pg"))) {
+                TestServer onXfs = TestServer.external(DatabaseLocation.of("jdbc:postgresql://localhost:"
+                        + postgres.getPort() + "/postgres", "postgres", null));
+                measured.add(new AcquireLatency(onXfs, engine, MigratedTemplate.ensure(onXfs, engine))
+                        .onThisFileSystem("XFS with reflinks", false));
+            }
+        }
+        deleteTree(work);
 
         List<String> rows = new ArrayList<>();
-        double poolP50;
-        double syncP50;
-        try (ClonePool pool = new ClonePool(server, template, 8)) {
-            Thread.sleep(3000); // the pool fills before the first test, as it does while JUnit discovers tests
-            List<Double> pooled = benchmark.measure(TESTS, benchmark.pool(pool));
-            poolP50 = percentile(pooled, 50);
-            rows.add(row("warm pool (this extension, 8 ready)", pooled,
-                    "waited for a clone " + pool.usage().misses() + " time(s)"));
-        }
-        try (ClonePool pool = new ClonePool(server, template, 8)) {
-            Thread.sleep(3000);
-            List<Double> pooled = benchmark.measure(TESTS, benchmark.pool(pool), 0);
-            rows.add(row("warm pool, tests back to back (no time between acquires)", pooled,
-                    "each test only connects, inserts and queries; waited for a clone " + pool.usage().misses() + " time(s)"));
-        }
-        List<Double> sync = benchmark.measure(TESTS, benchmark.syncClone());
-        syncP50 = percentile(sync, 50);
-        rows.add(row("synchronous CREATE DATABASE … TEMPLATE per test", sync, ""));
+        measured.forEach(m -> rows.addAll(m.rows()));
+        rows.add(row("synchronous CREATE DATABASE … TEMPLATE per test",
+                benchmark.measure(TESTS, benchmark.syncClone(), TEST_MILLIS), ""));
         rows.add(row("migrations run again per test (CREATE DATABASE + Flyway)",
-                benchmark.measure(SLOW_TESTS, benchmark.migrateEachTime()), SLOW_TESTS + " tests"));
-        rows.add(row("TRUNCATE every table + reseed", benchmark.measure(TESTS, benchmark.truncateAndReseed()), ""));
+                benchmark.measure(SLOW_TESTS, benchmark.migrateEachTime(), TEST_MILLIS), SLOW_TESTS + " tests"));
+        rows.add(row("TRUNCATE every table + reseed",
+                benchmark.measure(TESTS, benchmark.truncateAndReseed(), TEST_MILLIS), ""));
         rows.add(row("transaction rolled back (one database per worker)",
-                benchmark.measure(TESTS, benchmark.rollback()), "not isolated from what the code commits"));
+                benchmark.measure(TESTS, benchmark.rollback(), TEST_MILLIS),
+                "not isolated from what the code commits"));
 
-        String section = section(rows, poolP50, syncP50, benchmark.serverVersion());
+        String section = section(fileSystem, rows, measured,
+                mounted.mount() != null ? "" : "No XFS loop mount here (" + mounted.whyNot() + ").",
+                benchmark.serverVersion(), loadBefore, Report.load());
         Report.replaceSection(report, "acquire-latency", section);
         System.out.println(section);
     }
 
-    private List<Double> measure(int tests, Strategy strategy) throws Exception {
-        return measure(tests, strategy, TEST_MILLIS);
+    /**
+     * The pools compared on this server (tests of 50 ms too if {@code slowTests}, always back to back), after a
+     * warm-up run, and what a clone costs here.
+     */
+    private Measured onThisFileSystem(String where, boolean slowTests) throws Exception {
+        try (Pool pool = current()) {
+            measure(WARM_UP_TESTS, pool.strategy(), 0); // the first clones of a new template wait on its checkpoint
+        }
+        List<String> rows = new ArrayList<>();
+        String prefix = where.startsWith("XFS") ? where + ": " : "";
+        if (slowTests) {
+            rows.addAll(comparePools(prefix, "tests of " + TEST_MILLIS + " ms", TEST_MILLIS).rows());
+        }
+        Compared backToBack = comparePools(prefix, "tests back to back", 0);
+        rows.addAll(backToBack.rows());
+        CloneCosts.Result costs = new CloneCosts(server, template, this::work).measure();
+        return new Measured(where, rows, costs, backToBack.currentTestsPerSecond());
     }
 
-    private List<Double> measure(int tests, Strategy strategy, int testMillis) throws Exception {
+    /** The rows of a comparison, and how many tests a second the current pool served. */
+    private record Compared(List<String> rows, double currentTestsPerSecond) {
+    }
+
+    /** The current pool and the former one, A-B-B-A, each run on a pool of its own filled before the first test. */
+    private Compared comparePools(String prefix, String tests, int testMillis) throws Exception {
+        Map<Boolean, List<Run>> runs = new LinkedHashMap<>();
+        for (boolean current : new boolean[] {true, false, false, true}) {
+            try (Pool pool = current ? current() : former()) {
+                Thread.sleep(3000); // the pool fills before the first test, as it does while JUnit discovers tests
+                Run run = measure(TESTS, pool.strategy(), testMillis);
+                run = new Run(run.millis(), run.testMillis(), pool.waits().getAsInt(), pool.note().get(),
+                        run.testsPerSecond());
+                runs.computeIfAbsent(current, k -> new ArrayList<>()).add(run);
+                System.out.printf(Locale.ROOT, "%s%s, %s: p99 %.2f ms, waited %d×, %.1f tests/s (load %s)%n",
+                        prefix, current ? "pool" : "former pool", tests, percentile(run.millis(), 99), run.waits(),
+                        run.testsPerSecond(), Report.load());
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        runs.forEach((current, both) -> rows.add(row(prefix + (current ? "**warm pool**, " : "former pool, ")
+                + tests, both)));
+        return new Compared(rows, runs.get(true).stream().mapToDouble(Run::testsPerSecond).average().orElse(0));
+    }
+
+    private Pool current() {
+        ClonePool pool = new ClonePool(server, template, ClonePool.Settings.of(MINIMUM));
+        return new Pool(strategy(pool::acquire, pool::release), () -> pool.usage().misses(),
+                () -> "at most " + pool.usage().peak() + " ready or in the making", pool);
+    }
+
+    private Pool former() {
+        FormerClonePool pool = new FormerClonePool(server, template, MINIMUM);
+        return new Pool(strategy(pool::acquire, pool::release), pool::misses, () -> "", pool);
+    }
+
+    private static Strategy strategy(Supplier<String> acquire, java.util.function.Consumer<String> release) {
+        return new Strategy() {
+            public String acquire(int worker) {
+                return acquire.get();
+            }
+
+            public void release(int worker, String database) {
+                release.accept(database);
+            }
+        };
+    }
+
+    /** {@code tests} tests, {@value #PARALLELISM} at a time, each keeping its database at least {@code testMillis}. */
+    private Run measure(int tests, Strategy strategy, int testMillis) throws Exception {
         List<Double> millis = Collections.synchronizedList(new ArrayList<>());
+        List<Double> testTimes = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(PARALLELISM);
         List<Future<?>> done = new ArrayList<>();
+        long start = System.nanoTime();
         for (int w = 0; w < PARALLELISM; w++) {
             int worker = w;
             done.add(workers.submit(() -> {
                 while (next.getAndIncrement() < tests) {
-                    long start = System.nanoTime();
+                    long asked = System.nanoTime();
                     String database = strategy.acquire(worker);
-                    millis.add((System.nanoTime() - start) / 1e6);
                     long began = System.nanoTime();
+                    millis.add((began - asked) / 1e6);
                     work(database);
+                    testTimes.add((System.nanoTime() - began) / 1e6);
                     long left = testMillis - (System.nanoTime() - began) / 1_000_000;
                     if (left > 0) {
                         Thread.sleep(left);
@@ -121,28 +228,16 @@ public final class AcquireLatency {
             future.get();
         }
         workers.shutdown();
-        return millis;
+        return new Run(millis, testTimes, 0, "", tests / ((System.nanoTime() - start) / 1e9));
     }
 
-    /** What a test does with its database: an insert and a query. */
+    /** What a test does with its database: connects, inserts and queries. */
     private void work(String database) throws SQLException {
         try (Connection connection = server.database(database).dataSource("bench").getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO t1 (name) VALUES ('test')");
             statement.executeQuery("SELECT count(*) FROM t1 JOIN t2 ON t2.t1_id = t1.id").close();
         }
-    }
-
-    private Strategy pool(ClonePool pool) {
-        return new Strategy() {
-            public String acquire(int worker) {
-                return pool.acquire();
-            }
-
-            public void release(int worker, String database) {
-                pool.release(database);
-            }
-        };
     }
 
     private Strategy syncClone() throws SQLException {
@@ -261,8 +356,18 @@ public final class AcquireLatency {
         }
     }
 
+    /** A second server set up as the extension sets up its own (see TestServer), in {@code directory}. */
+    private static EmbeddedPostgres embedded(Path directory) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(directory).setCleanDataDirectory(true)
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setServerConfig("max_connections", "300")
+                .start();
+    }
+
     /** 120 tables in a chain of foreign keys, each with an index, and a few seed rows in the first ones. */
-    private static void writeSchema(Path directory) throws java.io.IOException {
+    private static void writeSchema(Path directory) throws IOException {
         StringBuilder ddl = new StringBuilder();
         for (int t = 1; t <= TABLES; t++) {
             ddl.append("CREATE TABLE t").append(t).append(" (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, ")
@@ -279,9 +384,40 @@ public final class AcquireLatency {
                 + "INSERT INTO t2 (name, t1_id) SELECT 'seed ' || i, i FROM generate_series(1, 20) i;";
     }
 
-    private static String row(String strategy, List<Double> millis, String note) {
-        return String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %s |", strategy, millis.size(),
-                percentile(millis, 50), percentile(millis, 95), percentile(millis, 99), note);
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Collections.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** A pool's row: its runs' acquisitions together, and for each run how many tests waited and how fast they went. */
+    private static String row(String strategy, List<Run> runs) {
+        List<Double> millis = new ArrayList<>();
+        List<Double> testMillis = new ArrayList<>();
+        runs.forEach(run -> {
+            millis.addAll(run.millis());
+            testMillis.addAll(run.testMillis());
+        });
+        String notes = runs.stream().map(Run::note).filter(note -> !note.isEmpty()).distinct()
+                .collect(Collectors.joining("; "));
+        return row(strategy, millis, runs.stream().map(run -> Integer.toString(run.waits()))
+                        .collect(Collectors.joining(" + ")),
+                runs.stream().map(run -> String.format(Locale.ROOT, "%.1f", run.testsPerSecond()))
+                        .collect(Collectors.joining(", ")),
+                String.format(Locale.ROOT, "a test took %.0f ms (median)", percentile(testMillis, 50))
+                        + (notes.isEmpty() ? "" : "; " + notes));
+    }
+
+    private static String row(String strategy, Run run, String note) {
+        return row(strategy, run.millis(), "—", String.format(Locale.ROOT, "%.1f", run.testsPerSecond()), note);
+    }
+
+    private static String row(String strategy, List<Double> millis, String waits, String testsPerSecond,
+                              String note) {
+        return String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f | %s | %s | %s |", strategy, millis.size(),
+                percentile(millis, 50), percentile(millis, 95), percentile(millis, 99), waits, testsPerSecond, note);
     }
 
     private static double percentile(List<Double> values, int percentile) {
@@ -290,18 +426,63 @@ public final class AcquireLatency {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static String section(List<String> rows, double poolP50, double syncP50, String postgres) {
+    private static String section(String fileSystem, List<String> rows, List<Measured> measured, String xfsNote,
+                                  String postgres, String loadBefore, String loadAfter) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        StringBuilder costs = new StringBuilder();
+        StringBuilder findings = new StringBuilder();
+        for (Measured m : measured) {
+            CloneCosts.Result c = m.costs();
+            List<Double> pace = c.perSecond();
+            costs.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.0f ms | %s | %s |%n",
+                    m.where(), c.create().format(), c.test().format(), c.uncachedTest().format(),
+                    c.connect().format(), c.drop().format(),
+                    c.cpuPerTest(), pace.stream().map(perSecond -> String.format(Locale.ROOT, "%.1f", perSecond))
+                            .collect(Collectors.joining(" / ")), c.waits()));
+            findings.append(String.format(Locale.ROOT, " On %s a test back to back costs %.0f ms of CPU in all: "
+                            + "%.0f its own (connecting to a fresh database, then its queries; any connection costs "
+                            + "the server %.0f), %.0f its clone and %.0f its drop. So %d cores could serve at most "
+                            + "%.0f such tests a second if nothing else ran; the pool served %.1f a second here. "
+                            + "With two fillers the pool made %.1f× the clones a second it made with one, with four "
+                            + "%.1f×. The template's relation cache file saved each test %.0f ms of CPU and %.0f ms "
+                            + "of its time.", m.where(), c.cpuPerTest(), c.test().cpu(), c.connect().cpu(),
+                    c.create().cpu(), c.drop().cpu(), cores, cores * 1000 / c.cpuPerTest(), m.backToBack(),
+                    pace.get(1) / pace.get(0), pace.get(2) / pace.get(0), c.uncachedTest().cpu() - c.test().cpu(),
+                    c.uncachedTest().wall() - c.test().wall()));
+        }
         return "## Test database acquire latency\n\n"
                 + "Measured " + LocalDate.now() + " on " + Report.machine() + ", PostgreSQL " + postgres
-                + " (embedded, fsync off).\n\n"
+                + " (embedded, fsync off), data directory on " + fileSystem + "; load average (1, 5, 15 minutes) "
+                + loadBefore + " before, " + loadAfter + " after: the machine is shared, and others' work takes most "
+                + "of its CPU.\n\n"
                 + "How long a test waits for its own migrated database (" + TABLES + " tables with indexes and "
-                + "foreign keys), two tests at a time; each test then inserts and queries, and keeps its database "
-                + TEST_MILLIS + " ms in all, as a typical integration test does. "
-                + "Targets for the pool: p50 ≤ 2 ms, p99 ≤ 20 ms, ≥ 5× faster than a synchronous clone.\n\n"
-                + "| strategy | tests | p50 ms | p95 ms | p99 ms | note |\n|---|---|---|---|---|---|\n"
-                + String.join("\n", rows) + "\n\n"
-                + String.format(Locale.ROOT, "The pool's median wait is %.0f× shorter than a synchronous clone's.",
-                syncP50 / Math.max(poolP50, 0.001)) + "\n\n"
-                + "Run it: `mvn -B -ntp -q -Pbenchmarks -DskipTests verify`.\n";
+                + "foreign keys), " + PARALLELISM + " tests at a time; each test connects, inserts and queries, and "
+                + "keeps its database " + TEST_MILLIS + " ms in all as a typical integration test does, or hands it "
+                + "back at once (back to back). The pool as it is and as it was (0.1.0: a fixed " + MINIMUM + " "
+                + "ready, topped up by two threads after each test; a test that finds none ready makes one itself) "
+                + "run interleaved A-B-B-A after a warm-up, " + TESTS + " tests a run, each on a pool filled before "
+                + "the first test; both keep " + MINIMUM + " ready at least. \"Waited\": tests of each run that found "
+                + "no clone ready. Targets for the pool: p50 ≤ 2 ms, p99 ≤ 20 ms, ≥ 5× faster than a "
+                + "synchronous clone.\n\n"
+                + "| strategy | tests | p50 ms | p95 ms | p99 ms | waited | tests/s | note |\n"
+                + "|---|---|---|---|---|---|---|---|\n"
+                + String.join("\n", rows) + "\n\n" + (xfsNote.isEmpty() ? "" : xfsNote + "\n\n")
+                + "What a pool is up against, one at a time (CPU: the server's processes, and for a test its JVM "
+                + "thread too): a clone (`CREATE DATABASE … STRATEGY FILE_COPY`, `file_copy_method = clone`); a test "
+                + "on a fresh clone; the same on a clone of a template without its relation cache file "
+                + "(`pg_internal.init`: the server deletes it when it starts, so the pool connects to the template "
+                + "once for its clones to copy one); a connection alone (to the maintenance database); a drop. Then "
+                + "how many clones a second the pool makes, and drops, with one, two and four fillers for a test "
+                + "that takes each as soon as it can, and what the four fillers and the dropper wait on.\n\n"
+                + "| file system | clone | test | test, template without cache file | a connection alone | drop "
+                + "| CPU a test, all three | clones a second, 1 / 2 / 4 fillers | 4 fillers wait on |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n"
+                + costs + "\n"
+                + "What bounds a pool when tests run back to back: every test needs a clone made and dropped, and "
+                + "the tests, the clones and the drops share the cores." + findings + " A pool cannot go beyond "
+                + "that: it can only make the clones while the tests run, so that no test waits for one, which "
+                + "takes fillers enough to get the clones' share of the CPU.\n\n"
+                + "Run it: `mvn -B -ntp -q -Pbenchmarks -DskipTests -Dbenchmark=acquire-latency verify` (as root, "
+                + "with xfsprogs, for the XFS loop mount).\n";
     }
 }

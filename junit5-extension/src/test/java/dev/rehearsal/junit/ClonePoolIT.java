@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.internal.Sql;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -113,6 +115,19 @@ class ClonePoolIT {
     }
 
     @Test
+    void aCloneStartsWithTheTemplatesRelationCacheSoThatItsFirstConnectionNeedNotBuildOne() throws Exception {
+        // as after the server starts, or after the migrations changed the template
+        Files.deleteIfExists(directoryOf(template).resolve("pg_internal.init"));
+        try (ClonePool pool = new ClonePool(server, template, new ClonePool.Settings(1, 1, 1))) {
+            String clone = pool.acquire();
+
+            assertThat(directoryOf(clone).resolve("pg_internal.init")).as("before any connection to the clone")
+                    .exists();
+            pool.release(clone);
+        }
+    }
+
+    @Test
     void aClosedPoolGivesNoClone() {
         ClonePool pool = new ClonePool(server, template, new ClonePool.Settings(1, 1, 1));
         pool.close();
@@ -123,6 +138,12 @@ class ClonePoolIT {
     /** The pool's own name prefix: clones are named prefix + a counter. */
     private static String prefixOf(String clone) {
         return clone.substring(0, clone.lastIndexOf('_') + 1);
+    }
+
+    /** Where the embedded server keeps {@code database}'s files. */
+    private static Path directoryOf(String database) throws SQLException {
+        return Path.of(MigratedDatabaseIT.query("postgres", "SELECT current_setting('data_directory') || '/base/' "
+                + "|| oid FROM pg_database WHERE datname = '" + database + "'").get(0));
     }
 
     private static List<String> clonesNamed(String prefix) throws SQLException {
