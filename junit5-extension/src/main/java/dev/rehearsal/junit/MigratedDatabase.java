@@ -318,7 +318,7 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
          */
         public Builder poolSize(int size) {
             if (size < 1 || size > 64) {
-                throw new ConfigurationException("poolSize(" + size + ") is out of range: give 1 to 64");
+                throw new dev.rehearsal.ConfigurationException("poolSize(" + size + ") is out of range: give 1 to 64");
             }
             this.poolSize = size;
             return this;
