@@ -7,6 +7,7 @@ import dev.rehearsal.internal.Sql;
 import dev.rehearsal.testing.XfsLoopMount;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -94,8 +95,8 @@ public final class AcquireLatency {
         FlywayEngine engine = FlywayEngine.of(Flyway.configure().locations("filesystem:" + migrations));
         TestServer server = TestServer.get();
         AcquireLatency benchmark = new AcquireLatency(server, engine, MigratedTemplate.ensure(server, engine));
-        String fileSystem = Files.getFileStore(Path.of(System.getProperty(TestServer.DATA_DIRECTORY_PROPERTY,
-                "target/rehearsal-postgres"))).type();
+        String fileSystem = describe(Files.getFileStore(Path.of(System.getProperty(
+                TestServer.DATA_DIRECTORY_PROPERTY, "target/rehearsal-postgres"))));
 
         List<Measured> measured = new ArrayList<>();
         measured.add(benchmark.onThisFileSystem(fileSystem, true));
@@ -410,6 +411,18 @@ public final class AcquireLatency {
                         + (notes.isEmpty() ? "" : "; " + notes));
     }
 
+    /**
+     * The file system's type, and for ext4 whether it has a journal (the kernel lists each journal under
+     * {@code /proc/fs/jbd2}): without one, ext4 makes new files slower while many were deleted in the last minutes.
+     */
+    private static String describe(FileStore store) {
+        if (!store.type().equals("ext4")) {
+            return store.type();
+        }
+        String device = Path.of(store.name()).getFileName().toString();
+        return Files.exists(Path.of("/proc/fs/jbd2", device + "-8")) ? "ext4" : "ext4 without a journal";
+    }
+
     private static String row(String strategy, Run run, String note) {
         return row(strategy, run.millis(), "—", String.format(Locale.ROOT, "%.1f", run.testsPerSecond()), note);
     }
@@ -458,8 +471,10 @@ public final class AcquireLatency {
                 + "How long a test waits for its own migrated database (" + TABLES + " tables with indexes and "
                 + "foreign keys), " + PARALLELISM + " tests at a time; each test connects, inserts and queries, and "
                 + "keeps its database " + TEST_MILLIS + " ms in all as a typical integration test does, or hands it "
-                + "back at once (back to back). The pool as it is and as it was (0.1.0: a fixed " + MINIMUM + " "
-                + "ready, topped up by two threads after each test; a test that finds none ready makes one itself) "
+                + "back at once (back to back). The pool as it is (" + ClonePool.Settings.of(MINIMUM).fillers()
+                + " fillers here; as many ready or in the making as the tests' pace asks for; a test that finds "
+                + "none ready waits for the next one made) and as it was (0.1.0: a fixed " + MINIMUM + " ready, "
+                + "topped up by two threads after each test; a test that finds none ready makes one itself) "
                 + "run interleaved A-B-B-A after a warm-up, " + TESTS + " tests a run, each on a pool filled before "
                 + "the first test; both keep " + MINIMUM + " ready at least. \"Waited\": tests of each run that found "
                 + "no clone ready. Targets for the pool: p50 ≤ 2 ms, p99 ≤ 20 ms, ≥ 5× faster than a "
@@ -473,7 +488,8 @@ public final class AcquireLatency {
                 + "(`pg_internal.init`: the server deletes it when it starts, so the pool connects to the template "
                 + "once for its clones to copy one); a connection alone (to the maintenance database); a drop. Then "
                 + "how many clones a second the pool makes, and drops, with one, two and four fillers for a test "
-                + "that takes each as soon as it can, and what the four fillers and the dropper wait on.\n\n"
+                + "that takes each as soon as it can (run 1, 2, 4, 4, 2, 1 fillers; the mean of each pair), and what "
+                + "four fillers and the dropper wait on.\n\n"
                 + "| file system | clone | test | test, template without cache file | a connection alone | drop "
                 + "| CPU a test, all three | clones a second, 1 / 2 / 4 fillers | 4 fillers wait on |\n"
                 + "|---|---|---|---|---|---|---|---|---|\n"
@@ -481,7 +497,11 @@ public final class AcquireLatency {
                 + "What bounds a pool when tests run back to back: every test needs a clone made and dropped, and "
                 + "the tests, the clones and the drops share the cores." + findings + " A pool cannot go beyond "
                 + "that: it can only make the clones while the tests run, so that no test waits for one, which "
-                + "takes fillers enough to get the clones' share of the CPU.\n\n"
+                + "takes fillers enough to get the clones' share of the CPU."
+                + (fileSystem.endsWith("without a journal") ? " On ext4 without a journal the kernel passes over the "
+                + "inodes freed in the last minutes when it makes a file, so a clone made while others are dropped "
+                + "costs more than one made alone (compare the pool's pace with the costs one at a time)."
+                : "") + "\n\n"
                 + "Run it: `mvn -B -ntp -q -Pbenchmarks -DskipTests -Dbenchmark=acquire-latency verify` (as root, "
                 + "with xfsprogs, for the XFS loop mount).\n";
     }

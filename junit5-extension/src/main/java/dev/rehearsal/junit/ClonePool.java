@@ -447,12 +447,14 @@ final class ClonePool implements AutoCloseable {
 
         /**
          * At least {@code minimum} ready; the maximum from {@value #MAXIMUM_PROPERTY} (default 32, never below the
-         * minimum), the fillers from {@value #FILLERS_PROPERTY} (default: the cores, at least 2, at most 8).
+         * minimum), the fillers from {@value #FILLERS_PROPERTY} (default: the cores, at least 4, at most 8: a clone
+         * spends a good part of its time waiting on file copies and checkpoints, so more clones in the making than
+         * cores still add pace, and fillers with nothing to make cost nothing).
          */
         static Settings of(int minimum) {
             int cores = Runtime.getRuntime().availableProcessors();
             return new Settings(minimum, Math.max(minimum, integer(MAXIMUM_PROPERTY, DEFAULT_MAXIMUM)),
-                    integer(FILLERS_PROPERTY, Math.max(2, Math.min(8, cores))));
+                    integer(FILLERS_PROPERTY, Math.max(4, Math.min(8, cores))));
         }
 
         private static int integer(String property, int otherwise) {

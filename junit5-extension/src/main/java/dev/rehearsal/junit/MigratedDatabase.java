@@ -314,7 +314,7 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
          * How many clones are kept ready at least (default 4). While tests take clones faster than they are made,
          * the pool keeps as many more ready or in the making as their pace asks for, up to
          * {@code -Drehearsal.test.pool.maximum} (default 32; fewer for a template over 64 MB, so that the growth stays
-         * within 2 GiB); {@code -Drehearsal.test.pool.fillers} clones are made at once (default: the cores, 2 to 8).
+         * within 2 GiB); {@code -Drehearsal.test.pool.fillers} clones are made at once (default: the cores, 4 to 8).
          */
         public Builder poolSize(int size) {
             if (size < 1 || size > 64) {

@@ -21,7 +21,7 @@ class ClonePoolTest {
         }
         ClonePool.Settings defaults = ClonePool.Settings.of(4);
         assertThat(defaults.maximum()).isEqualTo(ClonePool.Settings.DEFAULT_MAXIMUM);
-        assertThat(defaults.fillers()).isBetween(2, 8);
+        assertThat(defaults.fillers()).isBetween(4, 8);
     }
 
     @Test
