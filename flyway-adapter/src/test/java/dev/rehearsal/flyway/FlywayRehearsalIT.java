@@ -37,7 +37,7 @@ class FlywayRehearsalIT {
 
         Outcome outcome = rehearsal(target, Shop.flyway(target, "db/base", "db/safe")).load().run();
 
-        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(outcome.verdict()).as(String.join("; ", outcome.reasons())).isEqualTo(Verdict.PROMOTED);
         assertThat(outcome.migrations()).extracting(MigrationStatus::id, MigrationStatus::branch,
                         MigrationStatus::target)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("3", State.APPLIED, State.APPLIED),
@@ -191,7 +191,7 @@ class FlywayRehearsalIT {
                 .engine(FlywayEngine.of(Shop.flyway(target, "db/base", "db/safe").load()))
                 .load().run();
 
-        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
+        assertThat(outcome.verdict()).as(String.join("; ", outcome.reasons())).isEqualTo(Verdict.PROMOTED);
         assertThat(Shop.history(target)).hasSize(4);
     }
 }
