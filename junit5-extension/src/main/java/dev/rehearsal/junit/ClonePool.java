@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * serialize clones of one template (its lock on the template is shared), and a clone spends its time copying files
  * and waiting for checkpoints, so several in the making keep pace with tests that take clones faster than one filler
  * makes them. How many are kept ready or in the making follows the observed pace ({@link RefillTarget}), between the
- * minimum and the maximum. A dropper thread drops clones given back; the fillers help it when more than the maximum
- * wait, since every one of them is on the disk. A test that finds none ready waits for the next one made, first come
- * first served. Thread-safe. {@link #close()} drops every clone it made.
+ * minimum and the maximum. A dropper thread drops clones given back; the fillers help it when they have no clone to
+ * make, and put making aside for it only when more wait than fit in {@link #GROWTH_BYTES}: a filler that drops makes
+ * no clone, and making is what keeps tests from waiting. A test that finds none ready waits for the next one made,
+ * first come first served. Thread-safe. {@link #close()} drops every clone it made.
  */
 final class ClonePool implements AutoCloseable {
     static final String PREFIX = "rehearsal_test_";
@@ -47,6 +48,12 @@ final class ClonePool implements AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
     private final ExecutorService workers;
     private final RefillTarget target;
+    /**
+     * How many given-back clones may wait for the dropper before the fillers drop them instead of making clones: as
+     * many as fit in {@link #GROWTH_BYTES}, the maximum at least. Each one still holds its disk; but a filler that
+     * drops makes no clone, and tests back to back give clones back faster than one dropper drops them.
+     */
+    private final int backlog;
     /** FILE_COPY (copy-on-write on PostgreSQL 18 with reflinks) where the server has it. */
     private final String strategy;
 
@@ -75,7 +82,10 @@ final class ClonePool implements AutoCloseable {
         this.namePrefix = PREFIX + ProcessHandle.current().pid() + "_" + POOLS.incrementAndGet() + "_";
         try (Connection connection = Sql.connect(server.maintenance(), "the test server")) {
             this.strategy = Sql.serverVersion(connection) >= 150000 ? " STRATEGY FILE_COPY" : "";
-            this.target = new RefillTarget(settings.minimum(), maximum(connection, settings));
+            int fits = fits(connection);
+            this.target = new RefillTarget(settings.minimum(), settings.maximum() == settings.minimum()
+                    ? settings.maximum() : Math.max(settings.minimum(), Math.min(settings.maximum(), fits)));
+            this.backlog = Math.max(target.maximum(), fits);
         } catch (SQLException e) {
             throw cannotClone(e);
         }
@@ -205,14 +215,16 @@ final class ClonePool implements AutoCloseable {
         lock.lock();
         try {
             while (!closed) {
-                if (used.size() > target.maximum()) {
-                    // the dropper is behind: the disk holds every clone not yet dropped
-                    return new Job(used.poll());
-                }
-                if (!failing && ready.size() + making < target.target(System.nanoTime())) {
-                    making++;
-                    peak = Math.max(peak, ready.size() + making);
-                    return Job.MAKE;
+                boolean toMake = !failing && ready.size() + making < target.target(System.nanoTime());
+                switch (Work.next(used.size(), backlog, toMake)) {
+                    case DROP:
+                        return new Job(used.poll());
+                    case MAKE:
+                        making++;
+                        peak = Math.max(peak, ready.size() + making);
+                        return Job.MAKE;
+                    default:
+                        break;
                 }
                 // wake now and then: the target falls as time passes without a test taking a clone
                 changed.await(1, TimeUnit.SECONDS);
@@ -349,17 +361,13 @@ final class ClonePool implements AutoCloseable {
         }
     }
 
-    /** The settings' maximum, lowered for a big template so that growth beyond the minimum stays in bounds. */
-    private int maximum(Connection connection, Settings settings) throws SQLException {
-        if (settings.maximum() == settings.minimum()) {
-            return settings.maximum();
-        }
+    /** How many clones of the template fit in {@link #GROWTH_BYTES} (a big template: fewer). */
+    private int fits(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_database_size(?)")) {
             statement.setString(1, template);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                long fits = GROWTH_BYTES / Math.max(1, rows.getLong(1));
-                return (int) Math.max(settings.minimum(), Math.min(settings.maximum(), fits));
+                return (int) Math.min(Integer.MAX_VALUE, GROWTH_BYTES / Math.max(1, rows.getLong(1)));
             }
         }
     }
@@ -385,6 +393,29 @@ final class ClonePool implements AutoCloseable {
     /** A test waiting for a clone; a filler hands it one. */
     private static final class Waiter {
         private String clone;
+    }
+
+    /** What a filler does next. */
+    enum Work {
+        MAKE, DROP, WAIT;
+
+        /**
+         * Making comes first, since a test waits only for a clone not made; dropping, which only frees disk, comes
+         * first only when more given-back clones wait than {@code backlog}; with nothing to make, a filler helps the
+         * dropper.
+         *
+         * @param used   given-back clones waiting to be dropped (the dropper is busy with another while any wait)
+         * @param toMake whether fewer clones are ready or in the making than the target
+         */
+        static Work next(int used, int backlog, boolean toMake) {
+            if (used > backlog) {
+                return DROP;
+            }
+            if (toMake) {
+                return MAKE;
+            }
+            return used > 0 ? DROP : WAIT;
+        }
     }
 
     /** A filler's next job: make a clone ({@link #MAKE}) or drop {@code drop}. */
@@ -447,14 +478,14 @@ final class ClonePool implements AutoCloseable {
 
         /**
          * At least {@code minimum} ready; the maximum from {@value #MAXIMUM_PROPERTY} (default 32, never below the
-         * minimum), the fillers from {@value #FILLERS_PROPERTY} (default: the cores, at least 4, at most 8: a clone
-         * spends a good part of its time waiting on file copies and checkpoints, so more clones in the making than
-         * cores still add pace, and fillers with nothing to make cost nothing).
+         * minimum), the fillers from {@value #FILLERS_PROPERTY} (default: the cores, at least 2, at most 8: clones
+         * made at once wait on each other's checkpoints and barriers, and beyond the cores they made fewer a second,
+         * not more, on XFS with reflinks; see BENCHMARKS.md).
          */
         static Settings of(int minimum) {
             int cores = Runtime.getRuntime().availableProcessors();
             return new Settings(minimum, Math.max(minimum, integer(MAXIMUM_PROPERTY, DEFAULT_MAXIMUM)),
-                    integer(FILLERS_PROPERTY, Math.max(4, Math.min(8, cores))));
+                    integer(FILLERS_PROPERTY, Math.max(2, Math.min(8, cores))));
         }
 
         private static int integer(String property, int otherwise) {
