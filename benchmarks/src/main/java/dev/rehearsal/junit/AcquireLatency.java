@@ -466,8 +466,8 @@ public final class AcquireLatency {
         return "## Test database acquire latency\n\n"
                 + "Measured " + LocalDate.now() + " on " + Report.machine() + ", PostgreSQL " + postgres
                 + " (embedded, fsync off), data directory on " + fileSystem + "; load average (1, 5, 15 minutes) "
-                + loadBefore + " before, " + loadAfter + " after: the machine is shared, and others' work takes most "
-                + "of its CPU.\n\n"
+                + loadBefore + " before, " + loadAfter + " after (the benchmark itself keeps about 2 busy; more is "
+                + "others' work on this shared machine).\n\n"
                 + "How long a test waits for its own migrated database (" + TABLES + " tables with indexes and "
                 + "foreign keys), " + PARALLELISM + " tests at a time; each test connects, inserts and queries, and "
                 + "keeps its database " + TEST_MILLIS + " ms in all as a typical integration test does, or hands it "
