@@ -1,5 +1,6 @@
 package dev.rehearsal.spring;
 
+import dev.rehearsal.ConfigurationException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * Rehearses every migration Spring Boot runs at start-up: Flyway's, through Boot's {@code FlywayMigrationStrategy},
@@ -29,6 +31,27 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnProperty(prefix = "rehearsal", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RehearsalProperties.class)
 public class RehearsalAutoConfiguration {
+    /** The Flyway adapter's engine, and its artifact. */
+    static final String[] FLYWAY_ADAPTER = {"dev.rehearsal.flyway.FlywayEngine", "rehearsal-flyway", "Flyway"};
+    /** The Liquibase adapter's engine, and its artifact. */
+    static final String[] LIQUIBASE_ADAPTER = {"dev.rehearsal.liquibase.LiquibaseEngine", "rehearsal-liquibase",
+        "Liquibase"};
+
+    /**
+     * Stops start-up, naming the fix, when the adapter the starter brings is missing: a build that declares it again
+     * with test scope (for its tests' {@code FlywayEngine}) or excludes it takes it out of the application, and Boot's
+     * migration would otherwise fail with a {@code NoClassDefFoundError} deep in its stack.
+     */
+    static void requireAdapter(String[] adapter, ResourceLoader resources) {
+        if (!ClassUtils.isPresent(adapter[0], resources.getClassLoader())) {
+            throw new ConfigurationException("Rehearsal's " + adapter[2] + " adapter (dev.rehearsal:" + adapter[1]
+                    + ") is not on the application's class path, so Boot's " + adapter[2] + " migrations cannot be "
+                    + "rehearsed. The starter brings it: check that the build does not declare " + adapter[1]
+                    + " again with test scope (or exclude it), or set rehearsal.enabled=false to let Boot migrate "
+                    + "without Rehearsal");
+        }
+    }
+
     @Bean
     @ConditionalOnMissingBean
     StartupRehearsal startupRehearsal(RehearsalProperties properties, ObjectProvider<RehearsalCustomizer> customizers,
@@ -45,7 +68,8 @@ public class RehearsalAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy.class)
         org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy rehearsedBoot3FlywayMigration(
-                StartupRehearsal rehearsal) {
+                StartupRehearsal rehearsal, ResourceLoader resources) {
+            requireAdapter(FLYWAY_ADAPTER, resources);
             return flyway -> RehearsedFlyway.migrate(rehearsal, flyway);
         }
     }
@@ -59,7 +83,8 @@ public class RehearsalAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy.class)
         org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy rehearsedFlywayMigration(
-                StartupRehearsal rehearsal) {
+                StartupRehearsal rehearsal, ResourceLoader resources) {
+            requireAdapter(FLYWAY_ADAPTER, resources);
             return flyway -> RehearsedFlyway.migrate(rehearsal, flyway);
         }
     }
@@ -70,7 +95,9 @@ public class RehearsalAutoConfiguration {
     static class LiquibaseConfiguration {
         /** Static: a post-processor is made before the other beans, the rehearsal only when a SpringLiquibase is. */
         @Bean
-        static RehearsedLiquibase rehearsedLiquibase(ObjectProvider<StartupRehearsal> rehearsal) {
+        static RehearsedLiquibase rehearsedLiquibase(ObjectProvider<StartupRehearsal> rehearsal,
+                                                     ResourceLoader resources) {
+            requireAdapter(LIQUIBASE_ADAPTER, resources);
             return new RehearsedLiquibase(rehearsal);
         }
     }
