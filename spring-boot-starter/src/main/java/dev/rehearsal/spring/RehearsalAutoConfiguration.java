@@ -31,24 +31,33 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnProperty(prefix = "rehearsal", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RehearsalProperties.class)
 public class RehearsalAutoConfiguration {
-    /** The Flyway adapter's engine, and its artifact. */
-    static final String[] FLYWAY_ADAPTER = {"dev.rehearsal.flyway.FlywayEngine", "rehearsal-flyway", "Flyway"};
-    /** The Liquibase adapter's engine, and its artifact. */
-    static final String[] LIQUIBASE_ADAPTER = {"dev.rehearsal.liquibase.LiquibaseEngine", "rehearsal-liquibase",
-        "Liquibase"};
+    static final Adapter FLYWAY_ADAPTER = new Adapter("dev.rehearsal.flyway.FlywayEngine", "rehearsal-flyway",
+            "Flyway");
+    static final Adapter LIQUIBASE_ADAPTER = new Adapter("dev.rehearsal.liquibase.LiquibaseEngine",
+            "rehearsal-liquibase", "Liquibase");
+
+    /**
+     * An adapter the starter brings.
+     *
+     * @param engine   its engine's class name
+     * @param artifact its artifact in the {@code dev.rehearsal} group
+     * @param tool     the migration tool it drives
+     */
+    record Adapter(String engine, String artifact, String tool) {
+    }
 
     /**
      * Stops start-up, naming the fix, when the adapter the starter brings is missing: a build that declares it again
      * with test scope (for its tests' {@code FlywayEngine}) or excludes it takes it out of the application, and Boot's
      * migration would otherwise fail with a {@code NoClassDefFoundError} deep in its stack.
      */
-    static void requireAdapter(String[] adapter, ResourceLoader resources) {
-        if (!ClassUtils.isPresent(adapter[0], resources.getClassLoader())) {
-            throw new ConfigurationException("Rehearsal's " + adapter[2] + " adapter (dev.rehearsal:" + adapter[1]
-                    + ") is not on the application's class path, so Boot's " + adapter[2] + " migrations cannot be "
-                    + "rehearsed. The starter brings it: check that the build does not declare " + adapter[1]
-                    + " again with test scope (or exclude it), or set rehearsal.enabled=false to let Boot migrate "
-                    + "without Rehearsal");
+    static void requireAdapter(Adapter adapter, ResourceLoader resources) {
+        if (!ClassUtils.isPresent(adapter.engine(), resources.getClassLoader())) {
+            throw new ConfigurationException("Rehearsal's " + adapter.tool() + " adapter (dev.rehearsal:"
+                    + adapter.artifact() + ") is not on the application's class path, so Boot's " + adapter.tool()
+                    + " migrations cannot be rehearsed. The starter brings it: check that the build does not declare "
+                    + adapter.artifact() + " again with test scope (or exclude it), or set rehearsal.enabled=false to "
+                    + "let Boot migrate without Rehearsal");
         }
     }
 
