@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.cli.CliProcess.Result;
 import dev.rehearsal.cli.CliProcess.Running;
+import dev.rehearsal.testing.Await;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -376,10 +376,8 @@ class CliIT {
 
     /** Waits until the running command has made its branch of {@code target}. */
     private void awaitBranchOf(String target, Running running) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (postgres.branchesOf(target).isEmpty() && running.process().isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until("the branch of the run, or its end", () -> !running.process().isAlive()
+                || !postgres.branchesOf(target).isEmpty());
         assertThat(postgres.branchesOf(target)).as("the branch of the run").isNotEmpty();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
+import dev.rehearsal.testing.RunnerProcesses;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
@@ -119,10 +120,8 @@ class SnapshotCopyCrashIT {
     }
 
     private Process start(String target, String prefix) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                SnapshotCopyRunnerProcess.class.getName(), postgres.jdbcUrl(target), work.toString(), prefix)
-                .redirectErrorStream(true).redirectOutput(logs.resolve("runner.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(RunnerProcesses.javaCommand(SnapshotCopyRunnerProcess.class,
+                List.of(), postgres.jdbcUrl(target), work.toString(), prefix)).redirectErrorStream(true).redirectOutput(logs.resolve("runner.log").toFile());
         builder.environment().put("PGOPTIONS", "-c rehearsal_test.pause=on");
         return builder.start();
     }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,16 +132,15 @@ class OutsideBranchIT {
 
     /** Everything a branch shares with the target: databases, roles and memberships, tablespaces, settings. */
     private String serverState() throws Exception {
-        List<String> state = new ArrayList<>();
-        state.addAll(postgres.query("postgres", "SELECT datname || ' ' || pg_get_userbyid(datdba) || ' ' "
-                + "|| coalesce(datacl::text, '-') || ' ' || datconnlimit FROM pg_database ORDER BY 1"));
-        state.addAll(postgres.query("postgres", "SELECT rolname || ' ' || rolsuper || rolcreaterole || rolcreatedb "
-                + "|| rolcanlogin FROM pg_roles ORDER BY 1"));
-        state.addAll(postgres.query("postgres", "SELECT roleid::regrole || ' > ' || member::regrole "
-                + "FROM pg_auth_members ORDER BY 1"));
-        state.addAll(postgres.query("postgres", "SELECT spcname FROM pg_tablespace ORDER BY 1"));
-        state.addAll(postgres.query("postgres", "SELECT setdatabase || ' ' || setrole || ' ' || setconfig::text "
-                + "FROM pg_db_role_setting ORDER BY 1"));
+        List<String> state = new ArrayList<>(postgres.inOneSession("postgres", queries -> Stream.of(
+                "SELECT datname || ' ' || pg_get_userbyid(datdba) || ' ' || coalesce(datacl::text, '-') || ' ' "
+                        + "|| datconnlimit FROM pg_database ORDER BY 1",
+                "SELECT rolname || ' ' || rolsuper || rolcreaterole || rolcreatedb || rolcanlogin FROM pg_roles "
+                        + "ORDER BY 1",
+                "SELECT roleid::regrole || ' > ' || member::regrole FROM pg_auth_members ORDER BY 1",
+                "SELECT spcname FROM pg_tablespace ORDER BY 1",
+                "SELECT setdatabase || ' ' || setrole || ' ' || setconfig::text FROM pg_db_role_setting ORDER BY 1")
+                .flatMap(sql -> queries.query(sql).stream()).toList()));
         Path autoConf = Path.of(postgres.query("postgres", "SHOW data_directory").get(0), "postgresql.auto.conf");
         state.add(Files.exists(autoConf) ? Files.readString(autoConf) : "no postgresql.auto.conf");
         return String.join("\n", state);

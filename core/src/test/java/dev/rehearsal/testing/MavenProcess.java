@@ -99,8 +99,7 @@ public final class MavenProcess {
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("REHEARSAL_"));
-        // a short build: C2's compiling would cost more CPU than it saves
-        builder.environment().put("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        builder.environment().put("MAVEN_OPTS", String.join(" ", RunnerProcesses.SHORT_RUN_JVM_OPTIONS));
         builder.environment().putAll(environment);
         Process process = builder.start();
         return new Running(process, CompletableFuture.supplyAsync(() -> {

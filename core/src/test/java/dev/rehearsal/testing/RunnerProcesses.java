@@ -17,21 +17,30 @@ import java.util.function.BooleanSupplier;
  * OOM killer or {@code kubectl delete --grace-period=0 --force} would; and the waits such tests need.
  */
 public final class RunnerProcesses {
-    /** How long a test waits for something a runner does before it gives up. */
-    public static final Duration PATIENCE = Duration.ofSeconds(60);
-
     private RunnerProcesses() {
     }
 
+    /**
+     * The options of a JVM that runs for seconds, not minutes: C2's compiling would cost more CPU than it saves, and
+     * the CPU is what a build that starts many such JVMs runs short of.
+     */
+    public static final List<String> SHORT_RUN_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     /** Starts {@code main} with this JVM's class path, the JVM options and the arguments; its output is dropped. */
     public static Process start(Class<?> main, List<String> jvmOptions, String... arguments) throws Exception {
+        return new ProcessBuilder(javaCommand(main, jvmOptions, arguments)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** The command that runs {@code main} with this JVM's class path, the JVM options and the arguments. */
+    public static List<String> javaCommand(Class<?> main, List<String> jvmOptions, String... arguments) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+        command.addAll(SHORT_RUN_JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.add(main.getName());
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        return command;
     }
 
     /** SIGKILL, and waits for the process to be gone. */
@@ -41,15 +50,9 @@ public final class RunnerProcesses {
         assertThat(runner.exitValue()).isEqualTo(137);
     }
 
-    /** Waits up to {@link #PATIENCE} for the condition, polling every 20 ms. */
+    /** Waits up to {@link Await#PATIENCE} for the condition (see {@link Await}). */
     public static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(PATIENCE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, condition);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
 
@@ -349,8 +350,36 @@ public final class TestPostgres {
 
     /** The rows of a query, each row's columns joined by '|'; null shown as {@code <null>}. */
     public List<String> query(String database, String sql, Object... parameters) {
-        try (Connection connection = dataSource(database).getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+        return inOneSession(database, queries -> queries.query(sql, parameters));
+    }
+
+    /** Queries in a session of their own: see {@link #inOneSession}. */
+    @FunctionalInterface
+    public interface Queries {
+        /** The rows of a query, as {@link TestPostgres#query(String, String, Object...)} gives them. */
+        List<String> query(String sql, Object... parameters);
+    }
+
+    /**
+     * Runs {@code work}, whose queries share one session on {@code database}. A session costs the server a process
+     * of its own: a test that reads many things at once (a catalog, the state of the server) reads them in one.
+     */
+    public <T> T inOneSession(String database, Function<Queries, T> work) {
+        try (Connection connection = dataSource(database).getConnection()) {
+            return work.apply((sql, parameters) -> {
+                try {
+                    return rows(connection, sql, parameters);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("Query failed on " + database + ": " + e.getMessage(), e);
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not connect to " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> rows(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -370,8 +399,6 @@ public final class TestPostgres {
                 }
             }
             return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Query failed on " + database + ": " + e.getMessage(), e);
         }
     }
 

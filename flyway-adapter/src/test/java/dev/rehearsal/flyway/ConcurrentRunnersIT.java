@@ -9,9 +9,9 @@ import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.RehearsalException;
 import dev.rehearsal.Verdict;
+import dev.rehearsal.testing.RunnerProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -65,15 +65,13 @@ class ConcurrentRunnersIT {
     @Test
     void eightJvmsStartingAtOnceMigrateOnceAndAllSucceed() throws Exception {
         String target = Shop.production("processes");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<Process> processes = new ArrayList<>();
         try {
             for (int i = 0; i < RUNNERS; i++) {
-                List<String> command = new ArrayList<>(List.of(java.toString(), "-cp",
-                        System.getProperty("java.class.path"), RehearsalProcess.class.getName(),
-                        POSTGRES.jdbcUrl(target)));
-                command.addAll(List.of(CHANGE_SET));
-                processes.add(new ProcessBuilder(command).redirectErrorStream(true).start());
+                List<String> arguments = new ArrayList<>(List.of(POSTGRES.jdbcUrl(target)));
+                arguments.addAll(List.of(CHANGE_SET));
+                processes.add(new ProcessBuilder(RunnerProcesses.javaCommand(RehearsalProcess.class, List.of(),
+                        arguments.toArray(String[]::new))).redirectErrorStream(true).start());
             }
             List<String> verdicts = new ArrayList<>();
             for (Process process : processes) {

@@ -3,7 +3,7 @@ package dev.rehearsal.flyway;
 import static dev.rehearsal.flyway.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import dev.rehearsal.testing.RunnerProcesses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,12 +17,7 @@ class ShutdownIT {
     void dropsTheBranchWhenTheJvmIsStoppedWhileMigratingTheBranch() throws Exception {
         String target = Shop.production("sigterm");
         String before = POSTGRES.describe(target);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                RehearsalProcess.class.getName(), POSTGRES.jdbcUrl(target), "slow")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process process = RunnerProcesses.start(RehearsalProcess.class, List.of(), POSTGRES.jdbcUrl(target), "slow");
         try {
             List<String> branches = awaitBranch(target, Duration.ofSeconds(60));
             assertThat(branches).as("the rehearsal made its branch").hasSize(1);

@@ -7,16 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.testing.MavenProcess;
 import dev.rehearsal.testing.MavenProcess.Build;
 import dev.rehearsal.testing.MavenProcess.Running;
+import dev.rehearsal.testing.Await;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
@@ -363,10 +364,8 @@ class MavenPluginIT {
 
         Running running = start(project, null, Map.of(), "verify", "-Ddb.url=" + postgres.jdbcUrl(target),
                 "-Drehearsal.user=postgres");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (postgres.branchesOf(target).isEmpty() && running.process().isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until("the branch of the build, or its end", Duration.ofSeconds(120),
+                () -> !running.process().isAlive() || !postgres.branchesOf(target).isEmpty());
         assertThat(postgres.branchesOf(target)).as("the branch of the build").isNotEmpty();
         // the goal checked the directory when it started; now a file takes its place (root ignores permissions)
         Files.delete(reports);
