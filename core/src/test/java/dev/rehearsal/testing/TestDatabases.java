@@ -117,10 +117,7 @@ public final class TestDatabases implements AfterEachCallback {
                 }
             });
         }
-        for (String database : databases) {
-            attempt(failure, () -> postgres().branchesOf(database).forEach(postgres()::dropDatabase));
-            attempt(failure, () -> postgres().dropDatabase(database));
-        }
+        attempt(failure, () -> postgres().dropWithTheirBranches(databases).forEach(failure::addSuppressed));
         for (String role : roles) {
             attempt(failure, () -> postgres().dropRole(role));
         }
