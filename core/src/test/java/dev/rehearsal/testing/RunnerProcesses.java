@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +15,14 @@ import java.util.function.BooleanSupplier;
  * OOM killer or {@code kubectl delete --grace-period=0 --force} would; and the waits such tests need.
  */
 public final class RunnerProcesses {
-    private RunnerProcesses() {
-    }
-
     /**
      * The options of a JVM that runs for seconds, not minutes: C2's compiling would cost more CPU than it saves, and
      * the CPU is what a build that starts many such JVMs runs short of.
      */
     public static final List<String> SHORT_RUN_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    private RunnerProcesses() {
+    }
 
     /** Starts {@code main} with this JVM's class path, the JVM options and the arguments; its output is dropped. */
     public static Process start(Class<?> main, List<String> jvmOptions, String... arguments) throws Exception {
