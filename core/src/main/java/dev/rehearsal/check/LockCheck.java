@@ -1,6 +1,8 @@
 package dev.rehearsal.check;
 
+import dev.rehearsal.trace.LockMode;
 import dev.rehearsal.trace.LockTrace;
+import dev.rehearsal.trace.RelationRewrite;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.TableScan;
 import java.time.Instant;
@@ -9,15 +11,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Finds locks that block reads or writes of a table with data for long: held at least
  * {@link Policy#lockThreshold()}, or held while the statement scanned at least {@link Policy#rowsUnderLock()} rows of the
  * table (a {@code CREATE INDEX} without {@code CONCURRENTLY}, a foreign key or {@code CHECK} validated under lock,
  * a {@code SET NOT NULL} scan) — a scan takes time in proportion to the table, so it is slow in production however
- * quick it was here. A lock is held to the end of its transaction, so the scans of the table by later statements of
- * the same transaction count too (an {@code ALTER TABLE} followed by an {@code UPDATE} of every row). Rewrites are left
- * to {@link RewriteCheck}.
+ * quick it was here. A lock is held to the end of its transaction, so what later statements of the same transaction
+ * do counts too: their scans of the table (an {@code ALTER TABLE} followed by an {@code UPDATE} of every row), and
+ * their work on other tables with data (the table locked while another one is rewritten, scanned or backfilled): the
+ * lock waits for all of it, whichever table it is done on. The same statements in separate transactions, or with the
+ * lock taken last, hold it only briefly and are not reported. On tables too small to judge (fewer than
+ * {@link Policy#minRows()} rows, or less work under the lock than {@link Policy#rowsUnderLock()} rows), a lock held
+ * while later statements rewrote, scanned or wrote other tables is reported at {@link Severity#INFO}: the pattern is
+ * there, and production's sizes decide how long it lasts. Rewrites themselves are left to {@link RewriteCheck}.
  */
 public final class LockCheck implements Check {
     @Override
@@ -36,14 +44,23 @@ public final class LockCheck implements Check {
                 }
             }
             for (LockTrace lock : strongest.values()) {
+                List<StatementTrace> under = heldDuring(statements, i, lock);
                 long scannedByStatement = scanned(statement, lock.relationOid());
                 long scannedLater = 0;
-                for (StatementTrace later : heldDuring(statements, i, lock)) {
+                for (StatementTrace later : under) {
                     scannedLater += scanned(later, lock.relationOid());
                 }
+                List<Work> elsewhere = new ArrayList<>();
+                for (StatementTrace later : under) {
+                    Work.on(context, later, lock.relationOid()).ifPresent(elsewhere::add);
+                }
+                long rowsElsewhere = elsewhere.stream().mapToLong(Work::rows).sum();
                 long scanned = scannedByStatement + scannedLater;
+                long threshold = context.policy().rowsUnderLock();
                 boolean longHeld = lock.heldMillis() >= context.policy().lockThreshold().toMillis();
-                if (!context.hadData(lock.relationOid()) || (scanned < context.policy().rowsUnderLock() && !longHeld)) {
+                boolean atScale = context.hadData(lock.relationOid())
+                        && (scanned >= threshold || longHeld || rowsElsewhere >= threshold);
+                if (!atScale && elsewhere.isEmpty()) {
                     continue;
                 }
                 long rows = context.rowsBefore(lock.relationOid()).orElse(0L);
@@ -53,8 +70,12 @@ public final class LockCheck implements Check {
                         + (scannedLater > 0 ? " while the transaction scanned " + scanned + " rows (" + scannedLater
                         + " by later statements, before it committed)"
                         : scanned > 0 ? " while the statement scanned " + scanned + " rows" : "")
-                        + (longHeld && scanned < context.policy().rowsUnderLock() ? " (held until the transaction ended)"
-                        : "");
+                        + (elsewhere.isEmpty() ? "" : (scanned > 0 ? ", and" : "") + " while " + elsewhere.size()
+                        + " later statement(s) of its transaction worked on other tables: "
+                        + String.join("; ", elsewhere.stream().map(Work::describe).toList()))
+                        + (longHeld && scanned < threshold && elsewhere.isEmpty()
+                        ? " (held until the transaction ended)" : "")
+                        + (atScale ? "" : " — too little data here to say how long in production");
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("relation", lock.relation());
                 evidence.put("lockMode", lock.mode().sqlName());
@@ -64,8 +85,13 @@ public final class LockCheck implements Check {
                 evidence.put("rowsScanned", scanned);
                 evidence.put("rowsScannedByLaterStatements", scannedLater);
                 evidence.put("tableRows", rows);
-                findings.add(new Finding(FindingKinds.BLOCKING_LOCK, Severity.BLOCKING, statement.migration(),
-                        statement.sql(), message, evidence, Remedies.forLock(statement.sql())));
+                if (!elsewhere.isEmpty()) {
+                    evidence.put("statementsUnderLock", elsewhere.stream().map(Work::evidence).toList());
+                    evidence.put("rowsWorkedElsewhereUnderLock", rowsElsewhere);
+                }
+                findings.add(new Finding(FindingKinds.BLOCKING_LOCK, atScale ? Severity.BLOCKING : Severity.INFO,
+                        statement.migration(), statement.sql(), message, evidence, elsewhere.isEmpty()
+                        ? Remedies.forLock(statement.sql()) : Remedies.forLockHeldAcrossStatements(lock.relation())));
             }
         }
         return findings;
@@ -73,6 +99,63 @@ public final class LockCheck implements Check {
 
     private static long scanned(StatementTrace statement, long relationOid) {
         return statement.scans().stream().filter(s -> s.relationOid() == relationOid).mapToLong(TableScan::rows).sum();
+    }
+
+    /**
+     * What a later statement did to tables other than the locked one while the lock waited: the rows of the tables
+     * and materialized views it rewrote (as they were before), the rows it scanned, or the rows it wrote to a table
+     * it locked for writing — whichever is most, since an {@code UPDATE} reads and writes the same rows.
+     */
+    private record Work(StatementTrace statement, String what, long rows) {
+        static Optional<Work> on(CheckContext context, StatementTrace statement, long lockedOid) {
+            List<String> what = new ArrayList<>();
+            long rows = 0;
+            for (RelationRewrite rewrite : statement.rewrites()) {
+                if (rewrite.relationOid() != lockedOid && !rewrite.kind().equals("index")) {
+                    long before = context.rowsBefore(rewrite.relationOid()).orElse(0L);
+                    what.add("rewrote " + rewrite.relation() + " (" + before + " rows)");
+                    rows = Math.max(rows, before);
+                }
+            }
+            for (TableScan scan : statement.scans()) {
+                // a rewrite reads the rows it copies (and its indexes' builds read them again): counted above
+                boolean rewritten = statement.rewrites().stream().anyMatch(r -> r.relationOid() == scan.relationOid());
+                if (scan.relationOid() != lockedOid && scan.rows() > 0 && !rewritten) {
+                    what.add("scanned " + scan.rows() + " rows of " + scan.relation());
+                    rows = Math.max(rows, scan.rows());
+                }
+            }
+            long written = statement.rowsAffected() == null ? 0 : statement.rowsAffected();
+            List<String> writtenTables = statement.locks().stream()
+                    .filter(lock -> lock.relationOid() != lockedOid && lock.existedBefore()
+                            && lock.mode() == LockMode.ROW_EXCLUSIVE)
+                    .map(LockTrace::relation).distinct().toList();
+            if (written > 0 && !writtenTables.isEmpty()) {
+                what.add("wrote " + written + " rows of " + String.join(", ", writtenTables));
+                rows = Math.max(rows, written);
+            }
+            return what.isEmpty() ? Optional.empty()
+                    : Optional.of(new Work(statement, String.join(", ", what), rows));
+        }
+
+        String describe() {
+            return "#" + statement.sequence() + " " + excerpt(statement.sql()) + " (" + what + ")";
+        }
+
+        Map<String, Object> evidence() {
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("sequence", statement.sequence());
+            evidence.put("statement", statement.sql());
+            evidence.put("did", what);
+            evidence.put("rows", rows);
+            evidence.put("millis", statement.durationMicros() / 1000);
+            return evidence;
+        }
+
+        private static String excerpt(String sql) {
+            String flat = sql.replaceAll("\\s+", " ").trim();
+            return flat.length() <= 100 ? flat : flat.substring(0, 97) + "...";
+        }
     }
 
     /**

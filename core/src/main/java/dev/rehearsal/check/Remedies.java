@@ -49,6 +49,12 @@ final class Remedies {
                 + "lock_timeout so the migration gives up rather than queue every query behind it";
     }
 
+    /** For a lock its transaction keeps while later statements work on other tables. */
+    static String forLockHeldAcrossStatements(String relation) {
+        return "end the transaction before the long work: put the change to " + relation + " in a migration of its "
+                + "own (or last in this one, so that its lock is taken just before the commit), and set lock_timeout";
+    }
+
     static String forRewrite(String sql, String kind) {
         String s = normalized(sql);
         if (kind.equals("index") || REINDEX.matcher(s).find()) {

@@ -1,6 +1,7 @@
 package dev.rehearsal.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
@@ -11,6 +12,7 @@ import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,8 +31,22 @@ class BuiltInChecksIT {
     final TestDatabases databases = new TestDatabases();
     private final TestPostgres postgres = databases.postgres();
 
+    /** Authors of the orders' books: a second table with data, locked while orders is worked on. */
+    private static final String[] AUTHORS = {
+            "CREATE TABLE authors (id bigint PRIMARY KEY, name text NOT NULL)",
+            "INSERT INTO authors SELECT g, 'author ' || g FROM generate_series(1, 2000) g"};
+    private static final String LOCK_AUTHORS = "ALTER TABLE authors ADD COLUMN country text";
+    private static final String REWRITE_ORDERS = "ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid()";
+
     private Outcome rehearse(ScriptEngine migrations) {
-        String target = databases.create("checks", ORDERS);
+        return rehearse(migrations, Stream.concat(Stream.of(ORDERS), Stream.of(AUTHORS)).toArray(String[]::new));
+    }
+
+    private Outcome rehearse(ScriptEngine migrations, String... target) {
+        return rehearseOn(databases.create("checks", target), migrations);
+    }
+
+    private Outcome rehearseOn(String target, ScriptEngine migrations) {
         return Rehearsal.configure().target(postgres.location(target)).engine(migrations).policy(POLICY).load()
                 .rehearse();
     }
@@ -122,5 +138,59 @@ class BuiltInChecksIT {
             assertThat(finding.message()).startsWith("table public.orders was renamed to public.purchases");
         });
         assertThat(behindView.findings()).isEmpty();
+    }
+
+    @Test
+    @OnEveryMajor
+    void aLockIsChargedWithTheWorkLaterStatementsOfItsTransactionDoOnOtherTables() {
+        Outcome rewritten = rehearse(new ScriptEngine().migration("1", LOCK_AUTHORS,
+                REWRITE_ORDERS));
+        Outcome counted = rehearse(new ScriptEngine().migration("1", "LOCK TABLE authors IN ACCESS EXCLUSIVE MODE",
+                "SELECT count(*) FROM orders WHERE status <> 'new'"));
+
+        assertThat(ofKind(rewritten, FindingKinds.BLOCKING_LOCK)).singleElement().satisfies(lock -> {
+            assertThat(lock.severity()).isEqualTo(Severity.BLOCKING);
+            assertThat(lock.migration()).isEqualTo("1");
+            assertThat(lock.statement()).isEqualTo(LOCK_AUTHORS);
+            assertThat(lock.message()).startsWith("ACCESS EXCLUSIVE lock on public.authors (2000 rows) blocks its "
+                    + "reads and writes for ").contains("while 1 later statement(s) of its transaction worked on "
+                    + "other tables: #").contains("ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid() "
+                    + "(rewrote public.orders (5000 rows))");
+            assertThat(lock.evidence()).containsEntry("rowsWorkedElsewhereUnderLock", 5000L);
+            assertThat(lock.remedy()).contains("migration of its own").doesNotContain("CONCURRENTLY");
+        });
+        assertThat(ofKind(rewritten, FindingKinds.TABLE_REWRITE)).singleElement()
+                .satisfies(rewrite -> assertThat(rewrite.evidence()).containsEntry("relation", "public.orders"));
+        assertThat(ofKind(counted, FindingKinds.BLOCKING_LOCK)).singleElement().satisfies(lock -> {
+            assertThat(lock.statement()).isEqualTo("LOCK TABLE authors IN ACCESS EXCLUSIVE MODE");
+            assertThat(lock.message()).contains("(scanned 5000 rows of public.orders)");
+        });
+    }
+
+    @Test
+    @OnEveryMajor
+    void theSameStatementsWithTheLockTakenLastOrInTheirOwnMigrationHoldItOnlyBriefly() {
+        String rewrite = REWRITE_ORDERS;
+        Outcome lockedLast = rehearse(new ScriptEngine().migration("1", REWRITE_ORDERS, LOCK_AUTHORS));
+        Outcome apart = rehearse(new ScriptEngine().migration("1", LOCK_AUTHORS).migration("2", REWRITE_ORDERS));
+
+        assertThat(lockedLast.findings()).extracting(Finding::kind).containsExactly(FindingKinds.TABLE_REWRITE);
+        assertThat(apart.findings()).extracting(Finding::kind, Finding::migration)
+                .containsExactly(tuple(FindingKinds.TABLE_REWRITE, "2"));
+    }
+
+    @Test
+    void onEmptyTablesTheLockHeldAcrossStatementsIsInformationWithWhatRanUnderIt() {
+        Outcome outcome = rehearse(new ScriptEngine().migration("1", LOCK_AUTHORS,
+                REWRITE_ORDERS), ORDERS[0], AUTHORS[0]);
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(outcome.findings()).singleElement().satisfies(lock -> {
+            assertThat(lock.kind()).isEqualTo(FindingKinds.BLOCKING_LOCK);
+            assertThat(lock.severity()).isEqualTo(Severity.INFO);
+            assertThat(lock.statement()).isEqualTo(LOCK_AUTHORS);
+            assertThat(lock.message()).contains("(rewrote public.orders (0 rows))")
+                    .endsWith("too little data here to say how long in production");
+        });
     }
 }
