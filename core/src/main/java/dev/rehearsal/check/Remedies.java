@@ -15,6 +15,9 @@ final class Remedies {
     private static final Pattern VACUUM_FULL = Pattern.compile("\\bvacuum\\s+(\\(.*full.*\\)|full)\\b|\\bcluster\\b");
     private static final Pattern REINDEX = Pattern.compile("\\breindex\\b(?!.*\\bconcurrently\\b)");
     private static final Pattern UNIQUE = Pattern.compile("\\bunique\\b|\\bprimary\\s+key\\b");
+    private static final Pattern PRIMARY_KEY_USING_INDEX = Pattern.compile("\\bprimary\\s+key\\s+using\\s+index\\b");
+    private static final Pattern USING_INDEX = Pattern.compile("\\busing\\s+index\\b");
+    private static final Pattern NOT_VALID = Pattern.compile("\\bnot\\s+valid\\b");
 
     private Remedies() {
     }
@@ -24,6 +27,12 @@ final class Remedies {
         if (CREATE_INDEX.matcher(s).find()) {
             return "build the index with CREATE INDEX CONCURRENTLY, in a migration of its own (it cannot run inside a "
                     + "transaction); it does not block writes";
+        }
+        if ((FOREIGN_KEY.matcher(s).find() || CHECK.matcher(s).find()) && NOT_VALID.matcher(s).find()) {
+            // added NOT VALID as it should be, but validated before the commit: the lock of the ADD is still held
+            return "the constraint is added NOT VALID already: move its VALIDATE CONSTRAINT to a migration of its own "
+                    + "(a transaction of its own); in this one, the lock ADD CONSTRAINT took is held through the "
+                    + "validation's scan";
         }
         if (FOREIGN_KEY.matcher(s).find()) {
             return "add the foreign key NOT VALID (no scan, brief lock), then ALTER TABLE ... VALIDATE CONSTRAINT in "
@@ -38,7 +47,14 @@ final class Remedies {
             return "add the CHECK constraint NOT VALID, then VALIDATE CONSTRAINT in a later migration: validation "
                     + "does not block writes";
         }
-        if (UNIQUE.matcher(s).find()) {
+        if (PRIMARY_KEY_USING_INDEX.matcher(s).find()) {
+            // the index is already there, built concurrently: what scans is the NOT NULL the key needs
+            return "the index is ready; what scans the table is the NOT NULL a primary key needs on columns that "
+                    + "allow NULL: first ADD CONSTRAINT ... CHECK (column IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT "
+                    + "it (no write-blocking scan) and SET NOT NULL (which then skips the scan), then ADD PRIMARY KEY "
+                    + "USING INDEX";
+        }
+        if (UNIQUE.matcher(s).find() && !USING_INDEX.matcher(s).find()) {
             return "create a UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX (brief lock)";
         }
         if (REINDEX.matcher(s).find()) {

@@ -193,4 +193,38 @@ class BuiltInChecksIT {
                     .endsWith("too little data here to say how long in production");
         });
     }
+
+    @Test
+    void aPrimaryKeyOnAConcurrentlyBuiltIndexIsToldAboutItsNotNullScanNotToDoWhatItDid() {
+        String target = databases.create("checks", "CREATE TABLE coupons (code text, discount int)",
+                "INSERT INTO coupons SELECT 'c' || g, g % 50 FROM generate_series(1, 5000) g");
+        String addKey = "ALTER TABLE coupons ADD CONSTRAINT coupons_pkey PRIMARY KEY USING INDEX coupons_code_key";
+
+        Outcome outcome = rehearseOn(target, new ScriptEngine()
+                .migration("1!", "CREATE UNIQUE INDEX CONCURRENTLY coupons_code_key ON coupons (code)")
+                .migration("2", addKey));
+
+        assertThat(ofKind(outcome, FindingKinds.BLOCKING_LOCK)).singleElement().satisfies(lock -> {
+            assertThat(lock.migration()).isEqualTo("2");
+            assertThat(lock.statement()).isEqualTo(addKey);
+            assertThat(lock.evidence()).containsEntry("rowsScanned", 5000L);
+            assertThat(lock.remedy()).contains("CHECK (column IS NOT NULL) NOT VALID")
+                    .doesNotContain("UNIQUE INDEX CONCURRENTLY first");
+        });
+    }
+
+    @Test
+    void aConstraintAddedNotValidAndValidatedInTheSameTransactionIsToldToMoveTheValidationNotToAddItNotValid() {
+        String add = "ALTER TABLE orders ADD CONSTRAINT orders_status_known CHECK (status <> '') NOT VALID";
+
+        Outcome outcome = rehearse(new ScriptEngine().migration("1", add,
+                "ALTER TABLE orders VALIDATE CONSTRAINT orders_status_known"));
+
+        assertThat(ofKind(outcome, FindingKinds.BLOCKING_LOCK)).singleElement().satisfies(lock -> {
+            assertThat(lock.statement()).isEqualTo(add);
+            assertThat(lock.evidence()).containsEntry("rowsScannedByLaterStatements", 5000L);
+            assertThat(lock.remedy()).startsWith("the constraint is added NOT VALID already: move its VALIDATE "
+                    + "CONSTRAINT to a migration of its own");
+        });
+    }
 }
