@@ -217,7 +217,7 @@ class CliErrorsIT {
         assertThat(blocking.exit()).as(blocking.err()).isEqualTo(1);
         assertThat(findings(blocking)).containsExactly("rows-deleted BLOCKING");
         assertThat(assertion.exit()).as(assertion.err()).isEqualTo(1);
-        assertThat(findings(assertion)).containsExactlyInAnyOrder("rows-deleted WARNING", "large-backfill WARNING",
+        assertThat(findings(assertion)).containsExactlyInAnyOrder("rows-deleted WARNING", "row-locks-held BLOCKING",
                 "assertion-failed BLOCKING");
         assertThat(assertion.out()).contains("Every customer is kept");
         assertThat(ignored.exit()).as(ignored.err()).isZero();

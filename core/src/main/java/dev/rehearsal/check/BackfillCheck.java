@@ -2,21 +2,39 @@ package dev.rehearsal.check;
 
 import static dev.rehearsal.check.DataLossCheck.evidence;
 
+import dev.rehearsal.trace.LockMode;
+import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Finds very large writes in a single transaction: at least {@link Policy#backfillRows()} rows inserted, updated or
  * deleted by one migration's transactional statements. Such a transaction holds its row locks to the end, bloats the
  * table, and produces WAL that replicas must replay before they catch up.
+ *
+ * <p>When they are existing rows of a table with data, updated or deleted (not inserted: no one else waits for rows
+ * only this transaction can see), the finding is {@code row-locks-held} (blocking by default) instead, with how long
+ * the transaction kept them locked — from the first such statement to the commit, as measured on the branch's copy
+ * of the data: every write to those rows by the running application waits that long. How many decides, as for the
+ * other checks (a count, unlike a time, does not depend on the machine), and so does how long: fewer rows kept
+ * locked at least {@value #LONG_ROW_LOCKS} times {@link Policy#lockThreshold()} (10 s by default) are reported too.
  */
 public final class BackfillCheck implements Check {
     private static final Pattern WRITE = Pattern.compile("^\\s*(with\\b.*\\)\\s*)?(insert|update|delete|merge)\\b",
             Pattern.DOTALL);
+    private static final Pattern CHANGES_EXISTING_ROWS = Pattern.compile(
+            "^\\s*(with\\b.*\\)\\s*)?(update|delete|merge)\\b", Pattern.DOTALL);
+    /** Rows kept locked this many times {@link Policy#lockThreshold()} are too long, however few. */
+    static final int LONG_ROW_LOCKS = 10;
+    private static final String BATCHES = "backfill in batches of a few thousand rows, each committed on its own "
+            + "(outside the schema migration's transaction, e.g. a non-transactional migration or a job)";
 
     @Override
     public List<Finding> evaluate(CheckContext context) {
@@ -29,6 +47,11 @@ public final class BackfillCheck implements Check {
         }
         List<Finding> findings = new ArrayList<>();
         for (Map.Entry<String, List<StatementTrace>> migration : writes.entrySet()) {
+            Optional<Finding> held = rowLocksHeld(context, migration.getKey(), migration.getValue());
+            if (held.isPresent()) {
+                findings.add(held.get());
+                continue;
+            }
             long rows = migration.getValue().stream().mapToLong(StatementTrace::rowsAffected).sum();
             if (rows < context.policy().backfillRows()) {
                 continue;
@@ -40,9 +63,48 @@ public final class BackfillCheck implements Check {
                     rows + " rows written in one transaction (" + migration.getValue().size() + " statement(s), "
                             + millis + " ms on the branch)",
                     evidence("rows", rows, "statements", migration.getValue().size(), "millis", millis),
-                    "backfill in batches of a few thousand rows, each committed on its own (outside the schema "
-                            + "migration's transaction, e.g. a non-transactional migration or a job)"));
+                    BATCHES));
         }
         return findings;
+    }
+
+    /**
+     * The row locks a migration's updates and deletes kept on existing rows of tables with data, when they were at
+     * least {@link Policy#backfillRows()} rows or were held {@value #LONG_ROW_LOCKS} times
+     * {@link Policy#lockThreshold()}. How long: the longest hold of the write locks those statements took on such
+     * tables (from the statement's start to the commit).
+     */
+    private static Optional<Finding> rowLocksHeld(CheckContext context, String migration,
+                                                  List<StatementTrace> writes) {
+        long rows = 0;
+        long heldMillis = 0;
+        StatementTrace first = null;
+        Set<String> tables = new LinkedHashSet<>();
+        for (StatementTrace statement : writes) {
+            if (!CHANGES_EXISTING_ROWS.matcher(Remedies.normalized(statement.sql())).find()) {
+                continue;
+            }
+            rows += statement.rowsAffected();
+            for (LockTrace lock : statement.locks()) {
+                if (lock.mode() == LockMode.ROW_EXCLUSIVE && lock.existedBefore()
+                        && context.hadData(lock.relationOid())) {
+                    tables.add(lock.relation());
+                    heldMillis = Math.max(heldMillis, lock.heldMillis());
+                    if (first == null) {
+                        first = statement;
+                    }
+                }
+            }
+        }
+        boolean many = rows >= context.policy().backfillRows();
+        boolean heldLong = heldMillis >= context.policy().lockThreshold().toMillis() * LONG_ROW_LOCKS;
+        if (first == null || (!many && !heldLong)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding(FindingKinds.ROW_LOCKS_HELD, Severity.BLOCKING, migration, first.sql(),
+                rows + " existing rows of " + String.join(", ", tables) + " updated or deleted in one transaction, "
+                        + "kept locked for " + heldMillis + " ms until it committed: the application's writes to "
+                        + "those rows wait that long",
+                evidence("rows", rows, "tables", List.copyOf(tables), "heldMillis", heldMillis), BATCHES));
     }
 }

@@ -34,6 +34,11 @@ public final class FindingKinds {
     public static final String NOT_VALID_CONSTRAINT = "not-valid-constraint";
     /** One transaction wrote very many rows. */
     public static final String LARGE_BACKFILL = "large-backfill";
+    /**
+     * One transaction kept very many existing rows of a table with data locked for long (an {@code UPDATE} or
+     * {@code DELETE} backfill): writers of those rows wait until it commits.
+     */
+    public static final String ROW_LOCKS_HELD = "row-locks-held";
     /** A user's SQL assertion returned rows. */
     public static final String ASSERTION_FAILED = "assertion-failed";
     /** A check could not run. */

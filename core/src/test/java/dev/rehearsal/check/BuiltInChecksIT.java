@@ -112,7 +112,25 @@ class BuiltInChecksIT {
                 .migration("1", "ALTER TABLE orders ADD COLUMN shipped boolean")
                 .migration("2", "UPDATE orders SET shipped = false"));
 
-        assertThat(outcome.findings()).extracting(Finding::kind).containsExactly(FindingKinds.LARGE_BACKFILL);
+        assertThat(outcome.findings()).singleElement().satisfies(rows -> {
+            assertThat(rows.kind()).isEqualTo(FindingKinds.ROW_LOCKS_HELD);
+            assertThat(rows.severity()).isEqualTo(Severity.BLOCKING);
+            assertThat(rows.migration()).isEqualTo("2");
+            assertThat(rows.message()).startsWith("5000 existing rows of public.orders updated or deleted in one "
+                    + "transaction, kept locked for ");
+            assertThat(rows.evidence()).containsEntry("rows", 5000L).containsKey("heldMillis");
+        });
+    }
+
+    @Test
+    void newRowsAreABackfillWarningAndFewExistingRowsHeldBrieflyNothing() {
+        Outcome inserted = rehearse(new ScriptEngine().migration("1",
+                "INSERT INTO orders SELECT g, 'new', NULL FROM generate_series(10001, 16000) g"));
+        Outcome few = rehearse(new ScriptEngine().migration("1", "UPDATE orders SET status = 'old' WHERE id <= 500"));
+
+        assertThat(inserted.findings()).extracting(Finding::kind, Finding::severity)
+                .containsExactly(tuple(FindingKinds.LARGE_BACKFILL, Severity.WARNING));
+        assertThat(few.findings()).isEmpty();
     }
 
     @Test
