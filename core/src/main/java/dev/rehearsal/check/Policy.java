@@ -52,6 +52,7 @@ public final class Policy {
             Map.entry(FindingKinds.INVALID_INDEX, Severity.BLOCKING),
             Map.entry(FindingKinds.NOT_VALID_CONSTRAINT, Severity.WARNING),
             Map.entry(FindingKinds.LARGE_BACKFILL, Severity.WARNING),
+            Map.entry(FindingKinds.UNINDEXED_FOREIGN_KEY, Severity.WARNING),
             Map.entry(FindingKinds.CHECK_ERROR, Severity.BLOCKING),
             Map.entry(FindingKinds.TARGET_CHANGED, Severity.BLOCKING),
             Map.entry(FindingKinds.UNJUSTIFIED_ACKNOWLEDGEMENT, Severity.WARNING));
@@ -82,14 +83,17 @@ public final class Policy {
 
     /**
      * The severity for a kind of finding, or empty when the kind is ignored. Kinds without a configured or default
-     * severity (e.g. those of users' own checks) keep the severity their check gave.
+     * severity (e.g. those of users' own checks) keep the severity their check gave. A finding its check proposes at
+     * {@link Severity#INFO} stays there (unless its kind is ignored): the checks propose it when they see a risky
+     * pattern on too little data to judge it (an empty development database), and a kind's severity is about the
+     * pattern at scale.
      */
     public Optional<Severity> severity(String kind, Severity proposed) {
         Optional<Severity> configured = severities.get(kind);
         if (configured != null) {
-            return configured;
+            return proposed == Severity.INFO ? configured.map(s -> Severity.INFO) : configured;
         }
-        return Optional.of(DEFAULT_SEVERITIES.getOrDefault(kind, proposed));
+        return Optional.of(proposed == Severity.INFO ? Severity.INFO : DEFAULT_SEVERITIES.getOrDefault(kind, proposed));
     }
 
     /** A table "has data" from this many rows on; smaller tables are not worth a finding. */

@@ -13,14 +13,25 @@ class PolicyTest {
     void defaultsBlockOnDangerAndWarnOnCompatibility() {
         Policy policy = Policy.defaults();
 
-        assertThat(policy.severity(FindingKinds.TABLE_REWRITE, Severity.INFO)).hasValue(Severity.BLOCKING);
-        assertThat(policy.severity(FindingKinds.BLOCKING_LOCK, Severity.INFO)).hasValue(Severity.BLOCKING);
-        assertThat(policy.severity(FindingKinds.DATA_LOSS, Severity.INFO)).hasValue(Severity.BLOCKING);
+        assertThat(policy.severity(FindingKinds.TABLE_REWRITE, Severity.WARNING)).hasValue(Severity.BLOCKING);
+        assertThat(policy.severity(FindingKinds.BLOCKING_LOCK, Severity.WARNING)).hasValue(Severity.BLOCKING);
+        assertThat(policy.severity(FindingKinds.DATA_LOSS, Severity.BLOCKING)).hasValue(Severity.BLOCKING);
         assertThat(policy.severity(FindingKinds.BREAKING_CHANGE, Severity.BLOCKING)).hasValue(Severity.WARNING);
         assertThat(policy.severity("a-user-kind", Severity.INFO)).hasValue(Severity.INFO);
         assertThat(policy.lockThreshold()).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.rowsUnderLock()).isEqualTo(100_000);
         assertThat(policy.backfillRows()).isEqualTo(100_000);
+    }
+
+    @Test
+    void aPatternSeenOnTooLittleDataStaysInformationWhateverItsKindsSeverityUnlessTheKindIsIgnored() {
+        Policy policy = Policy.builder().severity(FindingKinds.ROWS_DELETED, Severity.BLOCKING)
+                .ignore(FindingKinds.LARGE_BACKFILL).build();
+
+        assertThat(policy.severity(FindingKinds.BLOCKING_LOCK, Severity.INFO)).hasValue(Severity.INFO);
+        assertThat(policy.severity(FindingKinds.ROWS_DELETED, Severity.INFO)).hasValue(Severity.INFO);
+        assertThat(policy.severity(FindingKinds.ROWS_DELETED, Severity.WARNING)).hasValue(Severity.BLOCKING);
+        assertThat(policy.severity(FindingKinds.LARGE_BACKFILL, Severity.INFO)).isEmpty();
     }
 
     @Test
