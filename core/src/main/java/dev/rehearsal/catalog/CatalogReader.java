@@ -139,7 +139,10 @@ final class CatalogReader {
 
     private void readConstraints() throws SQLException {
         // contype 't' (constraint trigger) is left to the triggers
-        forEachRow("SELECT con.conrelid, con.conname, con.contype, pg_get_constraintdef(con.oid), con.convalidated "
+        forEachRow("SELECT con.conrelid, con.conname, con.contype, pg_get_constraintdef(con.oid), con.convalidated, "
+                + "ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, n) "
+                + "JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.n), "
+                + "con.confrelid, con.conparentid <> 0 "
                 + "FROM pg_constraint con WHERE con.conrelid IN (" + TABLE_OIDS + ") AND con.contype <> 't' "
                 + "ORDER BY 1, 2", rows -> {
             String type = switch (rows.getString(3)) {
@@ -152,17 +155,33 @@ final class CatalogReader {
                 default -> rows.getString(3);
             };
             tables.get(rows.getLong(1)).constraints.add(new Constraint(rows.getString(2), type, rows.getString(4),
-                    rows.getBoolean(5)));
+                    rows.getBoolean(5), strings(rows.getArray(6)), rows.getLong(7), rows.getBoolean(8)));
         });
     }
 
     private void readIndexes() throws SQLException {
+        // indkey holds 0 for an expression: its column name comes out NULL, and the leading columns end there
         forEachRow("SELECT i.indrelid, i.indexrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, "
-                + "i.indisunique, ic.relfilenode, pg_relation_size(i.indexrelid) FROM pg_index i "
-                + "JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid IN (" + TABLE_OIDS + ") "
+                + "i.indisunique, ic.relfilenode, pg_relation_size(i.indexrelid), am.amname, "
+                + "ARRAY(SELECT a.attname::text FROM generate_series(0, i.indnkeyatts - 1) AS k(n) "
+                + "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n] ORDER BY k.n), "
+                + "i.indpred IS NOT NULL FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+                + "JOIN pg_am am ON am.oid = ic.relam WHERE i.indrelid IN (" + TABLE_OIDS + ") "
                 + "ORDER BY 1, 3", rows -> tables.get(rows.getLong(1)).indexes.add(new Index(rows.getLong(2),
                 rows.getString(3), rows.getString(4), rows.getBoolean(5), rows.getBoolean(6), rows.getLong(7),
-                rows.getLong(8))));
+                rows.getLong(8), rows.getString(9), leading(rows.getArray(10)), rows.getBoolean(11))));
+    }
+
+    /** The names up to the first NULL (an index's first expression). */
+    private static List<String> leading(Array array) throws SQLException {
+        List<String> leading = new ArrayList<>();
+        for (String name : (String[]) array.getArray()) {
+            if (name == null) {
+                break;
+            }
+            leading.add(name);
+        }
+        return leading;
     }
 
     private void readTriggers() throws SQLException {

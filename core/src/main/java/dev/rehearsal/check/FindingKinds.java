@@ -32,6 +32,11 @@ public final class FindingKinds {
     public static final String INVALID_INDEX = "invalid-index";
     /** A constraint added NOT VALID and never validated. */
     public static final String NOT_VALID_CONSTRAINT = "not-valid-constraint";
+    /**
+     * A foreign key the migrations added (or whose index they dropped) without an index on its referencing columns:
+     * deletes and key updates of the referenced table scan the referencing one.
+     */
+    public static final String UNINDEXED_FOREIGN_KEY = "unindexed-foreign-key";
     /** One transaction wrote very many rows. */
     public static final String LARGE_BACKFILL = "large-backfill";
     /**

@@ -53,6 +53,7 @@ public final class Policy {
             Map.entry(FindingKinds.NOT_VALID_CONSTRAINT, Severity.WARNING),
             Map.entry(FindingKinds.LARGE_BACKFILL, Severity.WARNING),
             Map.entry(FindingKinds.ROW_LOCKS_HELD, Severity.BLOCKING),
+            Map.entry(FindingKinds.UNINDEXED_FOREIGN_KEY, Severity.WARNING),
             Map.entry(FindingKinds.CHECK_ERROR, Severity.BLOCKING),
             Map.entry(FindingKinds.TARGET_CHANGED, Severity.BLOCKING),
             Map.entry(FindingKinds.UNJUSTIFIED_ACKNOWLEDGEMENT, Severity.WARNING));

@@ -66,15 +66,19 @@ class CatalogSnapshotIT {
 
         CatalogSnapshot snapshot = snapshot(database, DataFacts.none());
 
-        assertThat(constraintsExceptNotNull(snapshot.table("public", "customers").orElseThrow())).containsExactly(
-                new Constraint("customers_during_excl", "exclusion", "EXCLUDE USING gist (during WITH &&)", true),
-                new Constraint("customers_email_key", "unique", "UNIQUE (email)", true),
-                new Constraint("customers_pkey", "primary key", "PRIMARY KEY (id)", true));
+        Table customers = snapshot.table("public", "customers").orElseThrow();
+        assertThat(constraintsExceptNotNull(customers)).containsExactly(
+                new Constraint("customers_during_excl", "exclusion", "EXCLUDE USING gist (during WITH &&)", true,
+                        List.of("during"), 0, false),
+                new Constraint("customers_email_key", "unique", "UNIQUE (email)", true, List.of("email"), 0, false),
+                new Constraint("customers_pkey", "primary key", "PRIMARY KEY (id)", true, List.of("id"), 0, false));
         assertThat(constraintsExceptNotNull(snapshot.table("public", "orders").orElseThrow())).containsExactly(
                 new Constraint("orders_customer", "foreign key",
-                        "FOREIGN KEY (customer) REFERENCES customers(id) NOT VALID", false),
-                new Constraint("orders_id_positive", "check", "CHECK ((id > 0))", true),
-                new Constraint("orders_price", "check", "CHECK ((price > 0)) NOT VALID", false));
+                        "FOREIGN KEY (customer) REFERENCES customers(id) NOT VALID", false, List.of("customer"),
+                        customers.oid(), false),
+                new Constraint("orders_id_positive", "check", "CHECK ((id > 0))", true, List.of("id"), 0, false),
+                new Constraint("orders_price", "check", "CHECK ((price > 0)) NOT VALID", false, List.of("price"), 0,
+                        false));
     }
 
     /**
@@ -98,15 +102,18 @@ class CatalogSnapshotIT {
         Table customers = snapshot.table("public", "customers").orElseThrow();
         if (notNullConstraints) {
             assertThat(customers.constraints()).filteredOn(c -> c.type().equals("not null")).containsExactly(
-                    new Constraint("customers_email_not_null", "not null", "NOT NULL email", true),
-                    new Constraint("customers_id_not_null", "not null", "NOT NULL id", true),
-                    new Constraint("phone_required", "not null", "NOT NULL phone NOT VALID", false));
+                    new Constraint("customers_email_not_null", "not null", "NOT NULL email", true, List.of("email"), 0,
+                            false),
+                    new Constraint("customers_id_not_null", "not null", "NOT NULL id", true, List.of("id"), 0, false),
+                    new Constraint("phone_required", "not null", "NOT NULL phone NOT VALID", false, List.of("phone"), 0,
+                            false));
             // a NOT VALID NOT NULL is a NOT NULL all the same: new rows must have a value
             assertThat(customers.columns()).extracting(Column::name, Column::notNull)
                     .containsExactly(tuple("id", true), tuple("email", true), tuple("phone", true));
         } else {
             assertThat(customers.constraints()).noneMatch(c -> c.type().equals("not null")).contains(
-                    new Constraint("phone_required", "check", "CHECK ((phone IS NOT NULL)) NOT VALID", false));
+                    new Constraint("phone_required", "check", "CHECK ((phone IS NOT NULL)) NOT VALID", false,
+                            List.of("phone"), 0, false));
             // a check is not a NOT NULL: the column stays nullable until SET NOT NULL
             assertThat(customers.columns()).extracting(Column::name, Column::notNull)
                     .containsExactly(tuple("id", true), tuple("email", true), tuple("phone", false));
@@ -140,6 +147,54 @@ class CatalogSnapshotIT {
         assertThat(pkey.relfilenode()).isPositive();
         assertThat(snapshot.indexByOid(pkey.oid())).contains(pkey);
         assertThat(snapshot.tableOfIndex(pkey.oid())).contains(customers);
+    }
+
+    @Test
+    void capturesWhichColumnsLeadEachIndexItsMethodAndWhetherItIsPartial() throws SQLException {
+        String database = databases.create("index_keys",
+                "CREATE TABLE lines (id int PRIMARY KEY, \"Order\" int, product int, note text)",
+                "CREATE INDEX lines_order_product ON lines (\"Order\", product) INCLUDE (note)",
+                "CREATE INDEX lines_product_lower_note ON lines (product, lower(note), id)",
+                "CREATE INDEX lines_lower_note ON lines (lower(note), product)",
+                "CREATE INDEX lines_recent ON lines (product) WHERE id > 100",
+                "CREATE INDEX lines_product_hash ON lines USING hash (product)");
+
+        Table lines = snapshot(database, DataFacts.none()).table("public", "lines").orElseThrow();
+
+        assertThat(lines.indexes()).extracting(Index::name, Index::method, Index::leadingColumns, Index::partial)
+                .containsExactly(
+                        tuple("lines_lower_note", "btree", List.of(), false),
+                        tuple("lines_order_product", "btree", List.of("Order", "product"), false),
+                        tuple("lines_pkey", "btree", List.of("id"), false),
+                        tuple("lines_product_hash", "hash", List.of("product"), false),
+                        tuple("lines_product_lower_note", "btree", List.of("product"), false),
+                        tuple("lines_recent", "btree", List.of("product"), true));
+    }
+
+    /**
+     * A partition gets a copy of its partitioned table's foreign key, and a foreign key to a partitioned table gets a
+     * copy for each of its partitions: both are marked inherited, the one declared is not.
+     */
+    @Test
+    void capturesAForeignKeysColumnsTheTableItReferencesAndWhetherItIsACopy() throws SQLException {
+        String database = databases.create("foreign_keys",
+                "CREATE TABLE regions (code text, year int, PRIMARY KEY (code, year)) PARTITION BY LIST (year)",
+                "CREATE TABLE regions_2024 PARTITION OF regions FOR VALUES IN (2024)",
+                "CREATE TABLE sales (id int, region_year int, region_code text, "
+                        + "CONSTRAINT sales_region FOREIGN KEY (region_code, region_year) REFERENCES regions) "
+                        + "PARTITION BY RANGE (id)",
+                "CREATE TABLE sales_low PARTITION OF sales FOR VALUES FROM (0) TO (100)");
+
+        CatalogSnapshot snapshot = snapshot(database, DataFacts.none());
+
+        long regions = snapshot.table("public", "regions").orElseThrow().oid();
+        assertThat(snapshot.table("public", "sales").orElseThrow().constraints())
+                .filteredOn(c -> c.type().equals("foreign key") && !c.inherited())
+                .extracting(Constraint::name, Constraint::columns, Constraint::referencedTableOid)
+                .containsExactly(tuple("sales_region", List.of("region_code", "region_year"), regions));
+        assertThat(snapshot.table("public", "sales_low").orElseThrow().constraints())
+                .filteredOn(c -> c.type().equals("foreign key"))
+                .isNotEmpty().allSatisfy(copy -> assertThat(copy.inherited()).isTrue());
     }
 
     @Test
