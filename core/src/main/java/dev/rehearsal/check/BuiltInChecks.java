@@ -9,6 +9,6 @@ public final class BuiltInChecks {
 
     public static List<Check> all() {
         return List.of(new RewriteCheck(), new LockCheck(), new DataLossCheck(), new CompatibilityCheck(),
-                new LeftoverCheck(), new BackfillCheck());
+                new LeftoverCheck(), new BackfillCheck(), new LockTimeoutCheck());
     }
 }
