@@ -131,8 +131,8 @@ public final class LockTimeoutCheck implements Check {
         if (promotion != null) {
             evidence.put("promotionLockTimeoutMillis", promotion.toMillis());
         }
-        String message = "the migration takes a " + lock.mode().sqlName() + " lock on " + lock.relation() + " (it blocks the "
-                + "table's " + blocks + ") and sets no lock_timeout before it, nor has its session one: deployed "
+        String message = "the migration locks " + lock.relation() + " in " + lock.mode().sqlName() + " mode (it "
+                + "blocks the table's " + blocks + ") and sets no lock_timeout before it, nor has its session one: deployed "
                 + (promotionBounds ? "any other way than by Rehearsal (which sets lock_timeout "
                 + promotion.toMillis() + " ms)" : promotion != null ? "with Rehearsal's lockTimeout 0, or any other way"
                 : "by a plain migrate") + ", it waits for the lock as long as any transaction uses the table, "

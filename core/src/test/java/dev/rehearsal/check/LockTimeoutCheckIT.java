@@ -47,7 +47,7 @@ class LockTimeoutCheckIT {
             assertThat(finding.severity()).isEqualTo(Severity.WARNING);
             assertThat(finding.migration()).isEqualTo("1");
             assertThat(finding.statement()).isEqualTo(ALTER);
-            assertThat(finding.message()).contains("ACCESS EXCLUSIVE lock on public.orders")
+            assertThat(finding.message()).contains("locks public.orders in ACCESS EXCLUSIVE mode")
                     .contains("by a plain migrate");
             assertThat(finding.evidence()).containsEntry("relation", "public.orders")
                     .containsEntry("lockMode", "ACCESS EXCLUSIVE").containsEntry("blocksReads", true)
