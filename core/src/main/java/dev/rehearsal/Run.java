@@ -299,7 +299,7 @@ final class Run {
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
-                schemaChanges, config.policy());
+                schemaChanges, config.policy(), promote ? config.lockTimeout() : null);
         List<Finding> raw = new ArrayList<>(beyondTheDatabase(guard, false));
         for (Check check : config.checks()) {
             raw.addAll(evaluate(check, context));

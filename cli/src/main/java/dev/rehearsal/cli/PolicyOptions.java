@@ -38,6 +38,11 @@ final class PolicyOptions {
             + "is a large backfill (default 100000)")
     String backfillRows;
 
+    @Option(names = "--delete-fraction", paramLabel = "<fraction>", description = "a migration deleting this share of "
+            + "a table with data, or backfill-rows of its rows, loses data (blocking data-loss, not rows-deleted), "
+            + "e.g. 0.1 or 10% (default 0.05)")
+    String deleteFraction;
+
     @Option(names = "--assertions", paramLabel = "<dir>", description = "a directory of SQL assertions (*.sql), each "
             + "a query that must return no rows on the migrated branch (repeatable)")
     List<Path> assertions = List.of();
@@ -47,7 +52,8 @@ final class PolicyOptions {
         Policy.Builder policy = Policy.builder();
         severities.forEach((kind, level) -> severity(policy, kind.trim(), level == null ? "" : level.trim()));
         return policy.set(Policy.MIN_ROWS, minRows).set(Policy.LOCK_THRESHOLD, lockThreshold)
-                .set(Policy.ROWS_UNDER_LOCK, rowsUnderLock).set(Policy.BACKFILL_ROWS, backfillRows).build();
+                .set(Policy.ROWS_UNDER_LOCK, rowsUnderLock).set(Policy.BACKFILL_ROWS, backfillRows)
+                .set(Policy.DELETE_FRACTION, deleteFraction).build();
     }
 
     /** One check per assertion directory, read now, so that a missing one ends the run before anything is done. */

@@ -148,10 +148,13 @@ class MainTest {
         Result backfill = run(concat(run, "--backfill-rows", "many"));
         Result underLock = run(concat(run, "--rows-under-lock", "0"));
         Result threshold = run(concat(run, "--lock-threshold", "5 parsecs"));
+        Result fraction = run(concat(run, "--delete-fraction", "120%"));
+        Result notAFraction = run(concat(run, "--delete-fraction", "NaN"));
         Result missing = run(concat(run, "--assertions", dir.resolve("nowhere").toString()));
         Result notADirectory = run(concat(run, "--assertions", file.toString()));
 
-        for (Result result : List.of(level, kind, minRows, backfill, underLock, threshold, missing, notADirectory)) {
+        for (Result result : List.of(level, kind, minRows, backfill, underLock, threshold, fraction, notAFraction,
+                missing, notADirectory)) {
             assertThat(result.exit()).as(result.err()).isEqualTo(64);
             assertThat(result.err()).doesNotContain("Policy.builder()", "SqlAssertions", "minRows(");
         }
@@ -164,6 +167,10 @@ class MainTest {
                 + "number, e.g. --backfill-rows 10000");
         assertThat(underLock.err()).contains("rehearsal: --rows-under-lock 0 must be at least 1");
         assertThat(threshold.err()).contains("--lock-threshold");
+        assertThat(fraction.err()).contains("rehearsal: --delete-fraction 120% must be between 0 and 1 (or 0% and "
+                + "100%), e.g. --delete-fraction 0.05 for 5 %");
+        assertThat(notAFraction.err()).contains("rehearsal: --delete-fraction NaN is not a fraction: give a number "
+                + "between 0 and 1, e.g. --delete-fraction 0.05 (or --delete-fraction 5%)");
         assertThat(missing.err()).contains("rehearsal: --assertions " + dir.resolve("nowhere") + ": ",
                 "does not exist: give the directory that holds your *.sql assertions");
         assertThat(notADirectory.err()).contains(file + " is not a directory");

@@ -9,6 +9,7 @@ public final class BuiltInChecks {
 
     public static List<Check> all() {
         return List.of(new RewriteCheck(), new LockCheck(), new DataLossCheck(), new CompatibilityCheck(),
-                new LeftoverCheck(), new BackfillCheck(), new ForeignKeyIndexCheck());
+                new LeftoverCheck(), new BackfillCheck(), new ForeignKeyIndexCheck(),
+                new LockTimeoutCheck());
     }
 }

@@ -4,6 +4,7 @@ import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.trace.StatementTrace;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,16 +20,25 @@ import javax.sql.DataSource;
  * @param after      the branch's catalog and data facts after the migrations
  * @param changes    the schema diff from {@code before} to {@code after}
  * @param policy     the thresholds in force
+ * @param promotionLockTimeout the {@code lock_timeout} Rehearsal's own promotion of these migrations sets on the
+ *                   target ({@link Duration#ZERO} when it sets none), or null when the run only rehearses: then
+ *                   whoever deploys the migrations afterwards (a plain {@code flyway migrate}, say) sets what it sets
  */
 public record CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
                            CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes,
-                           Policy policy) {
+                           Policy policy, Duration promotionLockTimeout) {
     public CheckContext {
         Objects.requireNonNull(branch, "branch");
         applied = List.copyOf(applied);
         statements = List.copyOf(statements);
         changes = List.copyOf(changes);
         Objects.requireNonNull(policy, "policy");
+    }
+
+    /** The evidence of a run that only rehearses: someone else deploys the migrations. */
+    public CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
+                        CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes, Policy policy) {
+        this(branch, applied, statements, before, after, changes, policy, null);
     }
 
     /** Rows of the table before the migrations, when known. */

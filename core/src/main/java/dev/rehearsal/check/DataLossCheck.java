@@ -1,12 +1,15 @@
 package dev.rehearsal.check;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.Column;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -15,9 +18,14 @@ import java.util.regex.Pattern;
  * Finds data the migrations destroy, measured on the real data: a dropped table or column that held data, a
  * truncation, values that became NULL, rows that disappeared, deleted rows, and column types narrowed so that values
  * may be cut, rounded or rejected.
+ *
+ * <p>Deleting rows is a clean-up until it is a loss: a migration that deletes at least {@link Policy#deleteFraction()}
+ * (5 %) of a table with data, or at least {@link Policy#backfillRows()} (100 000) of its rows, is {@code data-loss}
+ * (blocking, unless acknowledged); smaller deletes, deletes from tables the migrations made, and deletes whose rows
+ * the same statement inserts elsewhere (an archive) are {@code rows-deleted}. The table and the count come from the
+ * statement itself, parsed by PostgreSQL's grammar, and from the table's rows before the migrations.
  */
 public final class DataLossCheck implements Check {
-    private static final Pattern DELETE = Pattern.compile("^\\s*(with\\b.*\\)\\s*)?delete\\b", Pattern.DOTALL);
     private static final Pattern TRUNCATE = Pattern.compile("^\\s*truncate\\b");
 
     @Override
@@ -25,15 +33,8 @@ public final class DataLossCheck implements Check {
         List<Finding> findings = new ArrayList<>();
         CatalogSnapshot before = context.before();
         CatalogSnapshot after = context.after();
-        for (StatementTrace statement : context.migrationStatements()) {
-            String sql = Remedies.normalized(statement.sql());
-            if (DELETE.matcher(sql).find() && statement.rowsAffected() != null && statement.rowsAffected() > 0) {
-                findings.add(new Finding(FindingKinds.ROWS_DELETED, Severity.WARNING, statement.migration(),
-                        statement.sql(), statement.rowsAffected() + " rows deleted",
-                        Map.of("rows", statement.rowsAffected()), "make sure the rows are archived or no longer "
-                        + "needed; delete large sets in batches"));
-            }
-        }
+        List<Delete> deletes = deletes(context);
+        findings.addAll(judgeDeletes(context, deletes));
         if (before == null || after == null) {
             return findings;
         }
@@ -58,7 +59,7 @@ public final class DataLossCheck implements Check {
                         truncate.get().sql(), "table " + old.qualifiedName() + " was truncated (" + rows
                         + " rows before, " + rowsAfter + " after)", evidence("table", old.qualifiedName(), "rows",
                         rows), "archive the rows first, or delete only what must go"));
-            } else if (rowsAfter < rows && !deletedFrom(context, old)) {
+            } else if (rowsAfter < rows && deletes.stream().noneMatch(d -> d.isOf(old))) {
                 findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
                         "table " + old.qualifiedName() + " lost " + (rows - rowsAfter) + " of its " + rows
                                 + " rows", evidence("table", old.qualifiedName(), "rowsBefore", rows, "rowsAfter",
@@ -112,10 +113,133 @@ public final class DataLossCheck implements Check {
                 .reduce((first, second) -> second);
     }
 
-    private static boolean deletedFrom(CheckContext context, Table table) {
-        return context.migrationStatements().stream()
-                .anyMatch(s -> DELETE.matcher(Remedies.normalized(s.sql())).find()
-                        && Attribution.names(s.sql(), table.name()));
+    /**
+     * One {@code DELETE}: the statement's own ({@code DELETE ... [WITH ...]}) or one in a data-modifying CTE of
+     * another statement.
+     *
+     * @param table        the table in the catalog before the migrations, or null (one the migrations made, say)
+     * @param name         the table as the statement names it
+     * @param rows         rows deleted: the statement's count, or what the table lost when the count is another's
+     * @param archivedInto the table an {@code INSERT} put the deleted rows into ({@code WITH gone AS (DELETE ...
+     *                     RETURNING *) INSERT INTO archive SELECT * FROM gone}), or null
+     */
+    private record Delete(StatementTrace statement, Table table, String name, long rows, String archivedInto) {
+        boolean isOf(Table other) {
+            return table != null ? table.oid() == other.oid() : Attribution.names(name, other.name());
+        }
+
+        String key() {
+            return statement.migration() + "\n" + (table != null ? table.qualifiedName() : name);
+        }
+    }
+
+    private static List<Delete> deletes(CheckContext context) {
+        List<Delete> deletes = new ArrayList<>();
+        for (StatementTrace statement : context.migrationStatements()) {
+            if (statement.failed()) {
+                continue;
+            }
+            for (JsonNode node : SqlTrees.statements(statement.sql())) {
+                JsonNode delete = node.path("DeleteStmt");
+                if (!delete.isMissingNode()) {
+                    deletes.add(delete(context, statement, delete.path("relation"), true, null));
+                    continue;
+                }
+                String outer = node.fieldNames().hasNext() ? node.fieldNames().next() : "";
+                for (JsonNode cte : node.path(outer).path("withClause").path("ctes")) {
+                    JsonNode inner = cte.path("CommonTableExpr").path("ctequery").path("DeleteStmt");
+                    if (!inner.isMissingNode()) {
+                        boolean archived = outer.equals("InsertStmt");
+                        deletes.add(delete(context, statement, inner.path("relation"), archived,
+                                archived ? name(node.path(outer).path("relation")) : null));
+                    }
+                }
+            }
+        }
+        return deletes;
+    }
+
+    private static Delete delete(CheckContext context, StatementTrace statement, JsonNode relation,
+                                 boolean countIsTheDeletes, String archivedInto) {
+        Table table = SqlTrees.table(relation, context.before(), statement).orElse(null);
+        long rows;
+        if (countIsTheDeletes && statement.rowsAffected() != null) {
+            rows = statement.rowsAffected();
+        } else {
+            // a count of something else (or none, with RETURNING): what the table lost is the measure
+            Long before = table == null ? null : table.rowCount();
+            Long after = table == null || context.after() == null ? null
+                    : context.after().tableByOid(table.oid()).map(Table::rowCount).orElse(0L);
+            rows = before == null || after == null ? 0 : Math.max(0, before - after);
+        }
+        return new Delete(statement, table, name(relation), rows, archivedInto);
+    }
+
+    private static String name(JsonNode relation) {
+        String schema = relation.path("schemaname").asText(null);
+        String name = relation.path("relname").asText();
+        return schema == null ? name : schema + "." + name;
+    }
+
+    /**
+     * One finding per migration and table: {@code data-loss} when the migration deleted at least
+     * {@link Policy#deleteFraction()} of a table with data, or {@link Policy#backfillRows()} of its rows, and did not
+     * archive them; {@code rows-deleted} otherwise.
+     */
+    private static List<Finding> judgeDeletes(CheckContext context, List<Delete> deletes) {
+        Map<String, List<Delete>> byTable = new LinkedHashMap<>();
+        deletes.stream().filter(d -> d.rows() > 0)
+                .forEach(d -> byTable.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d));
+        List<Finding> findings = new ArrayList<>();
+        for (List<Delete> group : byTable.values()) {
+            Delete largest = group.stream().max(Comparator.comparingLong(Delete::rows)).orElseThrow();
+            Table table = largest.table();
+            Long tableRows = table == null ? null : context.rowsBefore(table.oid()).orElse(null);
+            long rows = group.stream().mapToLong(Delete::rows).sum();
+            if (tableRows != null) {
+                rows = Math.min(rows, tableRows);
+            }
+            String archivedInto = group.stream().allMatch(d -> d.archivedInto() != null) ? largest.archivedInto() : null;
+            Map<String, Object> evidence = evidence("table", table != null ? table.qualifiedName() : largest.name(),
+                    "rowsDeleted", rows);
+            String share = "";
+            boolean loss = false;
+            if (tableRows != null && tableRows > 0) {
+                double fraction = (double) rows / tableRows;
+                evidence.put("tableRows", tableRows);
+                evidence.put("fraction", Math.round(fraction * 10_000) / 10_000.0);
+                share = " (" + percent(fraction) + " of its " + tableRows + " rows)";
+                loss = archivedInto == null && context.hadData(table.oid())
+                        && (fraction >= context.policy().deleteFraction() || rows >= context.policy().backfillRows());
+            }
+            if (group.size() > 1) {
+                evidence.put("statements", group.size());
+            }
+            if (archivedInto != null) {
+                evidence.put("archivedInto", archivedInto);
+            }
+            String what = rows + " rows deleted from " + evidence.get("table") + share;
+            if (loss) {
+                findings.add(new Finding(FindingKinds.DATA_LOSS, Severity.BLOCKING, largest.statement().migration(),
+                        largest.statement().sql(), what + ": at least " + percent(context.policy().deleteFraction())
+                        + " of a table with data (or " + context.policy().backfillRows() + " rows) is a loss, not a "
+                        + "clean-up", evidence, "archive the rows first (WITH gone AS (DELETE ... RETURNING *) INSERT "
+                        + "INTO an archive table SELECT * FROM gone), or delete them in batches outside the "
+                        + "migration (a job); if they are meant to go, acknowledge it: -- rehearsal:allow data-loss: "
+                        + "<why>"));
+            } else {
+                findings.add(new Finding(FindingKinds.ROWS_DELETED, Severity.WARNING, largest.statement().migration(),
+                        largest.statement().sql(), archivedInto != null ? what + ", moved into " + archivedInto : what,
+                        evidence, archivedInto != null ? "keep " + archivedInto + " until the rows are no longer "
+                        + "needed" : "make sure the rows are archived or no longer needed; delete large sets in "
+                        + "batches"));
+            }
+        }
+        return findings;
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, fraction * 100 < 10 ? "%.1f %%" : "%.0f %%", fraction * 100);
     }
 
     static Map<String, Object> evidence(Object... pairs) {

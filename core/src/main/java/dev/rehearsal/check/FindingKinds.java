@@ -15,6 +15,11 @@ public final class FindingKinds {
     public static final String TABLE_REWRITE = "table-rewrite";
     /** A lock that blocks reads or writes of a table with data was held long, or while scanning the table. */
     public static final String BLOCKING_LOCK = "blocking-lock";
+    /**
+     * A migration takes a lock that blocks reads or writes of an existing table, and nothing bounds how long it waits
+     * for it: no {@code lock_timeout} set by the migration before, none by default for its role or database.
+     */
+    public static final String NO_LOCK_TIMEOUT = "no-lock-timeout";
     /** A table or column holding data was dropped, or a table truncated. */
     public static final String DATA_LOSS = "data-loss";
     /**

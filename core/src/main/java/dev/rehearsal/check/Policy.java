@@ -3,6 +3,7 @@ package dev.rehearsal.check;
 import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.Durations;
 import dev.rehearsal.Setting;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,7 +39,11 @@ public final class Policy {
             "Policy.builder().rowsUnderLock(...)");
     /** {@link Builder#backfillRows(long)}. */
     public static final Setting BACKFILL_ROWS = Setting.rehearsal("backfillRows", "Policy.builder().backfillRows(...)");
+    /** {@link Builder#deleteFraction(double)}. */
+    public static final Setting DELETE_FRACTION = Setting.rehearsal("deleteFraction",
+            "Policy.builder().deleteFraction(...)");
 
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
     private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9-]*");
     private static final Map<String, Severity> DEFAULT_SEVERITIES = Map.ofEntries(
             Map.entry(FindingKinds.FAILED_ON_DATA, Severity.BLOCKING),
@@ -64,6 +69,7 @@ public final class Policy {
     private final Duration lockThreshold;
     private final long rowsUnderLock;
     private final long backfillRows;
+    private final double deleteFraction;
 
     private Policy(Builder builder) {
         this.severities = Map.copyOf(builder.severities);
@@ -71,6 +77,7 @@ public final class Policy {
         this.lockThreshold = builder.lockThreshold;
         this.rowsUnderLock = builder.rowsUnderLock;
         this.backfillRows = builder.backfillRows;
+        this.deleteFraction = builder.deleteFraction;
     }
 
     /** The defaults: see {@link Builder} for each threshold. */
@@ -120,6 +127,14 @@ public final class Policy {
         return backfillRows;
     }
 
+    /**
+     * A migration that deletes at least this share of a table with data (or at least {@link #backfillRows()} of its
+     * rows) loses data: {@code data-loss}, not {@code rows-deleted}.
+     */
+    public double deleteFraction() {
+        return deleteFraction;
+    }
+
     /** Configures a {@link Policy}; every setter checks its argument at once. */
     public static final class Builder {
         private final Map<String, Optional<Severity>> severities = new HashMap<>();
@@ -127,6 +142,7 @@ public final class Policy {
         private Duration lockThreshold = Duration.ofSeconds(1);
         private long rowsUnderLock = 100_000;
         private long backfillRows = 100_000;
+        private double deleteFraction = 0.05;
 
         private Builder() {
         }
@@ -182,8 +198,23 @@ public final class Policy {
         }
 
         /**
+         * Default 0.05: a migration that deletes 5 % of a table's rows, or {@link #backfillRows(long)} of them,
+         * loses data ({@code data-loss}, blocking); smaller deletes are {@code rows-deleted}. 0 makes every delete
+         * from a table with data a loss; 1, only one that empties the table (or reaches the row count).
+         */
+        public Builder deleteFraction(double fraction) {
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw new ConfigurationException(DELETE_FRACTION.spelled(Double.toString(fraction))
+                        + " must be between 0 and 1, e.g. " + DELETE_FRACTION.spelled("0.05") + " for 5 %");
+            }
+            this.deleteFraction = fraction;
+            return this;
+        }
+
+        /**
          * Sets a threshold from text, as front ends take it ({@code --min-rows 1000}, {@code --lock-threshold 200ms}):
-         * {@link #MIN_ROWS}, {@link #LOCK_THRESHOLD}, {@link #ROWS_UNDER_LOCK} or {@link #BACKFILL_ROWS}. A null value
+         * {@link #MIN_ROWS}, {@link #LOCK_THRESHOLD}, {@link #ROWS_UNDER_LOCK}, {@link #BACKFILL_ROWS} or {@link #DELETE_FRACTION} ({@code 0.05} or
+         * {@code 5%}). A null value
          * leaves the threshold as it is.
          *
          * @throws ConfigurationException for a value that is not one of the setting's, naming the setting as the
@@ -202,6 +233,8 @@ public final class Policy {
                 return rowsUnderLock(rows(setting, value));
             } else if (setting.equals(BACKFILL_ROWS)) {
                 return backfillRows(rows(setting, value));
+            } else if (setting.equals(DELETE_FRACTION)) {
+                return deleteFraction(fraction(setting, value));
             }
             throw new IllegalArgumentException(setting + " is not a threshold of the policy");
         }
@@ -212,6 +245,23 @@ public final class Policy {
             } catch (NumberFormatException e) {
                 throw new ConfigurationException(setting.spelled(value) + " is not a number of rows: give a whole "
                         + "number, e.g. " + setting.spelled("10000"));
+            }
+        }
+
+        private static double fraction(Setting setting, String value) {
+            String text = value.trim();
+            boolean percent = text.endsWith("%");
+            try {
+                // BigDecimal, not Double: no NaN, Infinity or 1d to slip through
+                BigDecimal number = new BigDecimal(percent ? text.substring(0, text.length() - 1).trim() : text);
+                if (number.signum() < 0 || number.compareTo(percent ? HUNDRED : BigDecimal.ONE) > 0) {
+                    throw new ConfigurationException(setting.spelled(value) + " must be between 0 and 1 (or 0% and "
+                            + "100%), e.g. " + setting.spelled("0.05") + " for 5 %");
+                }
+                return (percent ? number.movePointLeft(2) : number).doubleValue();
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(setting.spelled(value) + " is not a fraction: give a number between "
+                        + "0 and 1, e.g. " + setting.spelled("0.05") + " (or " + setting.spelled("5%") + ")");
             }
         }
 

@@ -21,6 +21,26 @@ class PolicyTest {
         assertThat(policy.lockThreshold()).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.rowsUnderLock()).isEqualTo(100_000);
         assertThat(policy.backfillRows()).isEqualTo(100_000);
+        assertThat(policy.deleteFraction()).isEqualTo(0.05);
+        assertThat(policy.severity(FindingKinds.NO_LOCK_TIMEOUT, Severity.INFO)).as("the check's, by mode")
+                .hasValue(Severity.INFO);
+    }
+
+    @Test
+    void aDeleteFractionIsANumberOrAPercentageFromNoneToAll() {
+        assertThat(Policy.builder().set(Policy.DELETE_FRACTION, " 0.2 ").build().deleteFraction()).isEqualTo(0.2);
+        assertThat(Policy.builder().set(Policy.DELETE_FRACTION, "12.5%").build().deleteFraction()).isEqualTo(0.125);
+        assertThat(Policy.builder().deleteFraction(0).deleteFraction(1).build().deleteFraction()).isEqualTo(1);
+        assertThatThrownBy(() -> Policy.builder().deleteFraction(-0.01)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("Policy.builder().deleteFraction(-0.01) must be between 0 and 1, e.g. "
+                        + "Policy.builder().deleteFraction(0.05) for 5 %");
+        assertThatThrownBy(() -> Policy.builder().deleteFraction(Double.NaN))
+                .hasMessageContaining("must be between 0 and 1");
+        assertThatThrownBy(() -> Policy.builder().set(Policy.DELETE_FRACTION, "1.01"))
+                .hasMessageContaining("deleteFraction(1.01) must be between 0 and 1 (or 0% and 100%)");
+        assertThatThrownBy(() -> Policy.builder().set(Policy.DELETE_FRACTION, "Infinity"))
+                .hasMessage("Policy.builder().deleteFraction(Infinity) is not a fraction: give a number between 0 "
+                        + "and 1, e.g. Policy.builder().deleteFraction(0.05) (or Policy.builder().deleteFraction(5%))");
     }
 
     @Test

@@ -60,7 +60,7 @@ class SqlAssertionsIT {
         String target = databases.create("clean", SHOP);
 
         Outcome outcome = rehearse(target, SqlAssertions.fromDirectory(Path.of("src/test/resources/assertions/shop")),
-                "ALTER TABLE customers ADD COLUMN note text");
+                "SET lock_timeout = '5s'", "ALTER TABLE customers ADD COLUMN note text");
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
         assertThat(outcome.findings()).isEmpty();
@@ -71,7 +71,8 @@ class SqlAssertionsIT {
         String target = databases.create("readonly", SHOP);
 
         Outcome outcome = rehearse(target, SqlAssertions.of(Map.of("sneaky.sql",
-                "DELETE FROM customers RETURNING id")), "ALTER TABLE customers ADD COLUMN note text");
+                "DELETE FROM customers RETURNING id")), "SET lock_timeout = '5s'",
+                "ALTER TABLE customers ADD COLUMN note text");
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.BLOCKED);
         assertThat(outcome.findings()).singleElement().satisfies(f -> {

@@ -95,6 +95,12 @@ public class RehearsalProperties {
     private String backfillRows;
 
     /**
+     * A migration deleting this share of a table with data (or backfill-rows of its rows) loses data: 0.05 or 5%.
+     * Default 0.05.
+     */
+    private String deleteFraction;
+
+    /**
      * Locations of SQL assertions (*.sql files, each a query that must return no rows on the migrated branch):
      * classpath:db/assertions, or a directory.
      */
@@ -234,6 +240,14 @@ public class RehearsalProperties {
 
     public void setBackfillRows(String backfillRows) {
         this.backfillRows = backfillRows;
+    }
+
+    public String getDeleteFraction() {
+        return deleteFraction;
+    }
+
+    public void setDeleteFraction(String deleteFraction) {
+        this.deleteFraction = deleteFraction;
     }
 
     public List<String> getAssertions() {

@@ -136,6 +136,7 @@ public final class StartupRehearsal {
                 .set(Policy.LOCK_THRESHOLD, properties.getLockThreshold())
                 .set(Policy.ROWS_UNDER_LOCK, properties.getRowsUnderLock())
                 .set(Policy.BACKFILL_ROWS, properties.getBackfillRows())
+                .set(Policy.DELETE_FRACTION, properties.getDeleteFraction())
                 .build();
     }
 }

@@ -49,6 +49,9 @@ class BadPropertiesTest {
             rehearsal.lock-threshold         | 1 second    | rehearsal.lock-threshold=1 second
             rehearsal.rows-under-lock        | -5          | rehearsal.rows-under-lock=-5
             rehearsal.backfill-rows          | 1e5         | rehearsal.backfill-rows=1e5
+            rehearsal.delete-fraction        | 1.5         | rehearsal.delete-fraction=1.5 must be between 0 and 1
+            rehearsal.delete-fraction        | -5%         | rehearsal.delete-fraction=-5% must be between 0 and 1
+            rehearsal.delete-fraction        | a tenth     | rehearsal.delete-fraction=a tenth is not a fraction
             rehearsal.branch.provider        | docker      | rehearsal.branch.provider=docker
             rehearsal.branch.options.jobs    | 4           | rehearsal.branch.options.jobs=4: The template
             rehearsal.branch.options.colour  | blue        | rehearsal.branch.options.colour=blue
