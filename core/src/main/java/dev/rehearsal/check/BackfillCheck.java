@@ -68,6 +68,11 @@ public final class BackfillCheck implements Check {
         return findings;
     }
 
+    /** True for an {@code UPDATE}, {@code DELETE} or {@code MERGE}: it locks rows that others may write too. */
+    static boolean changesExistingRows(StatementTrace statement) {
+        return CHANGES_EXISTING_ROWS.matcher(Remedies.normalized(statement.sql())).find();
+    }
+
     /**
      * The row locks a migration's updates and deletes kept on existing rows of tables with data, when they were at
      * least {@link Policy#backfillRows()} rows or were held {@value #LONG_ROW_LOCKS} times
@@ -81,7 +86,7 @@ public final class BackfillCheck implements Check {
         StatementTrace first = null;
         Set<String> tables = new LinkedHashSet<>();
         for (StatementTrace statement : writes) {
-            if (!CHANGES_EXISTING_ROWS.matcher(Remedies.normalized(statement.sql())).find()) {
+            if (!changesExistingRows(statement)) {
                 continue;
             }
             rows += statement.rowsAffected();

@@ -103,8 +103,9 @@ public final class LockCheck implements Check {
 
     /**
      * What a later statement did to tables other than the locked one while the lock waited: the rows of the tables
-     * and materialized views it rewrote (as they were before), the rows it scanned, or the rows it wrote to a table
-     * it locked for writing — whichever is most, since an {@code UPDATE} reads and writes the same rows.
+     * and materialized views it rewrote (as they were before), the rows it scanned, or the rows it updated or deleted
+     * (or inserted, when they are many) in a table it locked for writing — whichever is most, since an
+     * {@code UPDATE} reads and writes the same rows.
      */
     private record Work(StatementTrace statement, String what, long rows) {
         static Optional<Work> on(CheckContext context, StatementTrace statement, long lockedOid) {
@@ -126,6 +127,11 @@ public final class LockCheck implements Check {
                 }
             }
             long written = statement.rowsAffected() == null ? 0 : statement.rowsAffected();
+            // inserting a few rows (a migration tool's history row among them) does not make the lock last; changing
+            // existing rows, or writing many, does
+            if (!BackfillCheck.changesExistingRows(statement) && written < context.policy().rowsUnderLock()) {
+                written = 0;
+            }
             List<String> writtenTables = statement.locks().stream()
                     .filter(lock -> lock.relationOid() != lockedOid && lock.existedBefore()
                             && lock.mode() == LockMode.ROW_EXCLUSIVE)

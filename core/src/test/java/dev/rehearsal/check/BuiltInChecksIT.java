@@ -192,10 +192,13 @@ class BuiltInChecksIT {
         String rewrite = REWRITE_ORDERS;
         Outcome lockedLast = rehearse(new ScriptEngine().migration("1", REWRITE_ORDERS, LOCK_AUTHORS));
         Outcome apart = rehearse(new ScriptEngine().migration("1", LOCK_AUTHORS).migration("2", REWRITE_ORDERS));
+        Outcome aRowInserted = rehearse(new ScriptEngine().migration("1", LOCK_AUTHORS,
+                "INSERT INTO orders VALUES (10001, 'new', NULL)"));
 
         assertThat(lockedLast.findings()).extracting(Finding::kind).containsExactly(FindingKinds.TABLE_REWRITE);
         assertThat(apart.findings()).extracting(Finding::kind, Finding::migration)
                 .containsExactly(tuple(FindingKinds.TABLE_REWRITE, "2"));
+        assertThat(aRowInserted.findings()).as("a few rows inserted do not make the lock last").isEmpty();
     }
 
     @Test
