@@ -134,7 +134,9 @@ public final class LockCheck implements Check {
             }
             List<String> writtenTables = statement.locks().stream()
                     .filter(lock -> lock.relationOid() != lockedOid && lock.existedBefore()
-                            && lock.mode() == LockMode.ROW_EXCLUSIVE)
+                            && lock.mode() == LockMode.ROW_EXCLUSIVE
+                            // a write locks the table's indexes too: those of the locked table are not elsewhere
+                            && context.before().tableByOid(lock.relationOid()).isPresent())
                     .map(LockTrace::relation).distinct().toList();
             if (written > 0 && !writtenTables.isEmpty()) {
                 what.add("wrote " + written + " rows of " + String.join(", ", writtenTables));
@@ -159,7 +161,7 @@ public final class LockCheck implements Check {
         }
 
         private static String excerpt(String sql) {
-            String flat = sql.replaceAll("\\s+", " ").trim();
+            String flat = sql.replaceAll("--[^\\n]*", " ").replaceAll("\\s+", " ").trim();
             return flat.length() <= 100 ? flat : flat.substring(0, 97) + "...";
         }
     }

@@ -103,6 +103,9 @@ class BuiltInChecksIT {
             assertThat(lock.evidence()).containsEntry("lockMode", "ACCESS EXCLUSIVE")
                     .containsEntry("rowsScanned", 5000L).containsEntry("rowsScannedByLaterStatements", 5000L);
             assertThat(lock.message()).contains("while the transaction scanned 5000 rows (5000 by later statements");
+            assertThat(lock.message()).as("the update writes the table's own index, not another table")
+                    .doesNotContain("other tables");
+            assertThat(lock.evidence()).doesNotContainKey("statementsUnderLock");
         });
     }
 
