@@ -5,14 +5,12 @@ import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.Constraint;
 import dev.rehearsal.catalog.Index;
 import dev.rehearsal.catalog.Table;
-import dev.rehearsal.sql.PostgresParser;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -249,14 +247,8 @@ public final class ForeignKeyIndexCheck implements Check {
             if (statement.failed() || !keyword.matcher(Remedies.normalized(statement.sql())).find()) {
                 continue;
             }
-            JsonNode tree;
-            try {
-                tree = PostgresParser.get().parse(statement.sql());
-            } catch (PostgresParser.SyntaxError e) {
-                continue;
-            }
-            for (JsonNode parsed : tree.path("stmts")) {
-                if (matches.test(Objects.requireNonNullElse(parsed.get("stmt"), parsed))) {
+            for (JsonNode parsed : SqlTrees.statements(statement.sql())) {
+                if (matches.test(parsed)) {
                     return Optional.of(statement);
                 }
             }

@@ -213,9 +213,8 @@ public final class Policy {
 
         /**
          * Sets a threshold from text, as front ends take it ({@code --min-rows 1000}, {@code --lock-threshold 200ms}):
-         * {@link #MIN_ROWS}, {@link #LOCK_THRESHOLD}, {@link #ROWS_UNDER_LOCK}, {@link #BACKFILL_ROWS} or {@link #DELETE_FRACTION} ({@code 0.05} or
-         * {@code 5%}). A null value
-         * leaves the threshold as it is.
+         * {@link #MIN_ROWS}, {@link #LOCK_THRESHOLD}, {@link #ROWS_UNDER_LOCK}, {@link #BACKFILL_ROWS} or
+         * {@link #DELETE_FRACTION} ({@code 0.05} or {@code 5%}). A null value leaves the threshold as it is.
          *
          * @throws ConfigurationException for a value that is not one of the setting's, naming the setting as the
          *                                front end in use spells it

@@ -354,14 +354,12 @@ public final class TestPostgres {
 
     /** Runs statements one by one in auto-commit mode. */
     public void execute(String database, String... statements) {
-        try (Connection connection = dataSource(database).getConnection();
-             Statement statement = connection.createStatement()) {
+        inOneSession(database, queries -> {
             for (String sql : statements) {
-                statement.execute(sql);
+                queries.execute(sql);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Failed on " + database + ": " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     /** The rows of a query, each row's columns joined by '|'; null shown as {@code <null>}. */
