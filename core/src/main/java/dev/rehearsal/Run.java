@@ -8,6 +8,7 @@ import dev.rehearsal.branch.SessionInfo;
 import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.catalog.CatalogDiff;
 import dev.rehearsal.catalog.CatalogSnapshot;
+import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.CheckContext;
@@ -36,6 +37,7 @@ import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
 import dev.rehearsal.report.ReportFiles;
 import dev.rehearsal.trace.KnownRelations;
+import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.TracingDataSource;
 import java.io.IOException;
@@ -48,6 +50,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.Set;
@@ -277,6 +280,7 @@ final class Run {
                 builtIndexes = watcher.built();
             }
         }
+        statements = withoutBookkeeping(statements, before);
         record(onBranch, result);
         appliedOnBranch = result.applied().stream().map(Migration::id).toList();
         List<Finding> refused = beyondTheDatabase(guard, true);
@@ -307,6 +311,39 @@ final class Run {
         findings.addAll(Acknowledgements.judge(raw, statements, config.policy()));
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
+    }
+
+    /**
+     * The statements with the engine's own bookkeeping taken out of the migrations they ran within (see
+     * {@link dev.rehearsal.engine.MigrationEngine#ownTables()}): a history row is not a statement of the migration.
+     */
+    private List<StatementTrace> withoutBookkeeping(List<StatementTrace> traced, CatalogSnapshot before) {
+        Set<String> own = config.engine().ownTables();
+        List<StatementTrace> statements = new ArrayList<>(traced.size());
+        for (StatementTrace statement : traced) {
+            boolean bookkeeping = statement.migration() != null
+                    && (config.engine().isOwnStatement(statement.sql()) || !own.isEmpty()
+                    && !statement.locks().isEmpty() && statement.locks().stream()
+                    .allMatch(lock -> own.contains(tableName(lock, before))));
+            statements.add(bookkeeping ? new StatementTrace(statement.sequence(), null, statement.sql(),
+                    statement.startedAt(), statement.durationMicros(), statement.rowsAffected(),
+                    statement.inTransaction(), statement.sqlState(), statement.error(), statement.locks(),
+                    statement.scans(), statement.rewrites()) : statement);
+        }
+        return statements;
+    }
+
+    /** The name, without schema, of the table a lock is on (an index's table for a lock on an index). */
+    private static String tableName(LockTrace lock, CatalogSnapshot before) {
+        if (before != null) {
+            Optional<String> known = before.tableByOid(lock.relationOid()).or(() ->
+                    before.tableOfIndex(lock.relationOid())).map(Table::name);
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
+        String relation = lock.relation();
+        return relation.substring(relation.lastIndexOf('.') + 1).replace("\"", "");
     }
 
     private static void awaitParser(CompletableFuture<Void> parser) {

@@ -21,6 +21,7 @@ public final class CompatibilityCheck implements Check {
     private static final String EXPAND_CONTRACT = "expand, then contract: add the new shape beside the old one "
             + "(a new column or a view with the old name), release the application that uses the new one, and remove "
             + "the old shape in a later migration";
+    private static final String MAY_STILL_USE = ": the running version of the application may still use it";
 
     @Override
     public List<Finding> evaluate(CheckContext context) {
@@ -35,13 +36,13 @@ public final class CompatibilityCheck implements Check {
             boolean oldNameKept = keptAsView(after, old);
             if (now.isEmpty()) {
                 if (!oldNameKept) {
-                    findings.add(finding(context, "table " + old.qualifiedName() + " was dropped", old.name()));
+                    findings.add(finding(context, old, "table " + old.qualifiedName() + " was dropped", old.name()));
                 }
                 continue;
             }
             Table table = now.get();
             if (!table.qualifiedName().equals(old.qualifiedName()) && !oldNameKept) {
-                findings.add(finding(context, "table " + old.qualifiedName() + " was renamed to "
+                findings.add(finding(context, old, "table " + old.qualifiedName() + " was renamed to "
                         + table.qualifiedName(), table.name()));
             }
             for (Column column : old.columns()) {
@@ -49,33 +50,30 @@ public final class CompatibilityCheck implements Check {
                         .filter(c -> c.position() == column.position()).findFirst();
                 String name = old.qualifiedName(column.name());
                 if (current.isEmpty()) {
-                    findings.add(finding(context, "column " + name + " was dropped", column.name()));
+                    findings.add(finding(context, old, "column " + name + " was dropped", column.name()));
                 } else if (!current.get().name().equals(column.name())) {
-                    findings.add(finding(context, "column " + name + " was renamed to " + current.get().name(),
-                            current.get().name()));
+                    findings.add(finding(context, old, "column " + name + " was renamed to "
+                            + current.get().name(), current.get().name()));
                 } else if (!current.get().type().equals(column.type())
                         && !TypeNarrowing.onlyWidens(column.type(), current.get().type())) {
-                    findings.add(finding(context, "column " + name + " changed type from " + column.type() + " to "
+                    findings.add(finding(context, old, "column " + name + " changed type from " + column.type() + " to "
                             + current.get().type(), column.name()));
                 } else if (!column.notNull() && current.get().notNull() && current.get().defaultExpression() == null) {
-                    findings.add(new Finding(FindingKinds.BREAKING_CHANGE, Severity.WARNING,
-                            Attribution.statementNaming(context, column.name()).map(s -> s.migration()).orElse(null),
-                            Attribution.statementNaming(context, column.name()).map(s -> s.sql()).orElse(null),
-                            "column " + name + " became NOT NULL without a default: inserts that leave it out fail",
-                            evidence("column", name), Remedies.forNotNullColumn(null)));
+                    findings.add(Attribution.changed(context, old.oid(), FindingKinds.BREAKING_CHANGE,
+                            Severity.WARNING, "column " + name + " became NOT NULL without a default: inserts that "
+                                    + "leave it out fail", evidence("column", name), Remedies.forNotNullColumn(null),
+                            column.name()));
                 }
             }
             for (Column column : table.columns()) {
                 boolean added = old.columns().stream().noneMatch(c -> c.position() == column.position());
                 if (added && column.notNull() && column.defaultExpression() == null && column.identity() == null
                         && column.generated() == null) {
-                    findings.add(new Finding(FindingKinds.BREAKING_CHANGE, Severity.WARNING,
-                            Attribution.statementNaming(context, column.name()).map(s -> s.migration()).orElse(null),
-                            Attribution.statementNaming(context, column.name()).map(s -> s.sql()).orElse(null),
-                            "new column " + table.qualifiedName(column.name()) + " is NOT NULL without a "
-                                    + "default: the running application's inserts will fail",
+                    findings.add(Attribution.changed(context, table.oid(), FindingKinds.BREAKING_CHANGE,
+                            Severity.WARNING, "new column " + table.qualifiedName(column.name()) + " is NOT NULL "
+                                    + "without a default: the running application's inserts will fail",
                             evidence("column", table.qualifiedName(column.name())),
-                            Remedies.forNotNullColumn("add column not null")));
+                            Remedies.forNotNullColumn("add column not null"), column.name()));
                 }
             }
         }
@@ -83,8 +81,10 @@ public final class CompatibilityCheck implements Check {
             boolean kept = after.views().stream().anyMatch(v -> v.schema().equals(view.schema())
                     && v.name().equals(view.name()));
             if (!kept) {
-                findings.add(finding(context, (view.materialized() ? "materialized view " : "view ") + view.schema()
-                        + "." + view.name() + " was dropped or renamed", view.name()));
+                findings.add(Attribution.named(context, FindingKinds.BREAKING_CHANGE, Severity.WARNING,
+                        (view.materialized() ? "materialized view " : "view ") + view.schema() + "." + view.name()
+                                + " was dropped or renamed" + MAY_STILL_USE, evidence("object", view.name()),
+                        EXPAND_CONTRACT, view.name()));
             }
         }
         return findings;
@@ -99,9 +99,8 @@ public final class CompatibilityCheck implements Check {
                 && v.name().equals(old.name()));
     }
 
-    private static Finding finding(CheckContext context, String message, String name) {
-        return Attribution.finding(context, FindingKinds.BREAKING_CHANGE, Severity.WARNING,
-                message + ": the running version of the application may still use it", evidence("object", name),
-                EXPAND_CONTRACT, name);
+    private static Finding finding(CheckContext context, Table table, String message, String name) {
+        return Attribution.changed(context, table.oid(), FindingKinds.BREAKING_CHANGE, Severity.WARNING,
+                message + MAY_STILL_USE, evidence("object", name), EXPAND_CONTRACT, name);
     }
 }

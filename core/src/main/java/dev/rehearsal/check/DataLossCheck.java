@@ -43,7 +43,7 @@ public final class DataLossCheck implements Check {
             long rows = old.rowCount() == null ? 0 : old.rowCount();
             if (now.isEmpty()) {
                 if (rows > 0) {
-                    findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
+                    findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS, Severity.BLOCKING,
                             "table " + old.qualifiedName() + " was dropped with " + rows + " rows",
                             evidence("table", old.qualifiedName(), "rows", rows),
                             "keep the table until its data is archived or migrated, and drop it in a later release",
@@ -60,7 +60,7 @@ public final class DataLossCheck implements Check {
                         + " rows before, " + rowsAfter + " after)", evidence("table", old.qualifiedName(), "rows",
                         rows), "archive the rows first, or delete only what must go"));
             } else if (rowsAfter < rows && deletes.stream().noneMatch(d -> d.isOf(old))) {
-                findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
+                findings.add(Attribution.written(context, old.oid(), FindingKinds.DATA_LOSS, Severity.BLOCKING,
                         "table " + old.qualifiedName() + " lost " + (rows - rowsAfter) + " of its " + rows
                                 + " rows", evidence("table", old.qualifiedName(), "rowsBefore", rows, "rowsAfter",
                                 rowsAfter), "find what removed the rows (a cascade, a trigger, a function)",
@@ -72,8 +72,8 @@ public final class DataLossCheck implements Check {
                 long values = column.nonNullCount() == null ? 0 : column.nonNullCount();
                 if (current.isEmpty()) {
                     if (values > 0) {
-                        findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
-                                "column " + old.qualifiedName(column.name()) + " was dropped with " + values
+                        findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS,
+                                Severity.BLOCKING, "column " + old.qualifiedName(column.name()) + " was dropped with " + values
                                         + " values", evidence("column", old.qualifiedName(column.name()),
                                         "nonNullValues", values), "copy the values elsewhere first if they are still "
                                         + "needed, and drop the column only after no application version reads it",
@@ -84,7 +84,8 @@ public final class DataLossCheck implements Check {
                 Column changed = current.get();
                 Optional<String> narrowing = TypeNarrowing.why(column.type(), changed.type());
                 if (narrowing.isPresent() && values > 0) {
-                    findings.add(Attribution.finding(context, FindingKinds.NARROWING_TYPE_CHANGE, Severity.BLOCKING,
+                    findings.add(Attribution.changed(context, old.oid(), FindingKinds.NARROWING_TYPE_CHANGE,
+                            Severity.BLOCKING,
                             "column " + old.qualifiedName(changed.name()) + " changed from " + column.type()
                                     + " to " + changed.type() + ": " + narrowing.get(),
                             evidence("column", old.qualifiedName(changed.name()), "from", column.type(),
@@ -93,7 +94,7 @@ public final class DataLossCheck implements Check {
                                     + "wider type", changed.name()));
                 }
                 if (changed.nonNullCount() != null && changed.nonNullCount() < values && rowsAfter >= rows) {
-                    findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
+                    findings.add(Attribution.written(context, old.oid(), FindingKinds.DATA_LOSS, Severity.BLOCKING,
                             (values - changed.nonNullCount()) + " values of column "
                                     + old.qualifiedName(changed.name()) + " became NULL (" + values + " before, "
                                     + changed.nonNullCount() + " after)",

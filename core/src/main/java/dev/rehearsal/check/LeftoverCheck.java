@@ -29,7 +29,8 @@ public final class LeftoverCheck implements Check {
             for (Index index : table.indexes()) {
                 boolean wasInvalid = before != null && before.indexByOid(index.oid()).map(i -> !i.valid()).orElse(false);
                 if (!index.valid() && !wasInvalid) {
-                    findings.add(Attribution.finding(context, FindingKinds.INVALID_INDEX, Severity.BLOCKING,
+                    findings.add(Attribution.changed(context, table.oid(), FindingKinds.INVALID_INDEX,
+                            Severity.BLOCKING,
                             "index " + index.name() + " on " + table.qualifiedName() + " is left INVALID: it slows "
                                     + "every write and serves no query", evidence("index", index.name(),
                                     "definition", index.definition()),
@@ -42,7 +43,8 @@ public final class LeftoverCheck implements Check {
                         .filter(c -> c.name().equals(constraint.name())).findFirst())
                         .map(c -> !c.validated()).orElse(false);
                 if (!constraint.validated() && !wasNotValid) {
-                    findings.add(Attribution.finding(context, FindingKinds.NOT_VALID_CONSTRAINT, Severity.WARNING,
+                    findings.add(Attribution.changed(context, table.oid(), FindingKinds.NOT_VALID_CONSTRAINT,
+                            Severity.WARNING,
                             constraint.type() + " constraint " + constraint.name() + " on " + table.qualifiedName()
                                     + " is NOT VALID: existing rows are not checked", evidence("constraint",
                                     constraint.name(), "definition", constraint.definition()),

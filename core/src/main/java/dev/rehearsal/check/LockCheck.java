@@ -44,7 +44,7 @@ public final class LockCheck implements Check {
                 }
             }
             for (LockTrace lock : strongest.values()) {
-                List<StatementTrace> under = heldDuring(statements, i, lock);
+                List<StatementTrace> under = Attribution.heldDuring(statements, i, lock);
                 long scannedByStatement = scanned(statement, lock.relationOid());
                 long scannedLater = 0;
                 for (StatementTrace later : under) {
@@ -164,28 +164,5 @@ public final class LockCheck implements Check {
             String flat = sql.replaceAll("--[^\\n]*", " ").replaceAll("\\s+", " ").trim();
             return flat.length() <= 100 ? flat : flat.substring(0, 97) + "...";
         }
-    }
-
-    /**
-     * The statements after {@code statements[index]} that ran while its lock was still held: those of the same
-     * migration, in its transaction, started before the lock was released (at the end of the transaction). Their
-     * scans are as slow under the lock as the statement's own, e.g. an {@code UPDATE} that fills a column added by
-     * the {@code ALTER TABLE} before it.
-     */
-    private static List<StatementTrace> heldDuring(List<StatementTrace> statements, int index, LockTrace lock) {
-        StatementTrace statement = statements.get(index);
-        List<StatementTrace> later = new ArrayList<>();
-        if (!statement.inTransaction() || lock.sampled()) {
-            return later;
-        }
-        Instant released = statement.startedAt().plusMillis(lock.heldMillis());
-        for (StatementTrace next : statements.subList(index + 1, statements.size())) {
-            if (!Objects.equals(next.migration(), statement.migration()) || !next.inTransaction()
-                    || !next.startedAt().isBefore(released)) {
-                break;
-            }
-            later.add(next);
-        }
-        return later;
     }
 }

@@ -7,8 +7,13 @@ import dev.rehearsal.sql.PostgresParser;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a traced statement is, read from PostgreSQL's own parse tree ({@link PostgresParser}) rather than from its text:
@@ -16,21 +21,78 @@ import java.util.Optional;
  * cannot fool it.
  */
 final class SqlTrees {
+    /** Statements longer than this (a seed's data, say) are parsed each time rather than kept. */
+    private static final int CACHED_LENGTH = 64 * 1024;
+    /**
+     * The last parses: several checks, and the attribution of each of their findings, read the same statements of a
+     * run. Trees are only read, never changed.
+     */
+    private static final Map<String, List<JsonNode>> PARSED = Collections.synchronizedMap(
+            new LinkedHashMap<>(512, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<JsonNode>> eldest) {
+                    return size() > 512;
+                }
+            });
+
     private SqlTrees() {
     }
 
     /** The parse trees of the statements in {@code sql}, each {@code {"<NodeType>": {...}}}; none if it does not parse. */
     static List<JsonNode> statements(String sql) {
-        List<JsonNode> statements = new ArrayList<>();
         if (sql == null || sql.isBlank()) {
-            return statements;
+            return List.of();
         }
+        if (sql.length() > CACHED_LENGTH) {
+            return parse(sql);
+        }
+        List<JsonNode> cached = PARSED.get(sql);
+        if (cached == null) {
+            cached = parse(sql);
+            PARSED.put(sql, cached);
+        }
+        return cached;
+    }
+
+    private static List<JsonNode> parse(String sql) {
+        List<JsonNode> statements = new ArrayList<>();
         try {
             PostgresParser.get().parse(sql).path("stmts").forEach(s -> statements.add(s.path("stmt")));
         } catch (PostgresParser.SyntaxError e) {
             // it ran on the branch, so the server took it; a grammar of another major version may not: not ours to judge
         }
-        return statements;
+        return List.copyOf(statements);
+    }
+
+    /**
+     * Every name the statements use — tables, columns, indexes, constraints, views, functions — as the server reads
+     * them (unquoted, case-folded), without the text of string constants or of function and {@code DO} bodies: a
+     * column named in a comment, a literal or a function's body is not a column the statement works on. Null when
+     * the text does not parse.
+     */
+    static Set<String> names(String sql) {
+        List<JsonNode> statements = statements(sql);
+        if (statements.isEmpty()) {
+            return null;
+        }
+        Set<String> names = new HashSet<>();
+        statements.forEach(statement -> collectNames(statement, names));
+        return names;
+    }
+
+    private static void collectNames(JsonNode node, Set<String> names) {
+        if (node.isTextual()) {
+            names.add(node.asText());
+        } else if (node.isArray()) {
+            node.forEach(element -> collectNames(element, names));
+        } else if (node.isObject()) {
+            boolean body = node.path("defname").asText().equals("as");
+            node.fields().forEachRemaining(field -> {
+                if (!field.getKey().equals("A_Const") && !(body && field.getKey().equals("arg"))) {
+                    collectNames(field.getValue(), names);
+                }
+            });
+        }
     }
 
     /** A {@code RangeVar}'s table in the catalog: by schema when qualified, else the one the statement locked. */

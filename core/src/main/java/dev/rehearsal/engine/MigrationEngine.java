@@ -1,6 +1,7 @@
 package dev.rehearsal.engine;
 
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -71,5 +72,25 @@ public interface MigrationEngine {
      */
     default String releaseLockLeftBy(DataSource database, InterruptedApply interrupted) {
         return null;
+    }
+
+    /**
+     * This tool's own tables (its history, its lock), by name without schema as the catalog spells them, e.g.
+     * {@code flyway_schema_history}. A statement sent while a migration ran that locks these tables and no other is
+     * the tool's bookkeeping (the migration's history row), not the migration's: Rehearsal records it without a
+     * migration, so that no finding is attributed to it and no report lists it among the migration's statements.
+     * Default: none.
+     */
+    default Set<String> ownTables() {
+        return Set.of();
+    }
+
+    /**
+     * True for a statement this tool sends itself on the migration's connection, whatever it locks (Flyway asks the
+     * server's version before each migration): recorded as bookkeeping, like a statement on {@link #ownTables()}.
+     * False by default.
+     */
+    default boolean isOwnStatement(String sql) {
+        return false;
     }
 }

@@ -34,6 +34,11 @@ public final class ScriptEngine implements MigrationEngine {
     }
 
     @Override
+    public Set<String> ownTables() {
+        return Set.of("script_history");
+    }
+
+    @Override
     public String name() {
         return "ScriptEngine";
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -76,6 +77,17 @@ public final class FlywayEngine implements MigrationEngine {
     public static FlywayEngine of(Flyway flyway) {
         Objects.requireNonNull(flyway, "flyway");
         return of(flyway.getConfiguration());
+    }
+
+    @Override
+    public Set<String> ownTables() {
+        return Set.of(configuration.getTable());
+    }
+
+    /** Flyway reads the server's version on the migration's connection before each migration. */
+    @Override
+    public boolean isOwnStatement(String sql) {
+        return sql != null && sql.strip().equalsIgnoreCase("SELECT version()");
     }
 
     @Override

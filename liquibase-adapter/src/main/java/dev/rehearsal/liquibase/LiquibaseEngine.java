@@ -28,7 +28,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
@@ -161,6 +163,13 @@ public final class LiquibaseEngine implements MigrationEngine {
     }
 
     /** {@code "Liquibase 4.33.0"}: the Liquibase on the class path. */
+    /** DATABASECHANGELOG and DATABASECHANGELOGLOCK, as Liquibase names them on PostgreSQL (lower case). */
+    @Override
+    public Set<String> ownTables() {
+        return Set.of(Objects.requireNonNullElse(changelogTable, "databasechangelog").toLowerCase(Locale.ROOT),
+                Objects.requireNonNullElse(changelogLockTable, "databasechangeloglock").toLowerCase(Locale.ROOT));
+    }
+
     @Override
     public String name() {
         return name;
