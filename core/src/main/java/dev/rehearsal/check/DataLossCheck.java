@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 /**
  * Finds data the migrations destroy, measured on the real data: a dropped table or column that held data, a
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  * statement itself, parsed by PostgreSQL's grammar, and from the table's rows before the migrations.
  */
 public final class DataLossCheck implements Check {
-    private static final Pattern TRUNCATE = Pattern.compile("^\\s*truncate\\b");
 
     @Override
     public List<Finding> evaluate(CheckContext context) {
@@ -107,10 +106,14 @@ public final class DataLossCheck implements Check {
         return findings;
     }
 
+    /** The last statement that truncated the table (named in a {@code TRUNCATE}, as the server resolved it). */
     private static Optional<StatementTrace> truncation(CheckContext context, Table table) {
         return context.migrationStatements().stream()
-                .filter(s -> TRUNCATE.matcher(Remedies.normalized(s.sql())).find())
-                .filter(s -> Attribution.names(s.sql(), table.name()))
+                .filter(s -> !s.failed() && SqlTrees.statements(s.sql()).stream()
+                        .flatMap(node -> StreamSupport.stream(
+                                node.path("TruncateStmt").path("relations").spliterator(), false))
+                        .anyMatch(relation -> SqlTrees.table(relation.path("RangeVar"), context.before(), s)
+                                .map(t -> t.oid() == table.oid()).orElse(false)))
                 .reduce((first, second) -> second);
     }
 

@@ -59,9 +59,14 @@ class BuiltInChecksIT {
     @Test
     @OnEveryMajor
     void aTruncationLosesDataButRewritesNothing() {
-        Outcome outcome = rehearse(new ScriptEngine().migration("1", "TRUNCATE orders"));
+        Outcome outcome = rehearse(new ScriptEngine().migration("1", "SELECT count(*) FROM orders")
+                .migration("2", "TRUNCATE TABLE ONLY public.orders").migration("3", "COMMENT ON TABLE orders IS 'emptied'"));
 
-        assertThat(outcome.findings()).extracting(Finding::kind).containsExactly(FindingKinds.DATA_LOSS);
+        assertThat(outcome.findings()).singleElement().satisfies(loss -> {
+            assertThat(loss.kind()).isEqualTo(FindingKinds.DATA_LOSS);
+            assertThat(loss.message()).startsWith("table public.orders was truncated");
+            assertThat(loss.migration()).isEqualTo("2");
+        });
     }
 
     @Test
