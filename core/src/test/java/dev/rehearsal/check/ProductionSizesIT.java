@@ -2,9 +2,11 @@ package dev.rehearsal.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseException;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Verdict;
@@ -177,6 +179,22 @@ class ProductionSizesIT {
                 .hasMessageContaining("rehearsal stats");
         assertThat(postgres.branchesOf(target)).isEmpty();
         assertThat(postgres.databasesStartingWith(target)).containsExactly(target);
+    }
+
+    @Test
+    void aProductionSourceThatRefusesTheLoginFailsTheRunBeforeAnyBranchAndNeverShowsThePassword() {
+        String secret = "s3cret-" + System.nanoTime();
+        String reader = databases.loginRole("reader", secret);
+        String production = databases.create("prod", EMPTY);
+        String target = databases.create("dev", EMPTY);
+
+        Throwable refused = catchThrowable(() -> rehearsal(target)
+                .productionSizesFrom(postgres.jdbcUrl(production), reader, "wrong-" + secret).load().rehearse());
+
+        assertThat(refused).isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("Cannot connect to the production source")
+                .hasMessageContaining(production).hasMessageNotContaining(secret);
+        assertThat(postgres.branchesOf(target)).isEmpty();
     }
 
     /** One finding for each migration of {@link #riskyMigrations()}, every one at this severity. */
