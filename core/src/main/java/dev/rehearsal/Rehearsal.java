@@ -6,6 +6,7 @@ import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.check.BuiltInChecks;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.Policy;
+import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.DataSourceIntrospection;
@@ -61,6 +62,8 @@ public final class Rehearsal {
     private final Duration retryBackoff;
     private final Duration statementTimeout;
     private final boolean reapOrphans;
+    private final Path productionSizesFile;
+    private final DatabaseLocation productionSource;
 
     private Rehearsal(Builder builder) {
         this.target = builder.target;
@@ -78,6 +81,8 @@ public final class Rehearsal {
         this.retryBackoff = builder.retryBackoff;
         this.statementTimeout = builder.statementTimeout;
         this.reapOrphans = builder.reapOrphans;
+        this.productionSizesFile = builder.productionSizesFile;
+        this.productionSource = builder.productionSource;
         this.keepFailedBranch = builder.keepFailedBranch;
         this.branchExpiry = builder.branchExpiry;
         this.report = builder.report;
@@ -192,6 +197,14 @@ public final class Rehearsal {
         return reapOrphans;
     }
 
+    Path productionSizesFile() {
+        return productionSizesFile;
+    }
+
+    DatabaseLocation productionSource() {
+        return productionSource;
+    }
+
     /** A mutable, single-use configuration; every setter checks its argument at once. */
     public static final class Builder {
         private DatabaseLocation target;
@@ -211,6 +224,8 @@ public final class Rehearsal {
         private Duration retryBackoff = Duration.ofSeconds(2);
         private Duration statementTimeout;
         private boolean reapOrphans = true;
+        private Path productionSizesFile;
+        private DatabaseLocation productionSource;
 
         private Builder() {
         }
@@ -414,6 +429,42 @@ public final class Rehearsal {
         }
 
         /**
+         * Judges the findings by production's table sizes, read from a statistics file at the start of every run
+         * (see {@link ProductionSizes} for its format; {@code rehearsal stats --url <production>} writes one): a
+         * table the branch has by the same schema-qualified name counts as many rows as the larger of the branch and
+         * production, so that a rehearsal on an empty development database shows production's severities. The
+         * findings say both counts and the file. A file that cannot be read or is not such a file fails the run with
+         * {@link ErrorCode#CONFIGURATION} before anything is done. Default: the branch's own sizes.
+         */
+        public Builder productionSizes(Path statisticsFile) {
+            this.productionSizesFile = Objects.requireNonNull(statisticsFile, "statisticsFile");
+            return this;
+        }
+
+        /**
+         * Judges the findings by production's table sizes as {@link #productionSizes(Path)}, read from a production
+         * database (a read-only replica will do) once per run, before the branch is made: its catalog only
+         * ({@code pg_class}, {@code pg_stat_user_tables}, {@code pg_stats}), never a row of its tables, in a
+         * read-only transaction. The password is never shown; findings name the URL without it.
+         */
+        public Builder productionSizesFrom(DatabaseLocation production) {
+            this.productionSource = Objects.requireNonNull(production, "production");
+            return this;
+        }
+
+        /** {@link #productionSizesFrom(DatabaseLocation)} by URL, user and password. */
+        public Builder productionSizesFrom(String jdbcUrl, String user, String password) {
+            DatabaseLocation production;
+            try {
+                production = DatabaseLocation.of(jdbcUrl, user, password);
+            } catch (ConfigurationException e) {
+                // its messages speak of the target's URL: say whose it is
+                throw new ConfigurationException(Setting.PRODUCTION_URL.spelled() + ": " + e.getMessage(), e);
+            }
+            return productionSizesFrom(production);
+        }
+
+        /**
          * Sets one of Rehearsal's settings from text, as front ends take them ({@code --lock-timeout 5s},
          * {@code <lockTimeout>5s</lockTimeout>}, {@code rehearsal.lock-timeout=5s}): durations are written as
          * {@link Durations} reads them. A null value leaves the setting as it is.
@@ -477,6 +528,11 @@ public final class Rehearsal {
                         + "itself: runners would sit in the target while it is being copied, and copying needs it "
                         + "free of sessions. Use another database of the same server, e.g. "
                         + Setting.LOCK_DATABASE.spelled("postgres"));
+            }
+            if (productionSizesFile != null && productionSource != null) {
+                throw new ConfigurationException("Production sizes are given twice, by "
+                        + Setting.PRODUCTION_SIZES.spelled(productionSizesFile.toString()) + " and by "
+                        + Setting.PRODUCTION_URL.spelled() + ": give one of them");
             }
             branchProvider.validate(target);
             return new Rehearsal(this);

@@ -16,6 +16,7 @@ import dev.rehearsal.check.Acknowledgements;
 import dev.rehearsal.check.FailureFinding;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.FindingKinds;
+import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;
@@ -47,6 +48,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,7 @@ final class Run {
     private InterruptedPromotions interrupted;
     private Map<String, List<BuiltIndex>> builtIndexes = Map.of();
     private Promotion promotion;
+    private ProductionSizes production = ProductionSizes.none();
 
     Run(Rehearsal config, boolean promote) {
         this.config = config;
@@ -112,6 +115,9 @@ final class Run {
         }
         if (config.markdownReport() != null) {
             ReportFiles.requireWritable(config.markdownReport(), Setting.MARKDOWN_REPORT.spelled());
+        }
+        if (config.productionSizesFile() != null) {
+            production = ProductionSizes.read(config.productionSizesFile()); // a malformed file: before anything
         }
         try (RunnerLock held = RunnerLock.acquire(config.target(), config.lockDatabase(),
                 config.waitForOtherRunners())) {
@@ -159,6 +165,9 @@ final class Run {
             return finish(Verdict.NOTHING_PENDING);
         }
         LOG.info("Rehearsing {} pending migration(s) on a branch of {}", plan.size(), target);
+        if (config.productionSource() != null) {
+            production = ProductionSizes.read(config.productionSource()); // once, before the branch: nothing to undo
+        }
 
         Verdict verdict = rehearseOnBranch(target, plan);
         if (verdict == Verdict.FAILED_ON_BRANCH) {
@@ -303,7 +312,8 @@ final class Run {
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
-                schemaChanges, config.policy(), promote ? config.lockTimeout() : null);
+                schemaChanges, config.policy(), promote ? config.lockTimeout() : null, production);
+        logUnknownProductionTables(before);
         List<Finding> raw = new ArrayList<>(beyondTheDatabase(guard, false));
         for (Check check : config.checks()) {
             raw.addAll(evaluate(check, context));
@@ -344,6 +354,18 @@ final class Run {
         }
         String relation = lock.relation();
         return relation.substring(relation.lastIndexOf('.') + 1).replace("\"", "");
+    }
+
+    /** Production's tables the branch does not have (dropped since, or another schema): left out, said at DEBUG. */
+    private void logUnknownProductionTables(CatalogSnapshot before) {
+        if (production.isEmpty() || !LOG.isDebugEnabled()) {
+            return;
+        }
+        Set<String> branchTables = new HashSet<>();
+        before.tables().forEach(table -> branchTables.add(table.qualifiedName()));
+        production.tables().keySet().stream().filter(name -> !branchTables.contains(name)).sorted().forEach(name ->
+                LOG.debug("Production size of {} ({}) left out: the branch has no table of that name", name,
+                        production.source()));
     }
 
     private static void awaitParser(CompletableFuture<Void> parser) {

@@ -41,6 +41,8 @@ public record Setting(Scope scope, String name, String builderWords) {
     public static final Setting BRANCH_EXPIRY = rehearsal("branchExpiry", "branchExpiry(...)");
     public static final Setting WAIT_FOR_OTHER_RUNNERS = rehearsal("waitForOtherRunners", "waitForOtherRunners(...)");
     public static final Setting LOCK_DATABASE = rehearsal("lockDatabase", "lockDatabase(...)");
+    public static final Setting PRODUCTION_SIZES = rehearsal("productionSizes", "productionSizes(...)");
+    public static final Setting PRODUCTION_URL = rehearsal("productionUrl", "productionSizesFrom(...)");
 
     public Setting {
         Objects.requireNonNull(scope, "scope");

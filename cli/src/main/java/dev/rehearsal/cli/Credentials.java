@@ -1,8 +1,10 @@
 package dev.rehearsal.cli;
 
+import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.RehearsalException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.postgresql.Driver;
@@ -84,6 +86,24 @@ final class Credentials {
         String fromFile = parsed == null ? null : passwordFile(parsed, user);
         return new Credentials(user, userOrigin, fromFile, fromFile == null ? null : "the line for " + line + " in "
                 + passwordFileName(environment), passwordVariable, environment, line);
+    }
+
+    /**
+     * Refuses a URL given on the command line that carries a password, naming the option and the variable to use
+     * instead, never the value: it is in the process list already, it must not reach logs as well.
+     *
+     * @param otherVariable how else the password may be given, appended to the advice (may be empty)
+     */
+    static void refuseIn(String option, String url, String variable, String otherVariable) {
+        List<String> credentials = DatabaseLocation.credentialsIn(url);
+        if (!credentials.isEmpty()) {
+            boolean keyPassphrase = credentials.contains("the sslpassword parameter");
+            throw new ConfigurationException(option + " carries a password (" + String.join(", ", credentials)
+                    + "), which every user of this machine can read in the process list (ps) and shell history "
+                    + "keeps: remove it from the URL and export the password as " + variable + otherVariable
+                    + (keyPassphrase ? " (a client key's passphrase cannot be given to the command line: use a key "
+                    + "without one, readable only by this user)" : ""));
+        }
     }
 
     /** The target with this user and password. */

@@ -13,6 +13,7 @@ import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.report.JsonReport;
@@ -47,7 +48,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Rehearses PostgreSQL migrations on a branch of the target before they touch it.",
         subcommands = {Main.RehearseCommand.class, Main.MigrateCommand.class, Main.BranchCommand.class,
-                DemoCommand.class},
+                Main.StatsCommand.class, DemoCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success (passed, promoted or nothing pending)", "  1  blocked by findings",
                 "  2  a migration failed on the branch", "  3  promotion failed", "  4  branch error",
@@ -126,17 +127,8 @@ public final class Main implements Runnable {
 
         /** The user and password, from the options, the environment and the password file. */
         Credentials credentials() {
-            List<String> credentials = DatabaseLocation.credentialsIn(url);
-            if (!credentials.isEmpty()) {
-                // the value is never repeated: it is in the process list already, it must not reach logs as well
-                boolean keyPassphrase = credentials.contains("the sslpassword parameter");
-                throw new ConfigurationException("--url carries a password (" + String.join(", ", credentials)
-                        + "), which every user of this machine can read in the process list (ps) and shell history "
-                        + "keeps: remove it from the URL and export the password as REHEARSAL_PASSWORD, or in "
-                        + "another variable named with --password-env" + (keyPassphrase ? " (a client key's "
-                        + "passphrase cannot be given to the command line: use a key without one, readable only by "
-                        + "this user)" : ""));
-            }
+            Credentials.refuseIn("--url", url, PASSWORD_VARIABLE, ", or in another variable named with "
+                    + "--password-env");
             DatabaseLocation.of(url, user, null); // a malformed URL is said as such, before the password is looked up
             return Credentials.find(url, user, passwordEnv, System.getenv());
         }
@@ -164,6 +156,9 @@ public final class Main implements Runnable {
 
         @Mixin
         PolicyOptions policy;
+
+        @Mixin
+        ProductionOptions production;
 
         @Option(names = "--format", defaultValue = "text", description = "what to print: text, json or markdown "
                 + "(default: ${DEFAULT-VALUE})")
@@ -258,6 +253,7 @@ public final class Main implements Runnable {
                 if (markdownReport != null) {
                     builder.markdownReportTo(markdownReport);
                 }
+                production.configure(builder);
                 builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
                         .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners)
                         .set(Setting.LOCK_RETRIES, lockRetries).set(Setting.RETRY_BACKOFF, retryBackoff)
@@ -454,6 +450,26 @@ public final class Main implements Runnable {
         private static String line(BranchInfo branch) {
             return String.format(Locale.ROOT, "%-30s parent %-20s created %s expires %s %s", branch.name(),
                     branch.parent(), branch.created(), branch.expires(), branch.url());
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Print the table sizes of a database (production, or a read-only replica of it) as a "
+            + "statistics file for --production-sizes: rows, bytes and each column's share of NULLs, from its "
+            + "catalog only, in a read-only transaction. E.g. rehearsal stats --url jdbc:postgresql://replica/shop "
+            + "> production-stats.json")
+    static final class StatsCommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        TargetMixin target;
+
+        @Override
+        public Integer call() {
+            String statistics = target.run(location -> ProductionSizes.read(location).toJson());
+            spec.commandLine().getOut().println(statistics);
+            return 0;
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -352,6 +353,36 @@ class CliIT {
     }
 
     /** A shop whose V1 plain Flyway applied: 200 customers, e-mails repeating every 40. */
+    @Test
+    void statsPrintsProductionsSizesByWhichARehearsalOfAnEmptyDatabaseIsJudged(@TempDir Path files) throws Exception {
+        String production = target();
+        postgres.execute(production, "ANALYZE");
+        // a development database: production's schema, no rows
+        Path migration = Files.createDirectories(files.resolve("migrations"));
+        Files.writeString(migration.resolve("V1__shop.sql"), SHOP.substring(0, SHOP.indexOf("INSERT")));
+        Files.writeString(migration.resolve("V2__index.sql"), "CREATE INDEX customers_email ON customers (email);");
+        String development = databases.create("dev");
+        org.flywaydb.core.Flyway.configure().dataSource(postgres.jdbcUrl(development), "postgres", null)
+                .locations("filesystem:" + migration).target("1").load().migrate();
+
+        Result stats = cli(Map.of(), "stats", "--url", postgres.jdbcUrl(production), "--user", "postgres");
+        Path sizes = Files.writeString(files.resolve("production-stats.json"), stats.out());
+        Result judged = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl(development), "--user", "postgres",
+                "--locations", "filesystem:" + migration, "--rows-under-lock", "100", "--production-sizes",
+                sizes.toString(), "--format", "json");
+        Result unjudged = cli(Map.of(), "rehearse", "--url", postgres.jdbcUrl(development), "--user", "postgres",
+                "--locations", "filesystem:" + migration, "--rows-under-lock", "100", "--format", "json");
+
+        assertThat(stats.exit()).as(stats.err()).isZero();
+        assertThat(new ObjectMapper().readTree(stats.out()).at("/tables/public.customers/rows").asLong())
+                .isEqualTo(200);
+        assertThat(judged.exit()).as(judged.err()).isEqualTo(1);
+        JsonNode lock = StreamSupport.stream(new ObjectMapper().readTree(judged.out()).get("findings").spliterator(),
+                false).filter(f -> f.get("kind").asText().equals("blocking-lock")).findFirst().orElseThrow();
+        assertThat(lock.get("message").asText()).contains("judged at production size (200 rows, from " + sizes);
+        assertThat(unjudged.exit()).as(unjudged.err()).isZero();
+    }
+
     private String target() throws IOException {
         String target = databases.create("cli");
         Files.writeString(migrations.resolve("V1__shop.sql"), SHOP);

@@ -177,6 +177,36 @@ class MainTest {
     }
 
     @Test
+    void productionSizesThatCannotBeUsedAreRefusedInTheCommandsWordsBeforeAnyConnection(@TempDir Path dir)
+            throws IOException {
+        String secret = "s3cret-" + System.nanoTime();
+        Path malformed = Files.writeString(dir.resolve("production-stats.json"), "{\"tables\": {\"orders\": {}}}");
+        String[] run = {"rehearse", "--url", NOWHERE, "--locations", "filesystem:" + dir};
+
+        Result missing = run(concat(run, "--production-sizes", dir.resolve("nowhere.json").toString()));
+        Result notQualified = run(concat(run, "--production-sizes", malformed.toString()));
+        Result withPassword = run(concat(run, "--production-url", "jdbc:postgresql://prod/shop?password=" + secret));
+        Result notPostgres = run(concat(run, "--production-url", "jdbc:mysql://prod/shop"));
+        Result both = run(concat(run, "--production-sizes", malformed.toString(), "--production-url",
+                "jdbc:postgresql://prod/shop"));
+
+        for (Result result : List.of(missing, notQualified, withPassword, notPostgres, both)) {
+            assertThat(result.exit()).as(result.err()).isEqualTo(64);
+            assertThat(result.err()).doesNotContain("productionSizes(", "productionSizesFrom(", secret);
+        }
+        assertThat(missing.err()).contains("rehearsal: --production-sizes " + dir.resolve("nowhere.json")
+                + ": the file does not exist", "rehearsal stats --url <production> > nowhere.json");
+        assertThat(notQualified.err()).contains("--production-sizes " + malformed + ": tables.\"orders\" is not "
+                + "schema-qualified: write it as schema.table, e.g. public.orders");
+        assertThat(withPassword.err()).contains("rehearsal: --production-url carries a password (the password "
+                + "parameter)", "export the password as REHEARSAL_PRODUCTION_PASSWORD");
+        assertThat(notPostgres.err()).contains("rehearsal: --production-url: 'jdbc:mysql://prod/shop' is not a "
+                + "PostgreSQL JDBC URL");
+        assertThat(both.err()).contains("Production sizes are given twice, by --production-sizes " + malformed
+                + " and by --production-url: give one of them");
+    }
+
+    @Test
     void theBranchCommandPrintsItsErrorsAsJsonToo() throws IOException {
         Result unknownAction = run("branch", "rename", "--url", NOWHERE, "--format", "json");
         Result noName = run("branch", "create", "--url", NOWHERE, "--format", "json");

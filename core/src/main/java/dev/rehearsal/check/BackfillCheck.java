@@ -2,6 +2,7 @@ package dev.rehearsal.check;
 
 import static dev.rehearsal.check.DataLossCheck.evidence;
 
+import dev.rehearsal.catalog.Table;
 import dev.rehearsal.trace.LockMode;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
@@ -25,6 +26,10 @@ import java.util.regex.Pattern;
  * of the data: every write to those rows by the running application waits that long. How many decides, as for the
  * other checks (a count, unlike a time, does not depend on the machine), and so does how long: fewer rows kept
  * locked at least {@value #LONG_ROW_LOCKS} times {@link Policy#lockThreshold()} (10 s by default) are reported too.
+ *
+ * <p>An {@code UPDATE} or {@code DELETE} without {@code WHERE} changes every row of its table, however many there are:
+ * on a table too small to judge (an empty development database) it is {@code row-locks-held} at {@link Severity#INFO},
+ * with what was measured; given production's sizes ({@link CheckContext#production()}), it counts production's rows.
  */
 public final class BackfillCheck implements Check {
     private static final Pattern WRITE = Pattern.compile("^\\s*(with\\b.*\\)\\s*)?(insert|update|delete|merge)\\b",
@@ -40,8 +45,10 @@ public final class BackfillCheck implements Check {
     public List<Finding> evaluate(CheckContext context) {
         Map<String, List<StatementTrace>> writes = new LinkedHashMap<>();
         for (StatementTrace statement : context.migrationStatements()) {
-            if (statement.inTransaction() && statement.rowsAffected() != null && statement.rowsAffected() > 0
-                    && WRITE.matcher(Remedies.normalized(statement.sql())).find()) {
+            boolean wrote = statement.rowsAffected() != null && (statement.rowsAffected() > 0
+                    // every row of an existing table, however few here: production's rows decide
+                    || WholeTableStatements.updatedEntirely(context, statement).isPresent());
+            if (statement.inTransaction() && wrote && WRITE.matcher(Remedies.normalized(statement.sql())).find()) {
                 writes.computeIfAbsent(statement.migration(), m -> new ArrayList<>()).add(statement);
             }
         }
@@ -82,14 +89,25 @@ public final class BackfillCheck implements Check {
     private static Optional<Finding> rowLocksHeld(CheckContext context, String migration,
                                                   List<StatementTrace> writes) {
         long rows = 0;
+        long measured = 0;
         long heldMillis = 0;
         StatementTrace first = null;
+        StatementTrace wholeTable = null;
+        Table entire = null;
         Set<String> tables = new LinkedHashSet<>();
         for (StatementTrace statement : writes) {
             if (!changesExistingRows(statement)) {
                 continue;
             }
-            rows += statement.rowsAffected();
+            measured += statement.rowsAffected();
+            Optional<Table> every = WholeTableStatements.updatedEntirely(context, statement);
+            // every row of the table: as many in production as it has there
+            rows += every.map(table -> Math.max(statement.rowsAffected(), context.rowsOf(table) == null ? 0
+                    : context.rowsOf(table))).orElse(statement.rowsAffected());
+            if (every.isPresent() && wholeTable == null) {
+                wholeTable = statement;
+                entire = every.get();
+            }
             for (LockTrace lock : statement.locks()) {
                 if (lock.mode() == LockMode.ROW_EXCLUSIVE && lock.existedBefore()
                         && context.hadData(lock.relationOid())) {
@@ -104,12 +122,32 @@ public final class BackfillCheck implements Check {
         boolean many = rows >= context.policy().backfillRows();
         boolean heldLong = heldMillis >= context.policy().lockThreshold().toMillis() * LONG_ROW_LOCKS;
         if (first == null || (!many && !heldLong)) {
-            return Optional.empty();
+            return wholeTable == null ? Optional.empty() : Optional.of(tooSmallToJudge(context, migration,
+                    wholeTable, entire));
+        }
+        Map<String, Object> evidence = evidence("rows", measured, "tables", List.copyOf(tables), "heldMillis",
+                heldMillis);
+        String judged = "";
+        if (rows > measured && entire != null) {
+            evidence.putAll(context.productionEvidence(entire));
+            judged = context.judgedAtProductionSize(entire);
         }
         return Optional.of(new Finding(FindingKinds.ROW_LOCKS_HELD, Severity.BLOCKING, migration, first.sql(),
                 rows + " existing rows of " + String.join(", ", tables) + " updated or deleted in one transaction, "
                         + "kept locked for " + heldMillis + " ms until it committed: the application's writes to "
-                        + "those rows wait that long",
-                evidence("rows", rows, "tables", List.copyOf(tables), "heldMillis", heldMillis), BATCHES));
+                        + "those rows wait that long" + judged, evidence, BATCHES));
+    }
+
+    /** An {@code UPDATE} or {@code DELETE} of every row of a table too small to judge: the pattern, at INFO. */
+    private static Finding tooSmallToJudge(CheckContext context, String migration, StatementTrace statement,
+                                           Table table) {
+        long rows = statement.rowsAffected() == null ? 0 : statement.rowsAffected();
+        Map<String, Object> evidence = evidence("rows", rows, "tables", List.of(table.qualifiedName()),
+                "statementMillis", statement.durationMicros() / 1000);
+        evidence.putAll(context.productionEvidence(table));
+        return new Finding(FindingKinds.ROW_LOCKS_HELD, Severity.INFO, migration, statement.sql(),
+                "every row of " + table.qualifiedName() + " updated or deleted in one transaction: "
+                        + Sizes.tooSmallToJudge(rows, "keep every row locked until the commit, and the "
+                        + "application's writes to them wait that long"), evidence, BATCHES);
     }
 }

@@ -24,6 +24,11 @@ import java.util.stream.StreamSupport;
  * (blocking, unless acknowledged); smaller deletes, deletes from tables the migrations made, and deletes whose rows
  * the same statement inserts elsewhere (an archive) are {@code rows-deleted}. The table and the count come from the
  * statement itself, parsed by PostgreSQL's grammar, and from the table's rows before the migrations.
+ *
+ * <p>A table or column dropped, or a table truncated, with nothing in it here (an empty development database) is
+ * {@code data-loss} at {@link Severity#INFO}: the pattern is there, and production's data decides. Given production's
+ * sizes ({@link CheckContext#production()}), a table production has rows of, and a column its statistics say holds
+ * values, are judged as in production.
  */
 public final class DataLossCheck implements Check {
 
@@ -40,24 +45,29 @@ public final class DataLossCheck implements Check {
         for (Table old : before.tables()) {
             Optional<Table> now = after.tableByOid(old.oid());
             long rows = old.rowCount() == null ? 0 : old.rowCount();
+            long judged = context.rowsOf(old) == null ? rows : context.rowsOf(old);
             if (now.isEmpty()) {
-                if (rows > 0) {
-                    findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS, Severity.BLOCKING,
-                            "table " + old.qualifiedName() + " was dropped with " + rows + " rows",
-                            evidence("table", old.qualifiedName(), "rows", rows),
-                            "keep the table until its data is archived or migrated, and drop it in a later release",
-                            old.name()));
-                }
+                Map<String, Object> evidence = evidence("table", old.qualifiedName(), "rows", rows);
+                evidence.putAll(context.productionEvidence(old));
+                findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS, judged > 0 ? Severity.BLOCKING
+                        : Severity.INFO, "table " + old.qualifiedName() + " was dropped " + (judged > 0 ? "with "
+                        + rows + " rows" + context.judgedAtProductionSize(old) : "empty: "
+                        + Sizes.tooSmallToJudge(rows, "lose its rows")), evidence,
+                        "keep the table until its data is archived or migrated, and drop it in a later release",
+                        old.name()));
                 continue;
             }
             Table table = now.get();
             long rowsAfter = table.rowCount() == null ? rows : table.rowCount();
             Optional<StatementTrace> truncate = truncation(context, old);
-            if (truncate.isPresent() && rows > 0) {
-                findings.add(new Finding(FindingKinds.DATA_LOSS, Severity.BLOCKING, truncate.get().migration(),
-                        truncate.get().sql(), "table " + old.qualifiedName() + " was truncated (" + rows
-                        + " rows before, " + rowsAfter + " after)", evidence("table", old.qualifiedName(), "rows",
-                        rows), "archive the rows first, or delete only what must go"));
+            if (truncate.isPresent()) {
+                Map<String, Object> evidence = evidence("table", old.qualifiedName(), "rows", rows);
+                evidence.putAll(context.productionEvidence(old));
+                findings.add(new Finding(FindingKinds.DATA_LOSS, judged > 0 ? Severity.BLOCKING : Severity.INFO,
+                        truncate.get().migration(), truncate.get().sql(), "table " + old.qualifiedName()
+                        + " was truncated (" + rows + " rows before, " + rowsAfter + " after)" + (judged > 0
+                        ? context.judgedAtProductionSize(old) : ": " + Sizes.tooSmallToJudge(rows, "lose its rows")),
+                        evidence, "archive the rows first, or delete only what must go"));
             } else if (rowsAfter < rows && deletes.stream().noneMatch(d -> d.isOf(old))) {
                 findings.add(Attribution.written(context, old.oid(), FindingKinds.DATA_LOSS, Severity.BLOCKING,
                         "table " + old.qualifiedName() + " lost " + (rows - rowsAfter) + " of its " + rows
@@ -70,14 +80,18 @@ public final class DataLossCheck implements Check {
                         .filter(c -> c.position() == column.position()).findFirst();
                 long values = column.nonNullCount() == null ? 0 : column.nonNullCount();
                 if (current.isEmpty()) {
-                    if (values > 0) {
-                        findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS,
-                                Severity.BLOCKING, "column " + old.qualifiedName(column.name()) + " was dropped with " + values
-                                        + " values", evidence("column", old.qualifiedName(column.name()),
-                                        "nonNullValues", values), "copy the values elsewhere first if they are still "
-                                        + "needed, and drop the column only after no application version reads it",
-                                column.name()));
-                    }
+                    long judgedValues = context.nonNullValuesBefore(old, column);
+                    Map<String, Object> evidence = evidence("column", old.qualifiedName(column.name()),
+                            "nonNullValues", values);
+                    evidence.putAll(context.productionEvidence(old));
+                    findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS, judgedValues > 0
+                            ? Severity.BLOCKING : Severity.INFO, "column " + old.qualifiedName(column.name())
+                            + (judgedValues > 0 ? " was dropped with " + values + " values" + (judgedValues > values
+                            ? context.judgedAtProductionSize(old) + ": about " + judgedValues + " values by its share "
+                            + "of NULLs" : "") : " was dropped holding no values here: harmless on this database; "
+                            + "where it holds data, they would be lost"), evidence, "copy the values elsewhere first if they are still "
+                            + "needed, and drop the column only after no application version reads it",
+                            column.name()));
                     continue;
                 }
                 Column changed = current.get();

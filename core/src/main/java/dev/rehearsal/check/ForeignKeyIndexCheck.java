@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * the migration runs; the cost comes later, with every parent delete, and grows with the child table. It is
  * {@link Severity#INFO} when the child table is small after the migrations — fewer than {@link Policy#minRows()}
  * rows (at least one): an empty development database still shows the pattern, with the rows measured, while a child
- * that holds data (or whose rows were not counted) gets the warning.
+ * that holds data (or whose rows were not counted) gets the warning. Given production's sizes
+ * ({@link CheckContext#production()}), a child production has rows of is judged by them.
  *
  * <p>Attributed to the statement that added the key ({@code ALTER TABLE ... ADD [CONSTRAINT ...] FOREIGN KEY},
  * {@code CREATE TABLE ... REFERENCES}, {@code ADD COLUMN ... REFERENCES}), found in PostgreSQL's parse tree by the
@@ -78,28 +79,27 @@ public final class ForeignKeyIndexCheck implements Check {
                                    Optional<StatementTrace> statement) {
         Optional<Table> parent = context.after().tableByOid(key.referencedTableOid());
         String parentName = parent.map(Table::qualifiedName).orElse("the referenced table");
-        Long childRows = child.rowCount();
-        Long parentRows = parent.map(Table::rowCount).orElse(null);
+        Long childRows = context.rowsOf(child);
         String columns = String.join(", ", key.columns().stream().map(column -> quoted(child, column)).toList());
         boolean small = childRows != null && childRows < Math.max(1, context.policy().minRows());
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("constraint", key.name());
         evidence.put("table", child.qualifiedName());
-        if (childRows != null) {
-            evidence.put("tableRows", childRows);
+        if (child.rowCount() != null) {
+            evidence.put("tableRows", child.rowCount());
         }
+        evidence.putAll(context.productionEvidence(child));
         evidence.put("columns", key.columns());
         evidence.put("referencedTable", parentName);
-        if (parentRows != null) {
-            evidence.put("referencedTableRows", parentRows);
-        }
+        parent.map(Table::rowCount).ifPresent(rows -> evidence.put("referencedTableRows", rows));
         if (dropped != null) {
             evidence.put("droppedIndex", dropped.name());
         }
-        String message = "foreign key " + key.name() + " of " + child.qualifiedName() + rows(childRows)
+        String message = "foreign key " + key.name() + " of " + child.qualifiedName() + rows(child.rowCount())
                 + (dropped == null ? " has no index on " : " lost its index " + dropped.name() + " on ") + "(" + columns
-                + "): every delete from " + parentName + rows(parentRows) + ", and every update of its key, scans "
-                + child.qualifiedName() + " for referencing rows";
+                + "): every delete from " + parentName + rows(parent.map(Table::rowCount).orElse(null)) + ", and every "
+                + "update of its key, scans " + child.qualifiedName() + " for referencing rows"
+                + context.judgedAtProductionSize(child);
         Optional<Index> invalid = child.indexes().stream().filter(index -> !index.valid())
                 .filter(index -> serves(index, key)).findFirst();
         String remedy = invalid.map(index -> "the index " + index.name() + " would serve it but is invalid (a failed "

@@ -25,7 +25,10 @@ import java.util.Optional;
  * lock taken last, hold it only briefly and are not reported. On tables too small to judge (fewer than
  * {@link Policy#minRows()} rows, or less work under the lock than {@link Policy#rowsUnderLock()} rows), a lock held
  * while later statements rewrote, scanned or wrote other tables is reported at {@link Severity#INFO}: the pattern is
- * there, and production's sizes decide how long it lasts. Rewrites themselves are left to {@link RewriteCheck}.
+ * there, and production's sizes decide how long it lasts; so is a lock held by a statement that reads every row of
+ * such a table ({@code CREATE INDEX} without {@code CONCURRENTLY}, a constraint validated at once, {@code SET NOT
+ * NULL}), however short it was here. Given production's sizes ({@link CheckContext#production()}), such a statement
+ * is charged with production's rows. Rewrites themselves are left to {@link RewriteCheck}.
  */
 public final class LockCheck implements Check {
     @Override
@@ -45,10 +48,10 @@ public final class LockCheck implements Check {
             }
             for (LockTrace lock : strongest.values()) {
                 List<StatementTrace> under = Attribution.heldDuring(statements, i, lock);
-                long scannedByStatement = scanned(statement, lock.relationOid());
+                long scannedByStatement = scanned(context, statement, lock.relationOid());
                 long scannedLater = 0;
                 for (StatementTrace later : under) {
-                    scannedLater += scanned(later, lock.relationOid());
+                    scannedLater += scanned(context, later, lock.relationOid());
                 }
                 List<Work> elsewhere = new ArrayList<>();
                 for (StatementTrace later : under) {
@@ -60,10 +63,11 @@ public final class LockCheck implements Check {
                 boolean longHeld = lock.heldMillis() >= context.policy().lockThreshold().toMillis();
                 boolean atScale = context.hadData(lock.relationOid())
                         && (scanned >= threshold || longHeld || rowsElsewhere >= threshold);
-                if (!atScale && elsewhere.isEmpty()) {
+                boolean readsEveryRow = WholeTableStatements.readsEveryRow(context, statement, lock.relationOid());
+                if (!atScale && elsewhere.isEmpty() && !readsEveryRow) {
                     continue;
                 }
-                long rows = context.rowsBefore(lock.relationOid()).orElse(0L);
+                long rows = context.measuredRowsBefore(lock.relationOid()).orElse(0L);
                 String blocks = lock.blocksReads() ? "reads and writes" : "writes";
                 String message = lock.mode().sqlName() + " lock on " + lock.relation() + " (" + rows
                         + " rows) blocks its " + blocks + " for " + lock.heldMillis() + " ms"
@@ -75,7 +79,10 @@ public final class LockCheck implements Check {
                         + String.join("; ", elsewhere.stream().map(Work::describe).toList()))
                         + (longHeld && scanned < threshold && elsewhere.isEmpty()
                         ? " (held until the transaction ended)" : "")
-                        + (atScale ? "" : " — too little data here to say how long in production");
+                        + (atScale ? context.judgedAtProductionSize(lock.relationOid())
+                        : elsewhere.isEmpty() ? ": " + Sizes.tooSmallToJudge(rows, "block its " + blocks + " while the "
+                        + "statement reads every row")
+                        : " — too little data here to say how long in production");
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("relation", lock.relation());
                 evidence.put("lockMode", lock.mode().sqlName());
@@ -85,6 +92,7 @@ public final class LockCheck implements Check {
                 evidence.put("rowsScanned", scanned);
                 evidence.put("rowsScannedByLaterStatements", scannedLater);
                 evidence.put("tableRows", rows);
+                evidence.putAll(context.productionEvidence(lock.relationOid()));
                 if (!elsewhere.isEmpty()) {
                     evidence.put("statementsUnderLock", elsewhere.stream().map(Work::evidence).toList());
                     evidence.put("rowsWorkedElsewhereUnderLock", rowsElsewhere);
@@ -97,8 +105,21 @@ public final class LockCheck implements Check {
         return findings;
     }
 
-    private static long scanned(StatementTrace statement, long relationOid) {
-        return statement.scans().stream().filter(s -> s.relationOid() == relationOid).mapToLong(TableScan::rows).sum();
+    /**
+     * Rows of the table the statement scanned: as traced, or, judged at production size, all of production's rows
+     * when the statement reads every row ({@link WholeTableStatements}) and the branch could not show it otherwise
+     * (its table was empty, or the trace saw it read all of it).
+     */
+    private static long scanned(CheckContext context, StatementTrace statement, long relationOid) {
+        long traced = statement.scans().stream().filter(s -> s.relationOid() == relationOid)
+                .mapToLong(TableScan::rows).sum();
+        long measured = context.measuredRowsBefore(relationOid).orElse(0L);
+        long judged = context.rowsBefore(relationOid).orElse(0L);
+        if (judged > traced && (measured == 0 || traced >= measured)
+                && WholeTableStatements.readsEveryRow(context, statement, relationOid)) {
+            return judged;
+        }
+        return traced;
     }
 
     /**

@@ -123,7 +123,7 @@ public final class LockTimeoutCheck implements Check {
     private static Finding finding(CheckContext context, StatementTrace statement, LockTrace lock) {
         Duration promotion = context.promotionLockTimeout();
         boolean promotionBounds = promotion != null && !promotion.isZero();
-        long rows = context.rowsBefore(lock.relationOid()).orElse(0L);
+        long rows = context.measuredRowsBefore(lock.relationOid()).orElse(0L);
         String blocks = lock.blocksReads() ? "reads and writes" : "writes";
         Map<String, Object> evidence = evidence("relation", lock.relation(), "lockMode", lock.mode().sqlName(),
                 "blocksReads", lock.blocksReads(), "blocksWrites", lock.blocksWrites(), "tableRows", rows,
@@ -131,6 +131,7 @@ public final class LockTimeoutCheck implements Check {
         if (promotion != null) {
             evidence.put("promotionLockTimeoutMillis", promotion.toMillis());
         }
+        evidence.putAll(context.productionEvidence(lock.relationOid()));
         String message = "the migration locks " + lock.relation() + " in " + lock.mode().sqlName() + " mode (it "
                 + "blocks the table's " + blocks + ") and sets no lock_timeout before it, nor has its session one: deployed "
                 + (promotionBounds ? "any other way than by Rehearsal (which sets lock_timeout "

@@ -20,6 +20,10 @@ import java.util.stream.Collectors;
  * Indexes rebuilt on their own ({@code REINDEX} without {@code CONCURRENTLY}) are reported too, sized by their table;
  * the indexes a table rewrite rebuilds are part of that rewrite. {@code TRUNCATE} gives a table new, empty storage
  * without copying anything: not a rewrite (the data loss is {@link DataLossCheck}'s).
+ *
+ * <p>A rewrite of a table that existed before but is too small to judge (an empty development database) is reported
+ * at {@link Severity#INFO} with what was measured: the pattern is there, production's size decides. Given production's
+ * sizes ({@link CheckContext#production()}), a table production has many rows of is judged as large.
  */
 public final class RewriteCheck implements Check {
     private static final Pattern TRUNCATE = Pattern.compile("^\\s*truncate\\b");
@@ -39,32 +43,47 @@ public final class RewriteCheck implements Check {
                 if (tableOfIndex.isPresent() && tablesRewritten.contains(tableOfIndex.get().oid())) {
                     continue;
                 }
-                Long rows = tableOfIndex.isPresent() ? tableOfIndex.get().rowCount()
-                        : context.rowsBefore(rewrite.relationOid()).orElse(null);
+                Optional<Table> table = tableOfIndex.isPresent() ? tableOfIndex
+                        : context.before() == null ? Optional.empty() : context.before().tableByOid(rewrite.relationOid());
+                Long rows = table.map(context::rowsOf).orElse(null);
+                Long measured = table.map(Table::rowCount).orElse(null);
                 boolean large = rows != null && rows >= context.policy().rowsUnderLock();
                 boolean slow = statement.durationMicros() / 1000 >= context.policy().lockThreshold().toMillis();
-                if (!large && !slow) {
-                    continue;
+                if (!large && !slow && rows == null) {
+                    continue; // made by the migrations: as empty in production as here
                 }
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("relation", rewrite.relation());
                 evidence.put("kind", rewrite.kind());
                 evidence.put("sizeBytes", rewrite.sizeBytes());
-                tableOfIndex.ifPresent(table -> evidence.put("table", table.qualifiedName()));
-                if (rows != null) {
-                    evidence.put(tableOfIndex.isPresent() ? "tableRows" : "rows", rows);
+                tableOfIndex.ifPresent(t -> evidence.put("table", t.qualifiedName()));
+                if (measured != null) {
+                    evidence.put(tableOfIndex.isPresent() ? "tableRows" : "rows", measured);
                 }
+                table.ifPresent(t -> evidence.putAll(context.productionEvidence(t)));
                 evidence.put("statementMillis", statement.durationMicros() / 1000);
+                // too small to judge: the rows are said once, with what they mean
+                String sized = measured == null || !(large || slow) ? "" : measured + " rows";
                 String message = tableOfIndex.isPresent()
                         ? "index " + rewrite.relation() + " (" + Sizes.human(rewrite.sizeBytes()) + ") of "
-                        + tableOfIndex.get().qualifiedName() + (rows == null ? "" : " (" + rows + " rows)")
+                        + tableOfIndex.get().qualifiedName() + (sized.isEmpty() ? "" : " (" + sized + ")")
                         + " was rebuilt under an ACCESS EXCLUSIVE lock: queries that use it and writes to the "
                         + "table wait"
                         : rewrite.kind() + " " + rewrite.relation() + " (" + Sizes.human(rewrite.sizeBytes())
-                        + (rows == null ? "" : ", " + rows + " rows")
-                        + ") was rewritten under an ACCESS EXCLUSIVE lock, blocking reads and writes";
-                findings.add(new Finding(FindingKinds.TABLE_REWRITE, Severity.BLOCKING, statement.migration(),
-                        statement.sql(), message, evidence, Remedies.forRewrite(statement.sql(), rewrite.kind())));
+                        + (sized.isEmpty() ? "" : ", " + sized)
+                        + ") was rewritten under an ACCESS EXCLUSIVE lock" + (large || slow ? ", blocking reads and "
+                        + "writes" : "");
+                if (large || slow) {
+                    message += table.map(context::judgedAtProductionSize).orElse("");
+                } else {
+                    // the pattern, on too little data to judge: production's size decides how long the copy takes
+                    message += " in " + statement.durationMicros() / 1000 + " ms: " + Sizes.tooSmallToJudge(measured == null ? 0 : measured,
+                            "block " + (tableOfIndex.isPresent() ? "writes" : "reads and writes") + " for the whole "
+                            + "copy");
+                }
+                findings.add(new Finding(FindingKinds.TABLE_REWRITE, large || slow ? Severity.BLOCKING : Severity.INFO,
+                        statement.migration(), statement.sql(), message, evidence,
+                        Remedies.forRewrite(statement.sql(), rewrite.kind())));
             }
         }
         return findings;

@@ -232,7 +232,8 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
                     + "-Drehearsal.url=jdbc:postgresql://host:5432/db), or point <configFiles> at a flyway.toml or "
                     + "<propertyFile> at a liquibase.properties that has one");
         }
-        requireNoPasswordFromCommandLine(jdbcUrl);
+        requireNoPasswordFromCommandLine("The target URL", jdbcUrl, "<serverId>, default '" + DEFAULT_SERVER_ID
+                + "'", PASSWORD_VARIABLE);
         String login = first(user, flyway.user(), liquibase.get("username"));
         String secret = first(password, flyway.password(), liquibase.get("password"));
         if (login == null || secret == null) {
@@ -253,7 +254,7 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
      * Maven's command line ({@code -Drehearsal.url=...}, or any {@code -D} property the POM's {@code <url>} reads):
      * every user of the machine can read a command line in the process list.
      */
-    private void requireNoPasswordFromCommandLine(String jdbcUrl) {
+    final void requireNoPasswordFromCommandLine(String what, String jdbcUrl, String server, String variable) {
         List<String> credentials = DatabaseLocation.credentialsIn(jdbcUrl);
         if (credentials.isEmpty() || session == null) {
             return;
@@ -261,23 +262,32 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
         boolean fromCommandLine = session.getUserProperties().values().stream()
                 .anyMatch(value -> value instanceof String text && text.trim().equals(jdbcUrl.trim()));
         if (fromCommandLine) {
-            throw new ConfigurationException("The target URL carries a password (" + String.join(", ", credentials)
+            throw new ConfigurationException(what + " carries a password (" + String.join(", ", credentials)
                     + ") and comes from Maven's command line (-D...), which every user of this machine can read in "
                     + "the process list (ps): remove it from the URL and give the password in a settings.xml "
-                    + "<server> (<serverId>, default '" + DEFAULT_SERVER_ID + "') or the environment variable "
-                    + PASSWORD_VARIABLE);
+                    + "<server> (" + server + ") or the environment variable " + variable);
         }
     }
 
     /** The settings.xml server with its password decrypted; null when none is configured or found by default. */
     private Server server() {
-        String id = serverId == null ? DEFAULT_SERVER_ID : serverId;
+        return server(serverId, DEFAULT_SERVER_ID, "serverId");
+    }
+
+    /**
+     * The settings.xml server of this id ({@code configured}, else {@code defaultId}) with its password decrypted;
+     * null when none is configured or found by default.
+     *
+     * @param parameter the parameter that names it, for messages
+     */
+    final Server server(String configured, String defaultId, String parameter) {
+        String id = configured == null ? defaultId : configured;
         Server server = settings == null ? null : settings.getServer(id);
         if (server == null) {
-            if (serverId != null) {
-                throw new ConfigurationException("settings.xml has no <server> with the id '" + serverId + "': add "
+            if (configured != null) {
+                throw new ConfigurationException("settings.xml has no <server> with the id '" + configured + "': add "
                         + "one with <username> and <password> (see https://maven.apache.org/settings.html#servers), "
-                        + "or set <serverId> to one that exists");
+                        + "or set <" + parameter + "> to one that exists");
             }
             return null;
         }

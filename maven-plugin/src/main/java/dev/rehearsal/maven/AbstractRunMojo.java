@@ -1,6 +1,7 @@
 package dev.rehearsal.maven;
 
 import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.Setting;
@@ -33,12 +34,18 @@ import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Server;
 
 /**
  * What {@code rehearse} and {@code migrate} share: the migrations (Flyway or Liquibase, configured as their own
  * Maven plugins are), the policy, the reports and the verdict, which fails the build unless it is a success.
  */
 abstract class AbstractRunMojo extends AbstractRehearsalMojo {
+    /** The settings.xml server read for {@code <productionUrl>} when {@code <productionServerId>} is not set. */
+    static final String PRODUCTION_SERVER_ID = "rehearsal-production";
+    /** The environment variable read for the production source's password (as the CLI reads it). */
+    static final String PRODUCTION_PASSWORD_VARIABLE = "REHEARSAL_PRODUCTION_PASSWORD";
+
     /** Where Flyway migrations are found when nothing says otherwise, as flyway-maven-plugin users keep them. */
     static final String DEFAULT_LOCATION = "filesystem:src/main/resources/db/migration";
 
@@ -262,8 +269,42 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     @Parameter(property = "rehearsal.lockDatabase")
     String lockDatabase;
 
+    /**
+     * Judge the findings by production's table sizes in this statistics file (JSON, as {@code rehearsal stats}
+     * writes it), so that a rehearsal on a small or empty database shows production's severities.
+     */
+    @Parameter(property = "rehearsal.productionSizes")
+    File productionSizes;
+
+    /**
+     * Or read production's table sizes from this database's catalog (production, or a read-only replica of it), once
+     * per run, in a read-only transaction. User and password from the settings.xml server
+     * {@code <productionServerId>} (default {@code rehearsal-production}), else the password from the environment
+     * variable {@code REHEARSAL_PRODUCTION_PASSWORD}.
+     */
+    @Parameter(property = "rehearsal.productionUrl")
+    String productionUrl;
+
+    /** The id of the settings.xml {@code <server>} holding the user and password of {@code <productionUrl>}. */
+    @Parameter(property = "rehearsal.productionServerId")
+    String productionServerId;
+
     /** Runs the rehearsal this goal stands for. */
     abstract Outcome execute(Rehearsal rehearsal);
+
+    /** The production source of {@code <productionUrl>}, with the credentials of its settings.xml server. */
+    private DatabaseLocation production() {
+        requireNoPasswordFromCommandLine("<productionUrl>", productionUrl, "<productionServerId>, default '"
+                + PRODUCTION_SERVER_ID + "'", PRODUCTION_PASSWORD_VARIABLE);
+        Server server = server(productionServerId, PRODUCTION_SERVER_ID, "productionServerId");
+        String password = server != null && server.getPassword() != null ? server.getPassword()
+                : first(System.getenv(PRODUCTION_PASSWORD_VARIABLE));
+        try {
+            return DatabaseLocation.of(productionUrl.trim(), server == null ? null : server.getUsername(), password);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(Setting.PRODUCTION_URL.spelled() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Whether a blocked verdict fails the build (only {@code rehearse} can make it a warning). */
     boolean failOnFindings() {
@@ -292,6 +333,12 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
             builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.STATEMENT_TIMEOUT, statementTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
                     .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners).set(Setting.RETRY_BACKOFF, retryBackoff)
                     .set(Setting.BRANCH_EXPIRY, branchExpiry).set(Setting.LOCK_DATABASE, lockDatabase);
+            if (productionSizes != null) {
+                builder.productionSizes(resolve(productionSizes));
+            }
+            if (productionUrl != null) {
+                builder.productionSizesFrom(production());
+            }
             report(execute(builder.load()));
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot close the project's class loader: " + e.getMessage(), e);

@@ -101,6 +101,24 @@ public class RehearsalProperties {
     private String deleteFraction;
 
     /**
+     * Judge the findings by production's table sizes in this statistics file (JSON, as rehearsal stats writes it), so
+     * that a rehearsal on a small or empty database shows production's severities. Default: the database's own sizes.
+     */
+    private String productionSizes;
+
+    /**
+     * Or read production's table sizes from this database's catalog (production, or a read-only replica of it), once
+     * per run, in a read-only transaction: a JDBC URL.
+     */
+    private String productionUrl;
+
+    /** The user for rehearsal.production-url. */
+    private String productionUsername;
+
+    /** The password for rehearsal.production-url. */
+    private String productionPassword;
+
+    /**
      * Locations of SQL assertions (*.sql files, each a query that must return no rows on the migrated branch):
      * classpath:db/assertions, or a directory.
      */
@@ -240,6 +258,38 @@ public class RehearsalProperties {
 
     public void setBackfillRows(String backfillRows) {
         this.backfillRows = backfillRows;
+    }
+
+    public String getProductionSizes() {
+        return productionSizes;
+    }
+
+    public void setProductionSizes(String productionSizes) {
+        this.productionSizes = productionSizes;
+    }
+
+    public String getProductionUrl() {
+        return productionUrl;
+    }
+
+    public void setProductionUrl(String productionUrl) {
+        this.productionUrl = productionUrl;
+    }
+
+    public String getProductionUsername() {
+        return productionUsername;
+    }
+
+    public void setProductionUsername(String productionUsername) {
+        this.productionUsername = productionUsername;
+    }
+
+    public String getProductionPassword() {
+        return productionPassword;
+    }
+
+    public void setProductionPassword(String productionPassword) {
+        this.productionPassword = productionPassword;
     }
 
     public String getDeleteFraction() {

@@ -94,6 +94,13 @@ public final class StartupRehearsal {
         if (properties.getReport().getMarkdown() != null) {
             builder.markdownReportTo(Path.of(properties.getReport().getMarkdown()));
         }
+        if (properties.getProductionSizes() != null) {
+            builder.productionSizes(Path.of(properties.getProductionSizes()));
+        }
+        if (properties.getProductionUrl() != null) {
+            builder.productionSizesFrom(properties.getProductionUrl(), properties.getProductionUsername(),
+                    properties.getProductionPassword());
+        }
         for (String location : properties.getAssertions()) {
             builder.check(location.startsWith("classpath:") ? assertions(location)
                     : SqlAssertions.fromDirectory(Path.of(location.replaceFirst("^filesystem:", ""))));

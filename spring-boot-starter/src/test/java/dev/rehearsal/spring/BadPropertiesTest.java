@@ -57,6 +57,8 @@ class BadPropertiesTest {
             rehearsal.branch.options.colour  | blue        | rehearsal.branch.options.colour=blue
             rehearsal.severities.Rows_Gone   | blocking    | Rows_Gone
             rehearsal.assertions             | classpath:db/none | rehearsal.assertions=classpath:db/none
+            rehearsal.production-sizes       | nowhere.json | rehearsal.production-sizes=nowhere.json: the file does not exist
+            rehearsal.production-url         | jdbc:mysql://prod/shop | rehearsal.production-url: 'jdbc:mysql://prod/shop' is not a PostgreSQL
             """)
     void refusesABadValueBeforeTheDatabaseNamingItsProperty(String property, String value, String named) {
         assertRefused(Map.of(property, value), named);
