@@ -40,7 +40,7 @@ final class PolicyOptions {
 
     @Option(names = "--delete-fraction", paramLabel = "<fraction>", description = "a migration deleting this share of "
             + "a table with data, or backfill-rows of its rows, loses data (blocking data-loss, not rows-deleted), "
-            + "e.g. 0.1 or 10% (default 0.05)")
+            + "e.g. 0.1 or 10%% (default 0.05)")
     String deleteFraction;
 
     @Option(names = "--assertions", paramLabel = "<dir>", description = "a directory of SQL assertions (*.sql), each "
