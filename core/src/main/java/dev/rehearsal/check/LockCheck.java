@@ -50,8 +50,10 @@ public final class LockCheck implements Check {
                 List<StatementTrace> under = Attribution.heldDuring(statements, i, lock);
                 long scannedByStatement = scanned(context, statement, lock.relationOid());
                 long scannedLater = 0;
+                long traced = traced(statement, lock.relationOid());
                 for (StatementTrace later : under) {
                     scannedLater += scanned(context, later, lock.relationOid());
+                    traced += traced(later, lock.relationOid());
                 }
                 List<Work> elsewhere = new ArrayList<>();
                 for (StatementTrace later : under) {
@@ -59,6 +61,8 @@ public final class LockCheck implements Check {
                 }
                 long rowsElsewhere = elsewhere.stream().mapToLong(Work::rows).sum();
                 long scanned = scannedByStatement + scannedLater;
+                // production's rows stand in for the scan of a statement that reads every row of a table empty here
+                boolean projected = scanned > traced;
                 long threshold = context.policy().rowsUnderLock();
                 boolean longHeld = lock.heldMillis() >= context.policy().lockThreshold().toMillis();
                 boolean atScale = context.hadData(lock.relationOid())
@@ -71,7 +75,9 @@ public final class LockCheck implements Check {
                 String blocks = lock.blocksReads() ? "reads and writes" : "writes";
                 String message = lock.mode().sqlName() + " lock on " + lock.relation() + " (" + rows
                         + " rows) blocks its " + blocks + " for " + lock.heldMillis() + " ms"
-                        + (scannedLater > 0 ? " while the transaction scanned " + scanned + " rows (" + scannedLater
+                        + (projected ? " while " + (scannedLater > 0 ? "its transaction reads" : "the statement reads")
+                        + " every row (" + traced + " here)"
+                        : scannedLater > 0 ? " while the transaction scanned " + scanned + " rows (" + scannedLater
                         + " by later statements, before it committed)"
                         : scanned > 0 ? " while the statement scanned " + scanned + " rows" : "")
                         + (elsewhere.isEmpty() ? "" : (scanned > 0 ? ", and" : "") + " while " + elsewhere.size()
@@ -89,7 +95,10 @@ public final class LockCheck implements Check {
                 evidence.put("blocksReads", lock.blocksReads());
                 evidence.put("blocksWrites", lock.blocksWrites());
                 evidence.put("heldMillis", lock.heldMillis());
-                evidence.put("rowsScanned", scanned);
+                evidence.put("rowsScanned", traced);
+                if (projected) {
+                    evidence.put("rowsScannedAtProductionSize", scanned);
+                }
                 evidence.put("rowsScannedByLaterStatements", scannedLater);
                 evidence.put("tableRows", rows);
                 evidence.putAll(context.productionEvidence(lock.relationOid()));
@@ -111,8 +120,7 @@ public final class LockCheck implements Check {
      * (its table was empty, or the trace saw it read all of it).
      */
     private static long scanned(CheckContext context, StatementTrace statement, long relationOid) {
-        long traced = statement.scans().stream().filter(s -> s.relationOid() == relationOid)
-                .mapToLong(TableScan::rows).sum();
+        long traced = traced(statement, relationOid);
         long measured = context.measuredRowsBefore(relationOid).orElse(0L);
         long judged = context.rowsBefore(relationOid).orElse(0L);
         if (judged > traced && (measured == 0 || traced >= measured)
@@ -120,6 +128,11 @@ public final class LockCheck implements Check {
             return judged;
         }
         return traced;
+    }
+
+    /** Rows of the table the statement scanned, as traced on the branch. */
+    private static long traced(StatementTrace statement, long relationOid) {
+        return statement.scans().stream().filter(s -> s.relationOid() == relationOid).mapToLong(TableScan::rows).sum();
     }
 
     /**
