@@ -3,6 +3,7 @@ package dev.rehearsal.check;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.engine.Migration;
+import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.StatementTrace;
 import java.time.Duration;
 import java.util.List;
@@ -23,22 +24,31 @@ import javax.sql.DataSource;
  * @param promotionLockTimeout the {@code lock_timeout} Rehearsal's own promotion of these migrations sets on the
  *                   target ({@link Duration#ZERO} when it sets none), or null when the run only rehearses: then
  *                   whoever deploys the migrations afterwards (a plain {@code flyway migrate}, say) sets what it sets
+ * @param fingerprints what the migrations dropped, hashed just before each drop, in order (empty when not traced)
  */
 public record CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
                            CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes,
-                           Policy policy, Duration promotionLockTimeout) {
+                           Policy policy, Duration promotionLockTimeout, List<ContentFingerprint> fingerprints) {
     public CheckContext {
         Objects.requireNonNull(branch, "branch");
         applied = List.copyOf(applied);
         statements = List.copyOf(statements);
         changes = List.copyOf(changes);
         Objects.requireNonNull(policy, "policy");
+        fingerprints = fingerprints == null ? List.of() : List.copyOf(fingerprints);
+    }
+
+    /** The evidence without fingerprints of what was dropped. */
+    public CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
+                        CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes, Policy policy,
+                        Duration promotionLockTimeout) {
+        this(branch, applied, statements, before, after, changes, policy, promotionLockTimeout, List.of());
     }
 
     /** The evidence of a run that only rehearses: someone else deploys the migrations. */
     public CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
                         CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes, Policy policy) {
-        this(branch, applied, statements, before, after, changes, policy, null);
+        this(branch, applied, statements, before, after, changes, policy, null, List.of());
     }
 
     /** Rows of the table before the migrations, when known. */

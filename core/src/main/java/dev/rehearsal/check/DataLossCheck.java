@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * (blocking, unless acknowledged); smaller deletes, deletes from tables the migrations made, and deletes whose rows
  * the same statement inserts elsewhere (an archive) are {@code rows-deleted}. The table and the count come from the
  * statement itself, parsed by PostgreSQL's grammar, and from the table's rows before the migrations.
+ *
+ * <p>A dropped table or column whose content lives on in another that replaces it — a swap: copy, drop the old, rename
+ * the new — is no loss: compared by a hash of the content at the drop and after the migrations ({@link ContentMoves}),
+ * it is {@code content-moved} (information) instead; when the replacement's content differs, the loss says how.
  */
 public final class DataLossCheck implements Check {
     private static final Pattern TRUNCATE = Pattern.compile("^\\s*truncate\\b");
@@ -42,10 +46,13 @@ public final class DataLossCheck implements Check {
             Optional<Table> now = after.tableByOid(old.oid());
             long rows = old.rowCount() == null ? 0 : old.rowCount();
             if (now.isEmpty()) {
-                if (rows > 0) {
+                ContentMoves.Comparison moved = ContentMoves.ofTable(context, old, rows);
+                if (moved.moved().isPresent()) {
+                    findings.add(moved.moved().get());
+                } else if (rows > 0) {
                     findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
-                            "table " + old.qualifiedName() + " was dropped with " + rows + " rows",
-                            evidence("table", old.qualifiedName(), "rows", rows),
+                            "table " + old.qualifiedName() + " was dropped with " + rows + " rows" + moved.why(),
+                            moved.addedTo(evidence("table", old.qualifiedName(), "rows", rows)),
                             "keep the table until its data is archived or migrated, and drop it in a later release",
                             old.name()));
                 }
@@ -71,11 +78,15 @@ public final class DataLossCheck implements Check {
                         .filter(c -> c.position() == column.position()).findFirst();
                 long values = column.nonNullCount() == null ? 0 : column.nonNullCount();
                 if (current.isEmpty()) {
-                    if (values > 0) {
+                    ContentMoves.Comparison moved = ContentMoves.ofColumn(context, old, column, values, table);
+                    if (moved.moved().isPresent()) {
+                        findings.add(moved.moved().get());
+                    } else if (values > 0) {
                         findings.add(Attribution.finding(context, FindingKinds.DATA_LOSS, Severity.BLOCKING,
                                 "column " + old.qualifiedName(column.name()) + " was dropped with " + values
-                                        + " values", evidence("column", old.qualifiedName(column.name()),
-                                        "nonNullValues", values), "copy the values elsewhere first if they are still "
+                                        + " values" + moved.why(), moved.addedTo(evidence("column",
+                                        old.qualifiedName(column.name()), "nonNullValues", values)),
+                                "copy the values elsewhere first if they are still "
                                         + "needed, and drop the column only after no application version reads it",
                                 column.name()));
                     }
