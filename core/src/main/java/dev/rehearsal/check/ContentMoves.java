@@ -189,10 +189,10 @@ final class ContentMoves {
         evidence.put("comparedWith", closest.name());
         evidence.put(unit + "There", closestCount);
         evidence.put("sameContent", false);
-        String difference = closestCount == expected.rows() ? "not the same (content hash differs)"
-                : closestCount + ", not " + expected.rows();
-        return new Comparison(Optional.empty(), "; " + closest.name() + " (" + closest.how() + ") holds " + unit
-                + ": " + difference, evidence);
+        String difference = closestCount == expected.rows() ? ", but not the same ones (content hash differs)"
+                : ", not " + expected.rows();
+        return new Comparison(Optional.empty(), "; " + closest.name() + " (" + closest.how() + ") holds "
+                + closestCount + " " + unit + difference, evidence);
     }
 
     private static Comparison notCompared(Candidate candidate, String why) {
@@ -208,7 +208,7 @@ final class ContentMoves {
         Optional<StatementTrace> drop = statement(context, fingerprint);
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put(dropped.startsWith("table") ? "table" : "column", dropped.substring(dropped.indexOf(' ') + 1));
-        evidence.put(unit, fingerprint.content().rows());
+        evidence.put(fingerprint.ofTable() ? "rows" : "nonNullValues", fingerprint.content().rows());
         evidence.put("replacedBy", candidate.name());
         evidence.put("sameContent", true);
         if (!fingerprint.key().isEmpty()) {
