@@ -8,6 +8,7 @@ import dev.rehearsal.branch.SessionInfo;
 import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.catalog.CatalogDiff;
 import dev.rehearsal.catalog.CatalogSnapshot;
+import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Check;
@@ -37,6 +38,7 @@ import dev.rehearsal.sql.OutsideBranch;
 import dev.rehearsal.report.JsonReport;
 import dev.rehearsal.report.MarkdownReport;
 import dev.rehearsal.report.ReportFiles;
+import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.KnownRelations;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
@@ -277,8 +279,12 @@ final class Run {
         awaitParser(parser);
         phase = System.nanoTime();
         ApplyResult result;
+        List<ContentFingerprint> fingerprints;
         BranchGuard guard = new BranchGuard(branch.hasOwnServer());
-        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known, guard);
+        // what the migrations drop is hashed only from tables the catalog counts by a scan too
+        long fingerprintLimit = config.dataFacts().mode() == DataFacts.Mode.EXACT
+                ? config.dataFacts().exactLimitBytes() : 0;
+        try (TracingDataSource traced = new TracingDataSource(branch.dataSource(), known, guard, fingerprintLimit);
              IndexBuildWatcher watcher = new IndexBuildWatcher(branch.dataSource(), traced)) {
             try {
                 // a promotion records what each migration that runs outside a transaction leaves: watch it build
@@ -286,6 +292,7 @@ final class Run {
             } finally {
                 migrateMillis = millisSince(phase);
                 statements = traced.statements();
+                fingerprints = traced.fingerprints();
                 builtIndexes = watcher.built();
             }
         }
@@ -312,7 +319,7 @@ final class Run {
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
-                schemaChanges, config.policy(), promote ? config.lockTimeout() : null, production);
+                schemaChanges, config.policy(), promote ? config.lockTimeout() : null, production, fingerprints);
         logUnknownProductionTables(before);
         List<Finding> raw = new ArrayList<>(beyondTheDatabase(guard, false));
         for (Check check : config.checks()) {

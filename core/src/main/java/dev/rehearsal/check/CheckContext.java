@@ -5,6 +5,7 @@ import dev.rehearsal.catalog.Column;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.engine.Migration;
+import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.StatementTrace;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,10 +30,12 @@ import javax.sql.DataSource;
  *                   whoever deploys the migrations afterwards (a plain {@code flyway migrate}, say) sets what it sets
  * @param production the sizes of production's tables to judge by ({@link ProductionSizes#none()} when not given): a
  *                   table of the branch that production has by the same name counts as the larger of the two
+ * @param fingerprints what the migrations dropped, hashed just before each drop, in order (empty when not traced)
  */
 public record CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
                            CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes,
-                           Policy policy, Duration promotionLockTimeout, ProductionSizes production) {
+                           Policy policy, Duration promotionLockTimeout, ProductionSizes production,
+                           List<ContentFingerprint> fingerprints) {
     public CheckContext {
         Objects.requireNonNull(branch, "branch");
         applied = List.copyOf(applied);
@@ -40,19 +43,20 @@ public record CheckContext(DataSource branch, List<Migration> applied, List<Stat
         changes = List.copyOf(changes);
         Objects.requireNonNull(policy, "policy");
         production = production == null ? ProductionSizes.none() : production;
+        fingerprints = fingerprints == null ? List.of() : List.copyOf(fingerprints);
     }
 
-    /** The evidence of a run judged by the branch's own sizes. */
+    /** The evidence of a run judged by the branch's own sizes, without fingerprints of what was dropped. */
     public CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
                         CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes, Policy policy,
                         Duration promotionLockTimeout) {
-        this(branch, applied, statements, before, after, changes, policy, promotionLockTimeout, null);
+        this(branch, applied, statements, before, after, changes, policy, promotionLockTimeout, null, List.of());
     }
 
     /** The evidence of a run that only rehearses: someone else deploys the migrations. */
     public CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
                         CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes, Policy policy) {
-        this(branch, applied, statements, before, after, changes, policy, null);
+        this(branch, applied, statements, before, after, changes, policy, null, null, List.of());
     }
 
     /**

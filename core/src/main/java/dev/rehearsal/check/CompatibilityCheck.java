@@ -49,7 +49,19 @@ public final class CompatibilityCheck implements Check {
                 Optional<Column> current = table.columns().stream()
                         .filter(c -> c.position() == column.position()).findFirst();
                 String name = old.qualifiedName(column.name());
-                if (current.isEmpty()) {
+                boolean replaced = current.isEmpty() && table.columns().stream()
+                        .anyMatch(c -> c.name().equals(column.name()));
+                if (replaced) {
+                    findings.add(Attribution.changed(context, old.oid(), FindingKinds.BREAKING_CHANGE,
+                            Severity.WARNING, "column " + name + " was replaced by another under its name (dropped, "
+                                    + "and a new column renamed into its place): queries by name still resolve, but "
+                                    + "the table's shape changed: SELECT * and INSERT without a column list see the "
+                                    + "columns in another order, and statements prepared before fail once with "
+                                    + "\"cached plan must not change result type\"", evidence("object", column.name()),
+                            "name the columns in every query and INSERT; deploy when the application's prepared "
+                                    + "statements can be re-prepared (a restart, or a pool that retries)",
+                            column.name()));
+                } else if (current.isEmpty()) {
                     findings.add(finding(context, old, "column " + name + " was dropped", column.name()));
                 } else if (!current.get().name().equals(column.name())) {
                     findings.add(finding(context, old, "column " + name + " was renamed to "

@@ -29,6 +29,10 @@ import java.util.stream.StreamSupport;
  * {@code data-loss} at {@link Severity#INFO}: the pattern is there, and production's data decides. Given production's
  * sizes ({@link CheckContext#production()}), a table production has rows of, and a column its statistics say holds
  * values, are judged as in production.
+ *
+ * <p>A dropped table or column whose content lives on in another that replaces it — a swap: copy, drop the old, rename
+ * the new — is no loss: compared by a hash of the content at the drop and after the migrations ({@link ContentMoves}),
+ * it is {@code content-moved} (information) instead; when the replacement's content differs, the loss says how.
  */
 public final class DataLossCheck implements Check {
 
@@ -47,12 +51,17 @@ public final class DataLossCheck implements Check {
             long rows = old.rowCount() == null ? 0 : old.rowCount();
             long judged = context.rowsOf(old) == null ? rows : context.rowsOf(old);
             if (now.isEmpty()) {
-                Map<String, Object> evidence = evidence("table", old.qualifiedName(), "rows", rows);
+                ContentMoves.Comparison moved = ContentMoves.ofTable(context, old, rows);
+                if (moved.moved().isPresent()) {
+                    findings.add(moved.moved().get());
+                    continue;
+                }
+                Map<String, Object> evidence = moved.addedTo(evidence("table", old.qualifiedName(), "rows", rows));
                 evidence.putAll(context.productionEvidence(old));
-                findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS, judged > 0 ? Severity.BLOCKING
-                        : Severity.INFO, "table " + old.qualifiedName() + " was dropped " + (judged > 0 ? "with "
-                        + rows + " rows" + context.judgedAtProductionSize(old) : "empty: "
-                        + Sizes.tooSmallToJudge(rows, "lose its rows")), evidence,
+                findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS, judged > 0
+                        ? Severity.BLOCKING : Severity.INFO, "table " + old.qualifiedName() + " was dropped "
+                        + (judged > 0 ? "with " + rows + " rows" + context.judgedAtProductionSize(old) + moved.why()
+                        : "empty: " + Sizes.tooSmallToJudge(rows, "lose its rows")), evidence,
                         "keep the table until its data is archived or migrated, and drop it in a later release",
                         old.name()));
                 continue;
@@ -80,18 +89,23 @@ public final class DataLossCheck implements Check {
                         .filter(c -> c.position() == column.position()).findFirst();
                 long values = column.nonNullCount() == null ? 0 : column.nonNullCount();
                 if (current.isEmpty()) {
+                    ContentMoves.Comparison moved = ContentMoves.ofColumn(context, old, column, values, table);
+                    if (moved.moved().isPresent()) {
+                        findings.add(moved.moved().get());
+                        continue;
+                    }
                     long judgedValues = context.nonNullValuesBefore(old, column);
-                    Map<String, Object> evidence = evidence("column", old.qualifiedName(column.name()),
-                            "nonNullValues", values);
+                    Map<String, Object> evidence = moved.addedTo(evidence("column", old.qualifiedName(column.name()),
+                            "nonNullValues", values));
                     evidence.putAll(context.productionEvidence(old));
                     findings.add(Attribution.changed(context, old.oid(), FindingKinds.DATA_LOSS, judgedValues > 0
                             ? Severity.BLOCKING : Severity.INFO, "column " + old.qualifiedName(column.name())
                             + (judgedValues > 0 ? " was dropped with " + values + " values" + (judgedValues > values
                             ? context.judgedAtProductionSize(old) + ": about " + judgedValues + " values by its share "
-                            + "of NULLs" : "") : " was dropped holding no values here: harmless on this database; "
-                            + "where it holds data, they would be lost"), evidence, "copy the values elsewhere first if they are still "
-                            + "needed, and drop the column only after no application version reads it",
-                            column.name()));
+                            + "of NULLs" : "") + moved.why() : " was dropped holding no values here: harmless on this "
+                            + "database; where it holds data, they would be lost"), evidence, "copy the values "
+                            + "elsewhere first if they are still needed, and drop the column only after no application "
+                            + "version reads it", column.name()));
                     continue;
                 }
                 Column changed = current.get();

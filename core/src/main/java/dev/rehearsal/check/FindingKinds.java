@@ -23,6 +23,11 @@ public final class FindingKinds {
     /** A table or column holding data was dropped, or a table truncated. */
     public static final String DATA_LOSS = "data-loss";
     /**
+     * A table or column holding data was dropped after its content was copied into another that replaces it (a swap):
+     * the same values, by a hash of the content at the drop and after the migrations. Information, not a loss.
+     */
+    public static final String CONTENT_MOVED = "content-moved";
+    /**
      * A statement would act beyond the branch database: on another database, roles, tablespaces, the server's
      * configuration, other sessions, another server, or the server's files and programs. It was not run.
      */

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -43,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * last statement). Statements in
  * auto-commit mode ({@code CONCURRENTLY}, {@code VACUUM}) are watched from a separate session instead, since their
  * locks are gone when they return.
+ *
+ * <p>Before a migration's statement that drops a table, or a column of a table, that existed before the migrations,
+ * it reads what is about to go: a {@link ContentFingerprint} (one scan of the table, on the same connection and in
+ * the same transaction, under a savepoint), so that a check can tell a swap from a loss. It locks the table in ACCESS
+ * SHARE mode, which the drop's ACCESS EXCLUSIVE lock includes: it waits for nothing the drop would not wait for.
+ * Statements that do not say {@code DROP} cost nothing more. The fingerprint's time, locks and scans are not the
+ * statement's.
  *
  * <p>It is also the {@link MigrationObserver} that attributes statements to the migration running at the time.
  */
@@ -73,9 +81,11 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
 
     private final KnownRelations known;
     private final List<Entry> entries = new ArrayList<>();
+    private final List<ContentFingerprint> fingerprints = new CopyOnWriteArrayList<>();
     private final Map<Long, Long> filenodes = new ConcurrentHashMap<>();
     private final LockSampler sampler;
     private final StatementGuard guard;
+    private final long fingerprintLimitBytes;
     private volatile String currentMigration;
 
     /** Records statements only (SQL, duration, rows, errors), without lock, scan or rewrite evidence. */
@@ -98,7 +108,21 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
      * @param known the relations that existed before the migrations; null records statements only
      */
     public TracingDataSource(DataSource delegate, KnownRelations known, StatementGuard guard) {
+        this(delegate, known, guard, ContentHash.MAX_TABLE_BYTES);
+    }
+
+    /**
+     * Records statements and their evidence, lets {@code guard} refuse statements before they are sent, and
+     * fingerprints what the migrations drop from tables of up to {@code fingerprintLimitBytes}.
+     *
+     * @param known                 the relations that existed before the migrations; null records statements only
+     * @param fingerprintLimitBytes the largest table ({@code pg_table_size}) whose dropped content is hashed: a hash
+     *                              reads the whole table; 0 hashes none
+     */
+    public TracingDataSource(DataSource delegate, KnownRelations known, StatementGuard guard,
+                             long fingerprintLimitBytes) {
         super(delegate);
+        this.fingerprintLimitBytes = fingerprintLimitBytes;
         this.known = known;
         this.guard = java.util.Objects.requireNonNull(guard, "guard");
         this.sampler = known == null ? null : new LockSampler(delegate);
@@ -113,6 +137,14 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
         synchronized (entries) {
             return entries.stream().map(entry -> entry.toTrace(now)).toList();
         }
+    }
+
+    /**
+     * What the migrations dropped, fingerprinted just before each statement that dropped a table, or a column of a
+     * table, that existed before them ({@link ContentFingerprint}); in execution order. Needs {@link KnownRelations}.
+     */
+    public List<ContentFingerprint> fingerprints() {
+        return List.copyOf(fingerprints);
     }
 
     @Override
@@ -320,12 +352,60 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
             }
         }
 
-        private void probeTransaction(Entry entry) throws SQLException {
+        /**
+         * Before a migration's statement that drops a table or a column of one that existed before: fingerprints what
+         * it drops ({@link DropFingerprints}), then takes the locks and scans of the fingerprint out of the
+         * statement's evidence (they are Rehearsal's, and the drop locks the table more strongly anyway). Its time is
+         * taken out by the caller, with the guard's. Never lets a problem reach the migration.
+         */
+        void fingerprintDrops(Entry entry) {
+            if (known == null || entry.migration == null || fingerprintLimitBytes <= 0) {
+                return;
+            }
+            List<DropFingerprints.Target> targets = DropFingerprints.targets(entry.sql);
+            if (targets.isEmpty()) {
+                return;
+            }
+            try {
+                List<ContentFingerprint> taken = DropFingerprints.take(connection, entry.sequence, targets, known,
+                        fingerprintLimitBytes);
+                fingerprints.addAll(taken);
+                if (taken.isEmpty()) {
+                    return;
+                }
+                if (connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.OPEN) {
+                    Map<Long, Long> readNow = new HashMap<>();
+                    try (ResultSet rows = probe().executeQuery()) {
+                        while (rows.next()) {
+                            long oid = rows.getLong(1);
+                            String mode = rows.getString(2);
+                            if (!held.containsKey(oid + "/" + mode)) {
+                                // held by no statement: the probe after the drop does not charge it to the drop
+                                held.put(oid + "/" + mode, new HeldLock(oid, rows.getString(3), false,
+                                        LockMode.fromPgName(mode), entry.startNanos, false));
+                            }
+                            readNow.put(oid, rows.getLong(5));
+                        }
+                    }
+                    recordScans(null, readNow);
+                } else {
+                    readCounters(null);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Could not fingerprint what statement {} drops", entry.sequence, e);
+            }
+        }
+
+        private PreparedStatement probe() throws SQLException {
             if (probe == null) {
                 probe = connection.prepareStatement(PROBE);
             }
+            return probe;
+        }
+
+        private void probeTransaction(Entry entry) throws SQLException {
             Map<Long, Long> readNow = new HashMap<>();
-            try (ResultSet rows = probe.executeQuery()) {
+            try (ResultSet rows = probe().executeQuery()) {
                 while (rows.next()) {
                     long oid = rows.getLong(1);
                     String mode = rows.getString(2);
@@ -505,6 +585,7 @@ public final class TracingDataSource extends ForwardingDataSource implements Mig
             try {
                 long guardStart = System.nanoTime();
                 guard.check(entry.sql);
+                owner.fingerprintDrops(entry);
                 owner.notTheMigrations(entry, System.nanoTime() - guardStart);
                 sampling = owner.startSampling(entry);
                 result = invokeOn(statement, method, args);
