@@ -233,6 +233,29 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     @Parameter
     Map<String, String> severities;
 
+    /** A table has data from this many rows on; locks on smaller tables are not findings (default 1). */
+    @Parameter(property = "rehearsal.minRows")
+    String minRows;
+
+    /** A lock that blocks reads or writes of a table with data is a finding when held this long, e.g. {@code 200ms}. */
+    @Parameter(property = "rehearsal.lockThreshold")
+    String lockThreshold;
+
+    /** Such a lock is a finding however short when its statement scanned or rewrote this many rows (100000). */
+    @Parameter(property = "rehearsal.rowsUnderLock")
+    String rowsUnderLock;
+
+    /** One transaction writing this many rows is a large backfill (default 100000). */
+    @Parameter(property = "rehearsal.backfillRows")
+    String backfillRows;
+
+    /**
+     * A migration deleting this share of a table with data, or {@code backfillRows} of its rows, loses data: e.g.
+     * {@code 0.1} or {@code 10%} (default 0.05).
+     */
+    @Parameter(property = "rehearsal.deleteFraction")
+    String deleteFraction;
+
     /** A directory of SQL assertions ({@code *.sql}), each run on the migrated branch; rows returned are findings. */
     @Parameter(property = "rehearsal.assertions")
     File assertions;
@@ -473,20 +496,21 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     }
 
     private Policy policy() {
-        if (severities == null || severities.isEmpty()) {
-            return null;
-        }
         Policy.Builder policy = Policy.builder();
-        severities.forEach((kind, severity) -> {
-            String value = severity == null ? "" : severity.trim().toUpperCase(Locale.ROOT);
-            switch (value) {
-                case "IGNORE" -> policy.ignore(kind);
-                case "BLOCKING", "WARNING", "INFO" -> policy.severity(kind, Severity.valueOf(value));
-                default -> throw new ConfigurationException("<severities><" + kind + ">" + severity + "</" + kind
-                        + "> is not a severity: use blocking, warning, info or ignore");
-            }
-        });
-        return policy.build();
+        if (severities != null) {
+            severities.forEach((kind, severity) -> {
+                String value = severity == null ? "" : severity.trim().toUpperCase(Locale.ROOT);
+                switch (value) {
+                    case "IGNORE" -> policy.ignore(kind);
+                    case "BLOCKING", "WARNING", "INFO" -> policy.severity(kind, Severity.valueOf(value));
+                    default -> throw new ConfigurationException("<severities><" + kind + ">" + severity + "</" + kind
+                            + "> is not a severity: use blocking, warning, info or ignore");
+                }
+            });
+        }
+        return policy.set(Policy.MIN_ROWS, minRows).set(Policy.LOCK_THRESHOLD, lockThreshold)
+                .set(Policy.ROWS_UNDER_LOCK, rowsUnderLock).set(Policy.BACKFILL_ROWS, backfillRows)
+                .set(Policy.DELETE_FRACTION, deleteFraction).build();
     }
 
     /** The project's resource directories that exist, absolute. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.Setting;
 import dev.rehearsal.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ class ParameterNamesTest {
         List<String> missing = new ArrayList<>();
         List<java.lang.reflect.Field> fields = new ArrayList<>(List.of(Setting.class.getFields()));
         fields.addAll(List.of(FlywaySettings.class.getFields()));
+        fields.addAll(List.of(Policy.class.getFields()));
         for (java.lang.reflect.Field field : fields) {
             if (field.getType() != Setting.class) {
                 continue;
@@ -40,7 +42,7 @@ class ParameterNamesTest {
                 }
             }
         }
-        assertThat(parameters).contains("url", "lockTimeout", "branchOptions");
+        assertThat(parameters).contains("url", "lockTimeout", "branchOptions", "rowsUnderLock", "deleteFraction");
         assertThat(missing).isEmpty();
     }
 
