@@ -18,8 +18,10 @@ import java.util.Optional;
  * Whether a dropped table or column that held data lives on in another that replaces it — the swap: copy the values
  * into a new column (or table), drop the old one, rename the new one — by content, not by name. The content at the
  * drop is the tracer's {@link ContentFingerprint}; the candidates after the migrations are the columns of the same
- * table that the migrations added or renamed, and the tables that now carry the dropped table's name or that the
- * migrations created. Each is hashed the same way, on the migrated branch, until one matches.
+ * table that the migrations added or renamed into the dropped one's name, and the tables that now carry the dropped
+ * table's name or that the migrations created. Each is hashed the same way, on the migrated branch, until one
+ * matches. When none does, the loss tells how the one that now carries the dropped name differs; a new column or
+ * table of another name may be unrelated, and is not mentioned.
  *
  * <p>Cost: one scan of each candidate whose count of values (rows) is not already known to differ, at most
  * {@value #MAX_HASHED} per dropped object, none for a table larger than {@link ContentHash#MAX_TABLE_BYTES}.
@@ -47,7 +49,11 @@ final class ContentMoves {
     }
 
     /** One possible replacement: a table, or a column of a table, as it is after the migrations. */
-    private record Candidate(Table table, Column column, String how) {
+    /**
+     * @param replaces true when it now carries the dropped one's name: only such a candidate is worth telling about
+     *                 when its content differs (a new column of another name may be unrelated)
+     */
+    private record Candidate(Table table, Column column, String how, boolean replaces) {
         String name() {
             return column == null ? table.qualifiedName() : table.qualifiedName(column.name());
         }
@@ -85,10 +91,10 @@ final class ContentMoves {
             boolean holdsTheColumns = fingerprint.get().columns().stream().allMatch(c -> table.column(c).isPresent());
             if ((sameName || created) && holdsTheColumns) {
                 candidates.add(new Candidate(table, null, sameName ? "which now has its name"
-                        : "which the migrations created"));
+                        : "which the migrations created", sameName));
             }
         }
-        candidates.sort(Comparator.comparing(c -> !c.how().startsWith("which now")));
+        candidates.sort(Comparator.comparing(c -> !c.replaces()));
         return compare(context, fingerprint.get(), "table " + old.qualifiedName(), "rows", candidates);
     }
 
@@ -105,12 +111,13 @@ final class ContentMoves {
         for (Column current : now.columns()) {
             Optional<Column> was = old.columns().stream().filter(c -> c.position() == current.position()).findFirst();
             if (was.isEmpty()) {
-                candidates.add(new Candidate(now, current, "which the migrations added"));
-            } else if (!was.get().name().equals(current.name())) {
-                candidates.add(new Candidate(now, current, "renamed from " + was.get().name()));
+                candidates.add(new Candidate(now, current, "which the migrations added",
+                        current.name().equals(column.name())));
+            } else if (current.name().equals(column.name())) {
+                candidates.add(new Candidate(now, current, "renamed from " + was.get().name(), true));
             }
         }
-        candidates.sort(Comparator.comparing(c -> !c.column().name().equals(column.name())));
+        candidates.sort(Comparator.comparing(c -> !c.replaces()));
         return compare(context, fingerprint.get(), "column " + old.qualifiedName(column.name()), "values",
                 candidates);
     }
@@ -138,7 +145,7 @@ final class ContentMoves {
         }
         Candidate first = candidates.get(0);
         if (fingerprint.content() == null) {
-            return notCompared(first, fingerprint.skipped());
+            return first.replaces() ? notCompared(first, fingerprint.skipped()) : Comparison.NONE;
         }
         ContentHash expected = fingerprint.content();
         Candidate closest = null;
@@ -148,7 +155,7 @@ final class ContentMoves {
             for (Candidate candidate : candidates) {
                 Long counted = candidate.counted();
                 if (counted != null && counted != expected.rows()) {
-                    if (closest == null) {
+                    if (closest == null && candidate.replaces()) {
                         closest = candidate;
                         closestCount = counted;
                     }
@@ -160,7 +167,7 @@ final class ContentMoves {
                 Optional<String> tooLarge = ContentHash.tooLarge(connection, candidate.table().oid(),
                         ContentHash.MAX_TABLE_BYTES);
                 if (tooLarge.isPresent()) {
-                    if (closest == null) {
+                    if (closest == null && candidate.replaces()) {
                         return notCompared(candidate, tooLarge.get());
                     }
                     continue;
@@ -174,13 +181,14 @@ final class ContentMoves {
                     return new Comparison(Optional.of(moved(context, fingerprint, dropped, unit, candidate)), "",
                             Map.of());
                 }
-                if (closest == null || closestCount != expected.rows() && found.rows() == expected.rows()) {
+                if (candidate.replaces() && (closest == null
+                        || closestCount != expected.rows() && found.rows() == expected.rows())) {
                     closest = candidate;
                     closestCount = found.rows();
                 }
             }
         } catch (SQLException e) {
-            return notCompared(first, "hashing it failed: " + e.getMessage());
+            return first.replaces() ? notCompared(first, "hashing it failed: " + e.getMessage()) : Comparison.NONE;
         }
         if (closest == null) {
             return Comparison.NONE;
