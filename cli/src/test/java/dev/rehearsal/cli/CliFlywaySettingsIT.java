@@ -166,7 +166,7 @@ class CliFlywaySettingsIT {
 
     /** {@code rehearse} of the target, which must end with 64 having made no database and changed nothing. */
     private Result refused(String target, String... options) {
-        List<String> before = postgres.databases();
+        List<String> before = postgres.databasesOfThisProcess();
         String described = postgres.describe(target);
         String[] arguments = new String[options.length + 3];
         arguments[0] = "rehearse";
@@ -178,7 +178,7 @@ class CliFlywaySettingsIT {
 
         assertThat(result.exit()).as(result.err()).isEqualTo(64);
         assertThat(result.err()).doesNotContain("Flyway.configure()");
-        assertThat(postgres.databases()).as("no branch made").isEqualTo(before);
+        assertThat(postgres.databasesOfThisProcess()).as("no branch made").isEqualTo(before);
         assertThat(postgres.describe(target)).isEqualTo(described);
         return result;
     }

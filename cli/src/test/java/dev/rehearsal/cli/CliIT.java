@@ -82,7 +82,7 @@ class CliIT {
     void aTargetInUseExitsFourAndNamesTheOptionThatCopiesADatabaseInUse() throws Exception {
         String target = target();
         Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
-        List<String> before = postgres.databases();
+        List<String> before = postgres.databasesOfThisProcess();
 
         Result result;
         try (java.sql.Connection application = postgres.openSession(target, "shop-app")) {
@@ -93,14 +93,14 @@ class CliIT {
         assertThat(result.exit()).as(result.err()).isEqualTo(4);
         assertThat(result.err()).contains("shop-app", "--branch-provider snapshot-copy")
                 .doesNotContain("branchProvider(", "Builder");
-        assertThat(postgres.databases()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(postgres.databasesOfThisProcess()).containsExactlyInAnyOrderElementsOf(before);
     }
 
     @Test
     void aMigrationThatDropsTheTargetOrCreatesARoleIsNeverRunAndExitsOne() throws Exception {
         String target = target();
         Files.writeString(migrations.resolve("V2__drop.sql"), "DROP DATABASE IF EXISTS " + target + ";");
-        List<String> databases = postgres.databases();
+        List<String> databases = postgres.databasesOfThisProcess();
         String roles = String.join(",", postgres.query("postgres", "SELECT rolname FROM pg_roles ORDER BY 1"));
 
         Result dropTarget = cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
@@ -116,7 +116,7 @@ class CliIT {
         assertThat(createRole.exit()).as(createRole.err()).isEqualTo(1);
         assertThat(new ObjectMapper().readTree(createRole.out()).get("findings").findValuesAsText("kind"))
                 .containsExactly("outside-branch");
-        assertThat(postgres.databases()).containsAll(databases).contains(target);
+        assertThat(postgres.databasesOfThisProcess()).containsAll(databases).contains(target);
         assertThat(String.join(",", postgres.query("postgres", "SELECT rolname FROM pg_roles ORDER BY 1")))
                 .isEqualTo(roles);
     }

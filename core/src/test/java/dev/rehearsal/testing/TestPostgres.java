@@ -269,6 +269,20 @@ public final class TestPostgres {
     }
 
     /**
+     * The databases this process made and what Rehearsal made of them: those named with this process's id (every
+     * {@link #createDatabase} name has it, and so does each branch named after one) or recorded as a branch of one
+     * that is. Test JVMs that share the server make and drop databases of their own meanwhile: comparing this list
+     * before and after a run tells what the run left without seeing theirs.
+     */
+    public List<String> databasesOfThisProcess() {
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        return inOneSession("postgres", queries -> queries.query("SELECT datname FROM (SELECT d.datname, "
+                + "shobj_description(d.oid, 'pg_database') AS comment FROM pg_database d) c "
+                + "WHERE datname ~ ('[_ ]' || ? || '_') OR (comment LIKE '{\"marker\":\"rehearsal-branch\"%' "
+                + "AND (comment::jsonb #>> '{branch,parent}') ~ ('[_ ]' || ? || '_')) ORDER BY 1", pid, pid));
+    }
+
+    /**
      * Opens a session on {@code database} that identifies itself as {@code applicationName} in
      * {@code pg_stat_activity}, as an application's connection pool would. The caller closes it.
      */

@@ -45,12 +45,12 @@ class BadInputIT {
 
     @BeforeEach
     void rememberTheServer() {
-        databasesBefore = POSTGRES.databases();
+        databasesBefore = POSTGRES.databasesOfThisProcess();
     }
 
     @AfterEach
     void nothingIsLeftBehind() throws InterruptedException {
-        List<String> created = POSTGRES.databases().stream().filter(d -> !databasesBefore.contains(d))
+        List<String> created = POSTGRES.databasesOfThisProcess().stream().filter(d -> !databasesBefore.contains(d))
                 .filter(d -> d.startsWith("rehearsal_")).toList();
         assertThat(created).as("branches left behind").isEmpty();
         assertThat(rehearsalSessionsAfterAWhile()).as("Rehearsal sessions left open").isEmpty();

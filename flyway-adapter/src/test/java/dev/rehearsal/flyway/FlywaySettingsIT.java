@@ -177,7 +177,7 @@ class FlywaySettingsIT {
         String password = "Pw-" + UUID.randomUUID();
         String role = databases.role("nohistory", password);
         POSTGRES.execute("postgres", "ALTER DATABASE " + target + " OWNER TO " + role);
-        List<String> before = POSTGRES.databases();
+        List<String> before = POSTGRES.databasesOfThisProcess();
 
         ConfigurationException denied = catchThrowableOfType(ConfigurationException.class, () -> Rehearsal
                 .configure().target(POSTGRES.jdbcUrl(target), role, password).engine(FlywayEngine.of(flyway()))
@@ -187,13 +187,13 @@ class FlywaySettingsIT {
                 + "public.flyway_schema_history on the target (ERROR: permission denied for table "
                 + "flyway_schema_history): grant it what Flyway needs (GRANT SELECT, INSERT, UPDATE, DELETE ON "
                 + "public.flyway_schema_history TO " + role);
-        assertThat(POSTGRES.databases()).isEqualTo(before);
+        assertThat(POSTGRES.databasesOfThisProcess()).isEqualTo(before);
     }
 
     @Test
     void aLocationWithoutAPrefixIsReadFromTheClassPathAndTheMessageSaysHowToNameADirectory() {
         String target = databases.create("noprefix");
-        List<String> before = POSTGRES.databases();
+        List<String> before = POSTGRES.databasesOfThisProcess();
 
         ConfigurationException missing = catchThrowableOfType(ConfigurationException.class, () -> Rehearsal
                 .configure().target(POSTGRES.location(target)).engine(FlywayEngine.of(Flyway.configure()
@@ -202,7 +202,7 @@ class FlywaySettingsIT {
         assertThat(missing).hasMessageContaining("classpath:src/test/resources/db/base is not on the class path "
                 + "(Flyway reads a location without a prefix as classpath:): the directory src/test/resources/db/base "
                 + "exists, name it with Flyway.configure().locations(filesystem:src/test/resources/db/base)");
-        assertThat(POSTGRES.databases()).isEqualTo(before);
+        assertThat(POSTGRES.databasesOfThisProcess()).isEqualTo(before);
     }
 
     /** The user's Flyway configuration for the migrations of this test. */
@@ -230,13 +230,13 @@ class FlywaySettingsIT {
 
     /** The run's configuration error, after checking that it made no database and left the target as it was. */
     private static ConfigurationException refused(String target, FluentConfiguration flyway) {
-        List<String> before = POSTGRES.databases();
+        List<String> before = POSTGRES.databasesOfThisProcess();
         String described = POSTGRES.describe(target);
         ConfigurationException refused = catchThrowableOfType(ConfigurationException.class,
                 () -> run(target, flyway));
         assertThat(refused).as("a configuration error").isNotNull();
         assertThat(refused.code()).isEqualTo(ErrorCode.CONFIGURATION);
-        assertThat(POSTGRES.databases()).as("no branch made").isEqualTo(before);
+        assertThat(POSTGRES.databasesOfThisProcess()).as("no branch made").isEqualTo(before);
         assertThat(POSTGRES.describe(target)).isEqualTo(described);
         return refused;
     }

@@ -41,7 +41,7 @@ class LiquibasePlanningIT {
         String applied = SHOP + phoneChangeset("text", "");
         String target = appliedByLiquibase(applied);
         write("main.yaml", SHOP + phoneChangeset("varchar(40)", "")); // nothing else pending
-        List<String> databases = POSTGRES.databases();
+        List<String> databases = POSTGRES.databasesOfThisProcess();
         String before = POSTGRES.describe(target);
 
         ConfigurationException refused = refused(target, engine("main.yaml"));
@@ -55,7 +55,7 @@ class LiquibasePlanningIT {
                 .hasMessageContaining("Undo the edit").hasMessageContaining("validCheckSum")
                 .hasMessageContaining("runOnChange");
         assertThat(accepted.verdict()).as("validCheckSum, as the message says").isEqualTo(Verdict.NOTHING_PENDING);
-        assertThat(POSTGRES.databases()).isEqualTo(databases);
+        assertThat(POSTGRES.databasesOfThisProcess()).isEqualTo(databases);
         assertThat(POSTGRES.describe(target)).isEqualTo(before);
     }
 
@@ -63,7 +63,7 @@ class LiquibasePlanningIT {
     void aChangelogThatIsMissingOrDoesNotParseEndsBeforeAnyBranchSayingWhatToFix() throws Exception {
         String target = POSTGRES.createDatabase("plan_missing");
         write("broken.yaml", "databaseChangeLog:\n  - changeSet: [id: x\n");
-        List<String> databases = POSTGRES.databases();
+        List<String> databases = POSTGRES.databasesOfThisProcess();
 
         ConfigurationException missing = refused(target, engine("db/changelog/mian.yaml"));
         ConfigurationException broken = refused(target, engine("broken.yaml"));
@@ -74,7 +74,7 @@ class LiquibasePlanningIT {
                 .hasMessageContaining("LiquibaseEngine.configure().searchPath(...)");
         assertThat(broken).hasMessageContaining("Liquibase cannot read the changelog broken.yaml: ")
                 .hasMessageContaining("Fix the changelog");
-        assertThat(POSTGRES.databases()).isEqualTo(databases);
+        assertThat(POSTGRES.databasesOfThisProcess()).isEqualTo(databases);
         assertThat(POSTGRES.query(target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
                 .as("no Liquibase table made while planning").containsExactly("0");
     }
@@ -92,7 +92,7 @@ class LiquibasePlanningIT {
                           expectedResult: 1
                           sql: SELECT count(*) FROM pg_tables WHERE tablename = 'orders'
                 """ + SHOP.substring("databaseChangeLog:\n".length()) + phoneChangeset("text", ""));
-        List<String> databases = POSTGRES.databases();
+        List<String> databases = POSTGRES.databasesOfThisProcess();
 
         ConfigurationException duplicates = refused(target, engine("duplicates.yaml"));
         ConfigurationException precondition = refused(target, engine("precondition.yaml"));
@@ -102,7 +102,7 @@ class LiquibasePlanningIT {
                 .hasMessageContaining("Give each changeset an id and author that no other changeset of its file has");
         assertThat(precondition).hasMessageContaining("this changelog is for the shop database only")
                 .hasMessageContaining("The changelog's preconditions do not hold on the target");
-        assertThat(POSTGRES.databases()).isEqualTo(databases);
+        assertThat(POSTGRES.databasesOfThisProcess()).isEqualTo(databases);
     }
 
     @Test
@@ -110,7 +110,7 @@ class LiquibasePlanningIT {
         String target = appliedByLiquibase(SHOP);
         write("main.yaml", SHOP + phoneChangeset("text", ""));
         String role = POSTGRES.createRole("plan_reader", "secret");
-        List<String> databases = POSTGRES.databases();
+        List<String> databases = POSTGRES.databasesOfThisProcess();
         DatabaseLocation asRole = DatabaseLocation.of(POSTGRES.jdbcUrl(target), role, "secret");
 
         ConfigurationException denied = catchThrowableOfType(ConfigurationException.class,
@@ -122,7 +122,7 @@ class LiquibasePlanningIT {
                 .hasMessageContaining("SQLSTATE 42501")
                 .hasMessageContaining("GRANT SELECT ON public.databasechangelog, public.databasechangeloglock TO "
                         + role);
-        assertThat(POSTGRES.databases()).isEqualTo(databases);
+        assertThat(POSTGRES.databasesOfThisProcess()).isEqualTo(databases);
     }
 
     @Test

@@ -75,12 +75,12 @@ class FlywayRefusalsIT {
 
     /** The message of the run's configuration error, in the plugin's words, after checking it made no database. */
     private String refused(String target, String user, FluentConfiguration flyway) {
-        List<String> before = postgres.databases();
+        List<String> before = postgres.databasesOfThisProcess();
         ConfigurationException refused = catchThrowableOfType(ConfigurationException.class,
                 () -> SettingNames.using(ParameterNames.INSTANCE, () -> Rehearsal.configure()
                         .target(postgres.jdbcUrl(target), user, null).engine(FlywayEngine.of(flyway)).load().run()));
         assertThat(refused).as("a configuration error").isNotNull();
-        assertThat(postgres.databases()).as("no branch made").isEqualTo(before);
+        assertThat(postgres.databasesOfThisProcess()).as("no branch made").isEqualTo(before);
         assertThat(refused.getMessage()).doesNotContain("Flyway.configure()");
         return refused.getMessage();
     }

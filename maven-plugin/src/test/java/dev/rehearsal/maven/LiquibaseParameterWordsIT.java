@@ -40,7 +40,7 @@ class LiquibaseParameterWordsIT {
         String target = databases.create("mvn_lb_words");
         Outcome applied = run(target, "main.yaml");
         Files.writeString(resources.resolve("main.yaml"), changelog("varchar(40)"));
-        List<String> databasesBefore = postgres.databases();
+        List<String> databasesBefore = postgres.databasesOfThisProcess();
 
         ConfigurationException missing = refused(target, "db/mian.yaml");
         ConfigurationException edited = refused(target, "main.yaml");
@@ -55,7 +55,7 @@ class LiquibaseParameterWordsIT {
                 + "applied").hasMessageContaining("validCheckSum").hasMessageContaining("runOnChange");
         assertThat(noFile).hasMessageContaining("(<propertyFile>liquibase.properties</propertyFile>) does not "
                 + "exist");
-        assertThat(postgres.databases()).as("no branch made").isEqualTo(databasesBefore);
+        assertThat(postgres.databasesOfThisProcess()).as("no branch made").isEqualTo(databasesBefore);
     }
 
     private Outcome run(String target, String changelog) {

@@ -224,7 +224,7 @@ class MavenPluginIT {
         Path migrations = project.resolve("src/main/resources/db/migration");
         String target = shopAtVersion1(migrations, null);
         Files.delete(migrations.resolve("V1__shop.sql"));
-        List<String> before = postgres.databases();
+        List<String> before = postgres.databasesOfThisProcess();
 
         Build build = mvn(project, null, "verify", "-Ddb.url=" + postgres.jdbcUrl(target),
                 "-Drehearsal.user=postgres");
@@ -234,7 +234,7 @@ class MavenPluginIT {
                 + "it migrates (<validateOnMigrate>, on by default)", "migration 1 (shop) was applied to the target "
                 + "but is not among the migrations of <locations>: restore it, or ignore it with "
                 + "<ignoreMigrationPatterns>*:missing</ignoreMigrationPatterns>", "BUILD FAILURE");
-        assertThat(postgres.databases()).isEqualTo(before);
+        assertThat(postgres.databasesOfThisProcess()).isEqualTo(before);
         assertThat(columns(target)).doesNotContain("phone");
     }
 
