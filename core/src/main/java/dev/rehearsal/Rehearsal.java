@@ -1,7 +1,10 @@
 package dev.rehearsal;
 
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.BranchProvider;
-import dev.rehearsal.branch.TemplateBranchProvider;
+import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.check.BuiltInChecks;
 import dev.rehearsal.check.Check;
@@ -10,8 +13,11 @@ import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.DataSourceIntrospection;
+import dev.rehearsal.internal.Durations;
 import dev.rehearsal.internal.Ranges;
-import dev.rehearsal.internal.RunnerLock;
+import dev.rehearsal.internal.pipeline.Run;
+import dev.rehearsal.internal.pipeline.RunSettings;
+import dev.rehearsal.outcome.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,48 +51,16 @@ public final class Rehearsal {
     /** The longest a failed branch may be kept. */
     public static final Duration MAX_KEEP = Duration.ofDays(30);
 
-    private final DatabaseLocation target;
-    private final MigrationEngine engine;
-    private final BranchProvider branchProvider;
-    private final List<Check> checks;
-    private final Duration keepFailedBranch;
-    private final Duration branchExpiry;
-    private final Path report;
-    private final Path markdownReport;
-    private final Policy policy;
-    private final DataFacts dataFacts;
-    private final Duration waitForOtherRunners;
-    private final String lockDatabase;
-    private final Duration lockTimeout;
-    private final int lockRetries;
-    private final Duration retryBackoff;
-    private final Duration statementTimeout;
-    private final boolean reapOrphans;
-    private final Path productionSizesFile;
-    private final DatabaseLocation productionSource;
+    private final RunSettings settings;
 
     private Rehearsal(Builder builder) {
-        this.target = builder.target;
-        this.engine = builder.engine;
-        this.branchProvider = builder.branchProvider;
         List<Check> all = new ArrayList<>(BuiltInChecks.all());
         all.addAll(builder.checks);
-        this.checks = List.copyOf(all);
-        this.policy = builder.policy;
-        this.dataFacts = builder.dataFacts;
-        this.waitForOtherRunners = builder.waitForOtherRunners;
-        this.lockDatabase = builder.lockDatabase;
-        this.lockTimeout = builder.lockTimeout;
-        this.lockRetries = builder.lockRetries;
-        this.retryBackoff = builder.retryBackoff;
-        this.statementTimeout = builder.statementTimeout;
-        this.reapOrphans = builder.reapOrphans;
-        this.productionSizesFile = builder.productionSizesFile;
-        this.productionSource = builder.productionSource;
-        this.keepFailedBranch = builder.keepFailedBranch;
-        this.branchExpiry = builder.branchExpiry;
-        this.report = builder.report;
-        this.markdownReport = builder.markdownReport;
+        this.settings = new RunSettings(builder.target, builder.engine, builder.branchProvider, all, builder.policy,
+                builder.dataFacts, builder.keepFailedBranch, builder.branchExpiry, builder.report,
+                builder.markdownReport, builder.waitForOtherRunners, builder.lockDatabase, builder.lockTimeout,
+                builder.lockRetries, builder.retryBackoff, builder.statementTimeout, builder.reapOrphans,
+                builder.productionSizesFile, builder.productionSource);
     }
 
     /** Starts a configuration. */
@@ -103,12 +77,12 @@ public final class Rehearsal {
      * @throws ConfigurationException when a report ({@link Builder#reportTo(Path)}) cannot be written; nothing done
      */
     public Outcome run() {
-        return new Run(this, true).execute();
+        return new Run(settings, true).execute();
     }
 
     /** Rehearses the pending migrations on a branch and discards it; never changes the target. */
     public Outcome rehearse() {
-        return new Run(this, false).execute();
+        return new Run(settings, false).execute();
     }
 
     /**
@@ -123,86 +97,7 @@ public final class Rehearsal {
      *                            {@link Builder#waitForOtherRunners}
      */
     public List<String> reapOrphans() {
-        try (RunnerLock turn = RunnerLock.acquire(target, lockDatabase, waitForOtherRunners)) {
-            turn.verify("dropping orphan branches", "Nothing was changed");
-            return branchProvider.reapOrphans(target, Instant.now());
-        }
-    }
-
-    DatabaseLocation target() {
-        return target;
-    }
-
-    MigrationEngine engine() {
-        return engine;
-    }
-
-    BranchProvider branchProvider() {
-        return branchProvider;
-    }
-
-    List<Check> checks() {
-        return checks;
-    }
-
-    Duration keepFailedBranch() {
-        return keepFailedBranch;
-    }
-
-    Duration branchExpiry() {
-        return branchExpiry;
-    }
-
-    Path report() {
-        return report;
-    }
-
-    Path markdownReport() {
-        return markdownReport;
-    }
-
-    Policy policy() {
-        return policy;
-    }
-
-    DataFacts dataFacts() {
-        return dataFacts;
-    }
-
-    Duration waitForOtherRunners() {
-        return waitForOtherRunners;
-    }
-
-    String lockDatabase() {
-        return lockDatabase;
-    }
-
-    Duration lockTimeout() {
-        return lockTimeout;
-    }
-
-    int lockRetries() {
-        return lockRetries;
-    }
-
-    Duration retryBackoff() {
-        return retryBackoff;
-    }
-
-    Duration statementTimeout() {
-        return statementTimeout;
-    }
-
-    boolean reapsOrphans() {
-        return reapOrphans;
-    }
-
-    Path productionSizesFile() {
-        return productionSizesFile;
-    }
-
-    DatabaseLocation productionSource() {
-        return productionSource;
+        return Run.reapOrphans(settings);
     }
 
     /** A mutable, single-use configuration; every setter checks its argument at once. */

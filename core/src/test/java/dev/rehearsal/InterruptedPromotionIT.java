@@ -3,10 +3,15 @@ package dev.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

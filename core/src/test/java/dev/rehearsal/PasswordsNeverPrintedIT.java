@@ -3,7 +3,12 @@ package dev.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseException;
+import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.branch.TargetInUseException;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.StandardErrorCapture;

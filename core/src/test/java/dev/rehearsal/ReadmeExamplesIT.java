@@ -7,6 +7,8 @@ import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.testing.UnreachedEngine;
 import java.io.IOException;

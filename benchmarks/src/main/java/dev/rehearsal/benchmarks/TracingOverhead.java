@@ -1,17 +1,17 @@
 package dev.rehearsal.benchmarks;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchRequest;
-import dev.rehearsal.branch.TemplateBranchProvider;
+import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.flyway.FlywayEngine;
-import dev.rehearsal.sql.BranchGuard;
-import dev.rehearsal.trace.KnownRelations;
-import dev.rehearsal.trace.TracingDataSource;
+import dev.rehearsal.internal.pipeline.BranchGuard;
+import dev.rehearsal.internal.pipeline.KnownRelations;
+import dev.rehearsal.internal.pipeline.TracingDataSource;
+import dev.rehearsal.outcome.Outcome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -92,7 +92,7 @@ public final class TracingOverhead {
     /** Milliseconds to apply the change set to a fresh branch, traced with evidence or not at all. */
     private double applyOnce(String changeSet, boolean traced) throws SQLException {
         FlywayEngine engine = engine(changeSet);
-        var target = dev.rehearsal.DatabaseLocation.of(url(), "postgres", null);
+        var target = dev.rehearsal.api.DatabaseLocation.of(url(), "postgres", null);
         MigrationPlan plan = engine.plan(target.dataSource("bench"));
         try (Branch branch = provider.create(new BranchRequest(target, java.time.Duration.ofHours(1), "benchmark"))) {
             long start = System.nanoTime();

@@ -1,6 +1,6 @@
 package dev.rehearsal.junit;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.benchmarks.Report;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.internal.Sql;

@@ -1,9 +1,9 @@
 package dev.rehearsal.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.ErrorCode;
-import dev.rehearsal.RehearsalException;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
 
 /**
  * A command that ended without a verdict, as the CLI reports it: {@code rehearsal: <message>} on standard error

@@ -1,8 +1,8 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.RehearsalException;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.RehearsalException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.liquibase.LiquibaseSettings;

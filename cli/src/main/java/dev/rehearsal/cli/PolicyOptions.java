@@ -1,6 +1,6 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;

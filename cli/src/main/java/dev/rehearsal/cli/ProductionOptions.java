@@ -1,8 +1,8 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

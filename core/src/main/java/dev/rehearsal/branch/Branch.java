@@ -1,6 +1,6 @@
 package dev.rehearsal.branch;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import java.time.Instant;
 import javax.sql.DataSource;
 
@@ -59,7 +59,7 @@ public interface Branch extends AutoCloseable {
      * reaping tells live branches otherwise (Neon: by their compute's activity) keep this default, which does
      * nothing.
      *
-     * @throws dev.rehearsal.BranchException when the heartbeat could not be recorded
+     * @throws dev.rehearsal.api.BranchException when the heartbeat could not be recorded
      */
     default void heartbeat() {
     }

@@ -1,7 +1,7 @@
 package dev.rehearsal.branch;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

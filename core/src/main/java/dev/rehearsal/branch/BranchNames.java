@@ -1,6 +1,6 @@
 package dev.rehearsal.branch;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

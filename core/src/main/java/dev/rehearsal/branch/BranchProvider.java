@@ -1,6 +1,6 @@
 package dev.rehearsal.branch;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +18,14 @@ public interface BranchProvider {
     /**
      * Creates a branch of {@code request.parent()}.
      *
-     * @throws dev.rehearsal.BranchException when the branch cannot be made; nothing is left behind
+     * @throws dev.rehearsal.api.BranchException when the branch cannot be made; nothing is left behind
      */
     Branch create(BranchRequest request);
 
     /**
      * Checks, before any run, that this provider can branch {@code target} as configured.
      *
-     * @throws dev.rehearsal.ConfigurationException naming the problem and the fix
+     * @throws dev.rehearsal.api.ConfigurationException naming the problem and the fix
      */
     default void validate(DatabaseLocation target) {
     }

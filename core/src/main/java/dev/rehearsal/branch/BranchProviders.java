@@ -1,10 +1,12 @@
 package dev.rehearsal.branch;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Durations;
-import dev.rehearsal.Setting;
-import dev.rehearsal.SettingNames;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.api.SettingNames;
+import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
+import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
+import dev.rehearsal.internal.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

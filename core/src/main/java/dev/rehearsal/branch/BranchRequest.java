@@ -1,6 +1,6 @@
 package dev.rehearsal.branch;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,9 +34,9 @@ public record BranchRequest(DatabaseLocation parent, Duration expiresAfter, Stri
         this(parent, expiresAfter, purpose, null);
     }
 
-    /** The metadata of a branch made for this request at {@code created}. */
-    BranchMetadata metadata(Instant created, String owner) {
-        return new BranchMetadata(parent.database(), created, created.plus(expiresAfter), owner, purpose, false,
-                runner, null);
+    /** The metadata of a branch made for this request at {@code created}, owned by this process's user at its host. */
+    public BranchMetadata metadata(Instant created) {
+        return new BranchMetadata(parent.database(), created, created.plus(expiresAfter), Owner.current(), purpose,
+                false, runner, null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.rehearsal.branch;
 
-import dev.rehearsal.BranchException;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.BranchException;
+import dev.rehearsal.api.Setting;
 import java.util.List;
 import java.util.stream.Collectors;
 

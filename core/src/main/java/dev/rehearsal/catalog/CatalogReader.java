@@ -1,7 +1,7 @@
 package dev.rehearsal.catalog;
 
-import dev.rehearsal.internal.PromotionJournal;
 import dev.rehearsal.internal.Sql;
+import dev.rehearsal.internal.pipeline.PromotionJournal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,8 +1,8 @@
 package dev.rehearsal.check;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Durations;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.internal.Durations;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;

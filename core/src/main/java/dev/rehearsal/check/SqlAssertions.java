@@ -1,7 +1,7 @@
 package dev.rehearsal.check;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.rehearsal.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.Table;
-import dev.rehearsal.sql.PostgresParser;
+import dev.rehearsal.internal.PostgresParser;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;

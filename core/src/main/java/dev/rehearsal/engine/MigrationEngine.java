@@ -67,7 +67,7 @@ public interface MigrationEngine {
      * {@link InterruptedApply#started()}); a held lock that is not must be left alone. Does nothing by default.
      *
      * @return what was released, in one sentence, or null when nothing was
-     * @throws dev.rehearsal.RehearsalException when the lock is held but cannot be told from a live one: the message
+     * @throws dev.rehearsal.api.RehearsalException when the lock is held but cannot be told from a live one: the message
      *                                          names the lock and how to release it
      */
     default String releaseLockLeftBy(DataSource database, InterruptedApply interrupted) {

@@ -1,8 +1,8 @@
 package dev.rehearsal.internal;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
 import java.lang.reflect.Method;
 import java.util.List;
 import javax.sql.DataSource;

@@ -1,8 +1,7 @@
 package dev.rehearsal.internal;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Durations;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
 import java.time.Duration;
 import java.util.Objects;
 

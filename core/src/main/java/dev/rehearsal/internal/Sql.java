@@ -1,8 +1,8 @@
 package dev.rehearsal.internal;
 
-import dev.rehearsal.DatabaseException;
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.DatabaseException;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

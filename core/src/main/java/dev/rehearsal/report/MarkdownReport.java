@@ -1,13 +1,13 @@
 package dev.rehearsal.report;
 
-import dev.rehearsal.BranchSummary;
-import dev.rehearsal.MigrationFailure;
-import dev.rehearsal.MigrationStatus;
-import dev.rehearsal.Outcome;
-import dev.rehearsal.Verdict;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Severity;
+import dev.rehearsal.outcome.BranchSummary;
+import dev.rehearsal.outcome.MigrationFailure;
+import dev.rehearsal.outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
 import java.io.IOException;

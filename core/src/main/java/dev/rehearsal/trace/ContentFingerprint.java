@@ -1,5 +1,6 @@
 package dev.rehearsal.trace;
 
+import dev.rehearsal.internal.ContentHash;
 import java.util.List;
 
 /**

@@ -3,7 +3,9 @@ package dev.rehearsal.branch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
+import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

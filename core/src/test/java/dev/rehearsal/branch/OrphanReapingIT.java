@@ -2,9 +2,10 @@ package dev.rehearsal.branch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.branch.copy.TemplateBranchProvider;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.Await;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;

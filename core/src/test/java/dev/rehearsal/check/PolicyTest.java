@@ -3,7 +3,7 @@ package dev.rehearsal.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseException;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseException;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

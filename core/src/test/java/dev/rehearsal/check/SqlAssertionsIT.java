@@ -3,10 +3,10 @@ package dev.rehearsal.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rehearsal.ErrorCode;
-import dev.rehearsal.RehearsalException;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.rehearsal.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.catalog.SchemaChange;
+import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.trace.StatementTrace;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package dev.rehearsal.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.ErrorCode;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package dev.rehearsal.report;
 
-import dev.rehearsal.BranchSummary;
-import dev.rehearsal.MigrationFailure;
-import dev.rehearsal.MigrationStatus;
-import dev.rehearsal.MigrationStatus.State;
-import dev.rehearsal.Outcome;
-import dev.rehearsal.Promotion;
-import dev.rehearsal.Timings;
-import dev.rehearsal.Verdict;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Severity;
+import dev.rehearsal.outcome.BranchSummary;
+import dev.rehearsal.outcome.MigrationFailure;
+import dev.rehearsal.outcome.MigrationStatus;
+import dev.rehearsal.outcome.MigrationStatus.State;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Promotion;
+import dev.rehearsal.outcome.Timings;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.trace.StatementTrace;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.rehearsal.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.report.ConsoleSummary;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.rehearsal.testing;
 
-import dev.rehearsal.Verdict;
+import dev.rehearsal.outcome.Verdict;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;

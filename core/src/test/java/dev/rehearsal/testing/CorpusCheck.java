@@ -2,16 +2,16 @@ package dev.rehearsal.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Severity;
+import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.report.ConsoleSummary;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What every engine's corpus run asserts of a scenario's outcome: its verdict, the kinds found at WARNING or

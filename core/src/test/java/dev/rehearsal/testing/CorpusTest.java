@@ -2,8 +2,8 @@ package dev.rehearsal.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Verdict;
 import dev.rehearsal.check.FindingKinds;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.Corpus.Scenario;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

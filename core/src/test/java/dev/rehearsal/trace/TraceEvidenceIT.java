@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rehearsal.engine.Migration;
+import dev.rehearsal.internal.pipeline.KnownRelations;
+import dev.rehearsal.internal.pipeline.TracingDataSource;
 import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

@@ -1,6 +1,6 @@
 package dev.rehearsal.examples;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,13 +1,13 @@
 package dev.rehearsal.examples;
 
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.MigrationFailure;
-import dev.rehearsal.MigrationStatus;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
-import dev.rehearsal.branch.TemplateBranchProvider;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.flyway.FlywayEngine;
+import dev.rehearsal.outcome.MigrationFailure;
+import dev.rehearsal.outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.report.ConsoleSummary;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

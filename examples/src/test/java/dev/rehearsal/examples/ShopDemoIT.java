@@ -3,12 +3,12 @@ package dev.rehearsal.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.MigrationFailure;
-import dev.rehearsal.MigrationStatus;
-import dev.rehearsal.MigrationStatus.State;
-import dev.rehearsal.Outcome;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.outcome.MigrationFailure;
+import dev.rehearsal.outcome.MigrationStatus;
+import dev.rehearsal.outcome.MigrationStatus.State;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;

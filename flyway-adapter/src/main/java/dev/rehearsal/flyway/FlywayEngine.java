@@ -1,6 +1,6 @@
 package dev.rehearsal.flyway;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.Migration;

@@ -1,6 +1,6 @@
 package dev.rehearsal.flyway;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.rehearsal.flyway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.Charset;

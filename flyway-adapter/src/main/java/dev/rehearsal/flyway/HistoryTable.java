@@ -1,7 +1,7 @@
 package dev.rehearsal.flyway;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseException;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.rehearsal.flyway;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.util.List;
 import java.util.StringJoiner;
 import org.flywaydb.core.api.output.ValidateOutput;

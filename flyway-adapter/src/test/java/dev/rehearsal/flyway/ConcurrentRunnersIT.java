@@ -4,11 +4,11 @@ import static dev.rehearsal.flyway.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ErrorCode;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.RehearsalException;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.RunnerProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

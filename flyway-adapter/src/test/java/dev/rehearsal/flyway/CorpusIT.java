@@ -2,12 +2,12 @@ package dev.rehearsal.flyway;
 
 import static dev.rehearsal.flyway.Shop.POSTGRES;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.check.Policy;
+import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.testing.Corpus;
-import dev.rehearsal.testing.CorpusCheck;
 import dev.rehearsal.testing.Corpus.Scenario;
+import dev.rehearsal.testing.CorpusCheck;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;

@@ -6,9 +6,9 @@ import static dev.rehearsal.testing.RunnerProcesses.kill;
 import static dev.rehearsal.testing.RunnerProcesses.killWhileWaitingOnTheTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.RunnerProcesses;
 import java.sql.Connection;
 import java.sql.Statement;

@@ -3,10 +3,10 @@ package dev.rehearsal.flyway;
 import static dev.rehearsal.flyway.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
-import dev.rehearsal.Promotion;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Promotion;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.HeldLock;
 import java.time.Duration;
 import java.util.List;

@@ -4,12 +4,12 @@ import static dev.rehearsal.flyway.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.ErrorCode;
-import dev.rehearsal.MigrationStatus;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.rehearsal.flyway;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.check.SqlAssertions;
+import dev.rehearsal.outcome.Outcome;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 

@@ -4,9 +4,9 @@ import static dev.rehearsal.flyway.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -57,10 +57,10 @@ class StartupUsageIT {
                 .target(flyway.getConfiguration().getDataSource())
                 .engine(FlywayEngine.of(flyway)).load().run().orThrow());
 
-        assertThat(thrown).isInstanceOf(dev.rehearsal.RehearsalFailedException.class)
+        assertThat(thrown).isInstanceOf(dev.rehearsal.outcome.RehearsalFailedException.class)
                 .hasMessageContaining("FAILED_ON_BRANCH")
                 .hasMessageContaining("could not create unique index");
-        assertThat(((dev.rehearsal.RehearsalFailedException) thrown).code().exitCode()).isEqualTo(2);
+        assertThat(((dev.rehearsal.outcome.RehearsalFailedException) thrown).code().exitCode()).isEqualTo(2);
         assertThat(Shop.history(target)).hasSize(2);
     }
 }

@@ -4,14 +4,14 @@ import static dev.rehearsal.flyway.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.catalog.SchemaChange.Kind;
 import dev.rehearsal.catalog.SchemaChange.ObjectType;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.FindingKinds;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.testing.WideTable;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.rehearsal.junit;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package dev.rehearsal.junit;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.Sql;
 import java.lang.reflect.Field;
@@ -318,7 +318,7 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
          */
         public Builder poolSize(int size) {
             if (size < 1 || size > 64) {
-                throw new dev.rehearsal.ConfigurationException("poolSize(" + size + ") is out of range: give 1 to 64");
+                throw new dev.rehearsal.api.ConfigurationException("poolSize(" + size + ") is out of range: give 1 to 64");
             }
             this.poolSize = size;
             return this;

@@ -1,6 +1,6 @@
 package dev.rehearsal.junit;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;

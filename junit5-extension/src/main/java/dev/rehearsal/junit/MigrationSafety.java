@@ -1,9 +1,9 @@
 package dev.rehearsal.junit;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.report.ConsoleSummary;
 import java.util.Arrays;
 import java.util.List;

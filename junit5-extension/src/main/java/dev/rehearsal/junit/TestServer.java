@@ -1,7 +1,7 @@
 package dev.rehearsal.junit;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.internal.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;

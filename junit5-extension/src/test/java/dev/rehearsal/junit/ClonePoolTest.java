@@ -3,7 +3,7 @@ package dev.rehearsal.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 /** The pool's settings; the pool itself is tested against PostgreSQL in {@link ClonePoolIT}. */

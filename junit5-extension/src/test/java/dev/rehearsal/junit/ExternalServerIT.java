@@ -2,7 +2,7 @@ package dev.rehearsal.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.flyway.FlywayEngine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;

@@ -3,12 +3,12 @@ package dev.rehearsal.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.internal.Sql;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

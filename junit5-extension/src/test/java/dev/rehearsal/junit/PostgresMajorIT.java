@@ -8,8 +8,8 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.flyway.FlywayEngine;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,10 +1,10 @@
 package dev.rehearsal.liquibase;
 
-import dev.rehearsal.BranchException;
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseException;
-import dev.rehearsal.ErrorCode;
-import dev.rehearsal.RehearsalException;
+import dev.rehearsal.api.BranchException;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseException;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.EngineFailure;
 import dev.rehearsal.engine.InterruptedApply;
@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;

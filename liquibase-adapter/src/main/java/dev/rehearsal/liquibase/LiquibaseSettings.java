@@ -1,7 +1,7 @@
 package dev.rehearsal.liquibase;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

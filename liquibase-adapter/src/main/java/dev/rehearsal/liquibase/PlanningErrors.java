@@ -1,6 +1,6 @@
 package dev.rehearsal.liquibase;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;

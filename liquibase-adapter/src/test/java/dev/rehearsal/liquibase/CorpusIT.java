@@ -3,12 +3,12 @@ package dev.rehearsal.liquibase;
 import static dev.rehearsal.liquibase.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.check.Policy;
+import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.testing.Corpus;
-import dev.rehearsal.testing.CorpusCheck;
 import dev.rehearsal.testing.Corpus.Scenario;
+import dev.rehearsal.testing.CorpusCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,12 +3,12 @@ package dev.rehearsal.liquibase;
 import static dev.rehearsal.liquibase.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.AttributionCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

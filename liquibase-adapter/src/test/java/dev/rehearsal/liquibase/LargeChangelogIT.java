@@ -3,10 +3,10 @@ package dev.rehearsal.liquibase;
 import static dev.rehearsal.liquibase.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.MigrationStatus.State;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.outcome.MigrationStatus.State;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,10 +7,10 @@ import static dev.rehearsal.testing.RunnerProcesses.kill;
 import static dev.rehearsal.testing.RunnerProcesses.killWhileWaitingOnTheTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.RunnerProcesses;
 import java.util.List;
 import org.junit.jupiter.api.Test;

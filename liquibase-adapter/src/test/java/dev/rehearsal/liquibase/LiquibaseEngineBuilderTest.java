@@ -3,7 +3,7 @@ package dev.rehearsal.liquibase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

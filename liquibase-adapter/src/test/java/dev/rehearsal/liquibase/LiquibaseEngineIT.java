@@ -6,17 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.rehearsal.ErrorCode;
-import dev.rehearsal.MigrationStatus.State;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.RehearsalException;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.InterruptedApply;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
+import dev.rehearsal.outcome.MigrationStatus.State;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -33,8 +33,8 @@ import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.visitor.AbstractChangeExecListener;
 import liquibase.database.Database;
 import liquibase.resource.ClassLoaderResourceAccessor;
-import org.postgresql.PGConnection;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 
 /** The user's changelog and Liquibase's own behaviour are honoured on the branch and on the target. */
 class LiquibaseEngineIT {

@@ -1,7 +1,7 @@
 package dev.rehearsal.liquibase;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.outcome.Outcome;
 
 /** A separate JVM that rehearses and promotes a class path changelog against a database, for process-level tests. */
 public final class LiquibaseRehearsalProcess {

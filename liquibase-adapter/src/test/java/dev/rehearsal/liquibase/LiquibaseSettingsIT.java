@@ -4,10 +4,10 @@ import static dev.rehearsal.liquibase.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

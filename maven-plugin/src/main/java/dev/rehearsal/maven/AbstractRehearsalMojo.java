@@ -1,9 +1,9 @@
 package dev.rehearsal.maven;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.RehearsalException;
-import dev.rehearsal.SettingNames;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.RehearsalException;
+import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.flyway.FlywaySettings;

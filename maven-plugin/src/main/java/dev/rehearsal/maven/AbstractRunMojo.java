@@ -1,19 +1,19 @@
 package dev.rehearsal.maven;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Setting;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.report.ReportFiles;
 import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.liquibase.LiquibaseSettings;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
+import dev.rehearsal.report.ReportFiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;

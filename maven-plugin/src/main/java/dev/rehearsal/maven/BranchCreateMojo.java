@@ -1,8 +1,8 @@
 package dev.rehearsal.maven;
 
-import dev.rehearsal.DatabaseLocation;
-import dev.rehearsal.Durations;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.BranchManager;
+import dev.rehearsal.internal.Durations;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 

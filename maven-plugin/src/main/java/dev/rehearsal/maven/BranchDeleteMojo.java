@@ -1,6 +1,6 @@
 package dev.rehearsal.maven;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.BranchManager;
 import org.apache.maven.plugins.annotations.Mojo;
 

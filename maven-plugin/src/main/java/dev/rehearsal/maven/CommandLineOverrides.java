@@ -1,6 +1,6 @@
 package dev.rehearsal.maven;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;

@@ -1,7 +1,7 @@
 package dev.rehearsal.maven;
 
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.outcome.Outcome;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;

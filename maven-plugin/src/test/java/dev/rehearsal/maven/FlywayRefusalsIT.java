@@ -3,9 +3,9 @@ package dev.rehearsal.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.SettingNames;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

@@ -3,13 +3,13 @@ package dev.rehearsal.maven;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.SettingNames;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.liquibase.LiquibaseSettings;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import java.nio.file.Files;

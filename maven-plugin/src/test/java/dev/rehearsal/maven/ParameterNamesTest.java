@@ -2,8 +2,8 @@ package dev.rehearsal.maven;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Setting;
-import dev.rehearsal.SettingNames;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywaySettings;

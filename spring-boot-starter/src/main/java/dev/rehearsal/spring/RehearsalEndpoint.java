@@ -3,7 +3,7 @@ package dev.rehearsal.spring;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rehearsal.Outcome;
+import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.report.JsonReport;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

@@ -1,9 +1,9 @@
 package dev.rehearsal.spring;
 
-import dev.rehearsal.ErrorCode;
-import dev.rehearsal.Outcome;
-import dev.rehearsal.RehearsalException;
-import dev.rehearsal.RehearsalFailedException;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.RehearsalFailedException;
 import dev.rehearsal.report.ConsoleSummary;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

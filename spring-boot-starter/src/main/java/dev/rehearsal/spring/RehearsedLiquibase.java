@@ -1,6 +1,6 @@
 package dev.rehearsal.spring;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.liquibase.LiquibaseEngine;
 import java.util.Map;
 import liquibase.integration.spring.SpringLiquibase;

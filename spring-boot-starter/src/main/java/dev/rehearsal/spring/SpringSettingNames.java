@@ -1,7 +1,7 @@
 package dev.rehearsal.spring;
 
-import dev.rehearsal.Setting;
-import dev.rehearsal.SettingNames;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.api.SettingNames;
 import java.util.Locale;
 import java.util.Map;
 

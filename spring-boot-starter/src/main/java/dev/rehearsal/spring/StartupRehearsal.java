@@ -1,15 +1,15 @@
 package dev.rehearsal.spring;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.Outcome;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Setting;
-import dev.rehearsal.SettingNames;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
+import dev.rehearsal.outcome.Outcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,8 +54,8 @@ public final class StartupRehearsal {
      * Rehearses what {@code engine} has pending on {@code target} and, in {@link RehearsalProperties.Mode#RUN},
      * migrates the target when nothing failed or blocked. Messages name settings as Spring properties.
      *
-     * @throws dev.rehearsal.RehearsalFailedException when the verdict is no success (it carries the outcome)
-     * @throws dev.rehearsal.RehearsalException when the run could not be made (configuration, branch, database)
+     * @throws dev.rehearsal.outcome.RehearsalFailedException when the verdict is no success (it carries the outcome)
+     * @throws dev.rehearsal.api.RehearsalException when the run could not be made (configuration, branch, database)
      */
     Outcome rehearse(Supplier<MigrationEngine> engine, DataSource target) {
         return SettingNames.using(SpringSettingNames.INSTANCE, () -> {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rehearsal.Setting;
+import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.FindingKinds;
 import java.io.IOException;

@@ -76,7 +76,7 @@ class RehearsalAutoConfigurationTest {
         // rehearsal-flyway declared again with <scope>test</scope> by the application's build
         runner.withClassLoader(new FilteredClassLoader(BOOT_4_FLYWAY, "dev.rehearsal.flyway")).run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(dev.rehearsal.ConfigurationException.class)
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(dev.rehearsal.api.ConfigurationException.class)
                     .hasMessageContaining("dev.rehearsal:rehearsal-flyway", "test scope", "rehearsal.enabled=false");
         });
         runner.withClassLoader(new FilteredClassLoader("dev.rehearsal.liquibase")).run(context ->

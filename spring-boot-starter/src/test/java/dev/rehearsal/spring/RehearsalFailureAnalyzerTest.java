@@ -2,15 +2,15 @@ package dev.rehearsal.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.MigrationStatus;
-import dev.rehearsal.Outcome;
-import dev.rehearsal.RehearsalFailedException;
-import dev.rehearsal.Timings;
-import dev.rehearsal.Verdict;
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Severity;
+import dev.rehearsal.outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.RehearsalFailedException;
+import dev.rehearsal.outcome.Timings;
+import dev.rehearsal.outcome.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.rehearsal.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
+import dev.rehearsal.api.ConfigurationException;
 import java.io.File;
 import liquibase.integration.spring.SpringLiquibase;
 import org.junit.jupiter.api.Test;

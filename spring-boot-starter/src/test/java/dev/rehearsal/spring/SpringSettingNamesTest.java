@@ -3,10 +3,10 @@ package dev.rehearsal.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.ConfigurationException;
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.Setting;
-import dev.rehearsal.SettingNames;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywaySettings;

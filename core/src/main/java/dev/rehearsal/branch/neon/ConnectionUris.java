@@ -1,6 +1,6 @@
 package dev.rehearsal.branch.neon;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

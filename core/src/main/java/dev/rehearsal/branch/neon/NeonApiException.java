@@ -1,6 +1,6 @@
 package dev.rehearsal.branch.neon;
 
-import dev.rehearsal.BranchException;
+import dev.rehearsal.api.BranchException;
 
 /**
  * The Neon API refused a request, or did not finish an operation. {@link #status()} is the HTTP status (0 when the

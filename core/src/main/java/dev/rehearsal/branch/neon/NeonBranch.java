@@ -1,6 +1,6 @@
 package dev.rehearsal.branch.neon;
 
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchMetadata;
 import java.time.Instant;

@@ -1,14 +1,14 @@
 package dev.rehearsal.branch.neon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rehearsal.BranchException;
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.branch.BranchProviders;
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.BranchException;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchMetadata;
 import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.branch.BranchRequest;
 import java.net.URI;
 import java.security.SecureRandom;

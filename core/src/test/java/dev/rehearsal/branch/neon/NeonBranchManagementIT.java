@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.rehearsal.BranchException;
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.api.BranchException;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;

@@ -3,8 +3,8 @@ package dev.rehearsal.branch.neon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.rehearsal.ConfigurationException;
-import dev.rehearsal.DatabaseLocation;
+import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,11 @@ package dev.rehearsal.examples.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.Verdict;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.junit.Isolation;
 import dev.rehearsal.junit.MigratedDatabase;
 import dev.rehearsal.junit.TestDatabase;
+import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.spring.StartupRehearsal;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.MethodOrderer;
