@@ -12,7 +12,6 @@ import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.internal.DataSourceIntrospection;
 import dev.rehearsal.internal.Durations;
 import dev.rehearsal.internal.Ranges;
 import dev.rehearsal.internal.pipeline.Run;
@@ -147,7 +146,7 @@ public final class Rehearsal {
          */
         public Builder target(DataSource dataSource) {
             Objects.requireNonNull(dataSource, "dataSource");
-            this.target = DataSourceIntrospection.locationOf(dataSource);
+            this.target = DatabaseLocation.of(dataSource);
             return this;
         }
 

@@ -9,7 +9,7 @@ import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.Reports;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.StandardErrorCapture;
 import dev.rehearsal.testing.TestDatabases;
@@ -104,7 +104,7 @@ class PasswordsNeverPrintedIT {
 
     private Outcome render(Outcome outcome, Path report) throws IOException {
         rendered.add(Files.readString(report));
-        rendered.add(ConsoleSummary.render(outcome));
+        rendered.add(Reports.summary(outcome));
         rendered.add(outcome.toString());
         if (!outcome.verdict().isSuccess()) {
             rendered.add(stackTrace(catchThrowable(outcome::orThrow)));

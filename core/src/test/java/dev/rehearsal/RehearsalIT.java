@@ -24,7 +24,7 @@ import dev.rehearsal.outcome.MigrationFailure;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.RehearsalFailedException;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.report.Reports;
 import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.StandardErrorCapture;
@@ -362,7 +362,7 @@ class RehearsalIT {
                 + ": " + json.getParent() + " is not a directory");
         assertThat(log).contains("ERROR dev.rehearsal.Rehearsal - " + outcome.reportFailures().get(0));
         assertThat(markdown).content().contains("PROMOTED");
-        assertThat(new ObjectMapper().readTree(JsonReport.toJson(outcome)).path("reportFailures").get(0).asText())
+        assertThat(new ObjectMapper().readTree(Reports.json(outcome)).path("reportFailures").get(0).asText())
                 .isEqualTo(outcome.reportFailures().get(0));
         assertThat(outcome.orThrow()).isSameAs(outcome);
     }

@@ -8,9 +8,7 @@ import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.flyway.FlywayEngine;
-import dev.rehearsal.internal.pipeline.BranchGuard;
-import dev.rehearsal.internal.pipeline.KnownRelations;
-import dev.rehearsal.internal.pipeline.TracingDataSource;
+import dev.rehearsal.internal.pipeline.TracedApply;
 import dev.rehearsal.outcome.Outcome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
@@ -98,16 +96,8 @@ public final class TracingOverhead {
             long start = System.nanoTime();
             ApplyResult result;
             if (traced) {
-                KnownRelations known;
-                try (Connection connection = branch.dataSource().getConnection()) {
-                    known = KnownRelations.read(connection);
-                }
                 // as a run does: every statement is also looked at by the branch guard (PostgreSQL's parser where needed)
-                try (TracingDataSource tracing = new TracingDataSource(branch.dataSource(), known,
-                        new BranchGuard(false))) {
-                    result = engine.apply(tracing, plan, tracing);
-                    tracing.statements();
-                }
+                result = TracedApply.apply(engine, branch.dataSource(), plan);
             } else {
                 result = engine.apply(branch.dataSource(), plan, MigrationObserver.NONE);
             }

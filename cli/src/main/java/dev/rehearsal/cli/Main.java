@@ -15,10 +15,7 @@ import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.Durations;
 import dev.rehearsal.outcome.Outcome;
-import dev.rehearsal.report.ConsoleSummary;
-import dev.rehearsal.report.JsonReport;
-import dev.rehearsal.report.MarkdownReport;
-import dev.rehearsal.report.ReportFiles;
+import dev.rehearsal.report.Reports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -239,10 +236,10 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             if (report != null) {
-                ReportFiles.requireWritable(report, "--report");
+                Reports.requireWritable(report, "--report");
             }
             if (markdownReport != null) {
-                ReportFiles.requireWritable(markdownReport, "--markdown-report");
+                Reports.requireWritable(markdownReport, "--markdown-report");
             }
             Outcome outcome = target.run(targetOfTheTool(), location -> {
                 Rehearsal.Builder builder = Rehearsal.configure().target(location).engine(engine())
@@ -263,9 +260,9 @@ public final class Main implements Runnable {
             });
             PrintWriter out = spec.commandLine().getOut();
             out.println(switch (format) {
-                case text -> ConsoleSummary.render(outcome);
-                case json -> JsonReport.toJson(outcome);
-                case markdown -> MarkdownReport.render(outcome);
+                case text -> Reports.summary(outcome);
+                case json -> Reports.json(outcome);
+                case markdown -> Reports.markdown(outcome);
             });
             // the verdict stands (the target may have been migrated): a report that could not be written is said
             outcome.reportFailures().forEach(failure -> spec.commandLine().getErr().println("rehearsal: " + failure));

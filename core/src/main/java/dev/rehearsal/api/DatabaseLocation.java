@@ -1,6 +1,5 @@
 package dev.rehearsal.api;
 
-import dev.rehearsal.Rehearsal;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +52,16 @@ public final class DatabaseLocation {
         this.parameters = Collections.unmodifiableMap(new TreeMap<>(parameters));
         this.user = user;
         this.password = password;
+    }
+
+    /**
+     * Where a data source points: its JDBC URL and credentials, read through the usual pools and wrappers (HikariCP,
+     * Spring's delegating and proxy data sources, pgjdbc's own), since branches are reached by URL.
+     *
+     * @throws ConfigurationException when the data source does not tell its URL or credentials
+     */
+    public static DatabaseLocation of(DataSource dataSource) {
+        return DataSourceIntrospection.locationOf(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
     /**

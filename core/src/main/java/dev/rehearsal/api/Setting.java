@@ -16,7 +16,7 @@ import java.util.Objects;
 public record Setting(Scope scope, String name, String builderWords) {
     /** Whose setting it is; front ends name each scope's settings by their own rule. */
     public enum Scope {
-        /** A setting of Rehearsal itself ({@link Rehearsal.Builder}). */
+        /** A setting of Rehearsal itself ({@link dev.rehearsal.Rehearsal.Builder}). */
         REHEARSAL,
         /** An option of a branch provider, as {@code --branch-option name=value} and {@code <branchOptions>}. */
         BRANCH_OPTION,

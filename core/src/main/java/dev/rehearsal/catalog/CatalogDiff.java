@@ -40,12 +40,12 @@ import java.util.stream.Collectors;
  * listed apart. The result is ordered: schemas; tables by schema and name, each followed by its columns (by
  * position), constraints, indexes and triggers (by name); then views, sequences, functions and enum types.
  */
-public final class CatalogDiff {
+final class CatalogDiff {
     private CatalogDiff() {
     }
 
     /** What changed from {@code before} to {@code after}; empty when nothing did. */
-    public static List<SchemaChange> between(CatalogSnapshot before, CatalogSnapshot after) {
+    static List<SchemaChange> between(CatalogSnapshot before, CatalogSnapshot after) {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
         List<SchemaChange> changes = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.rehearsal.catalog;
 
 import dev.rehearsal.internal.Sql;
-import dev.rehearsal.internal.pipeline.PromotionJournal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,8 +32,8 @@ final class CatalogReader {
      */
     private static final String TABLE_OIDS = "SELECT c.oid FROM pg_class c JOIN pg_namespace n "
             + "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND " + USER_NAMESPACE + " AND "
-            + notInExtension("pg_class", "c.oid") + " AND NOT (c.relname = '" + PromotionJournal.TABLE + "' AND "
-            + "coalesce(obj_description(c.oid, 'pg_class'), '') = '" + PromotionJournal.COMMENT.replace("'", "''")
+            + notInExtension("pg_class", "c.oid") + " AND NOT (c.relname = '" + Sql.JOURNAL_TABLE + "' AND "
+            + "coalesce(obj_description(c.oid, 'pg_class'), '') = '" + Sql.JOURNAL_COMMENT.replace("'", "''")
             + "')";
 
     private final Connection connection;

@@ -84,4 +84,12 @@ public record CatalogSnapshot(int serverVersion, Instant takenAt, List<Table> ta
     public Optional<Table> tableOfIndex(long indexOid) {
         return tables.stream().filter(t -> t.indexes().stream().anyMatch(i -> i.oid() == indexOid)).findFirst();
     }
+
+    /**
+     * What changed from this snapshot to {@code after}, empty when nothing did (see {@link SchemaChange} for what is
+     * compared and in which order).
+     */
+    public List<SchemaChange> changesTo(CatalogSnapshot after) {
+        return CatalogDiff.between(this, after);
+    }
 }

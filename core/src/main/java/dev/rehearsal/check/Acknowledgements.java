@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * ALTER TABLE customers DROP COLUMN legacy_code;
  * }</pre>
  */
-public final class Acknowledgements {
+final class Acknowledgements {
     private static final Pattern ALLOW = Pattern.compile(
             "rehearsal:allow\\s+([a-z][a-z0-9-]*(?:\\s*,\\s*[a-z][a-z0-9-]*)*)[ \\t]*(?::|—|-{1,2})?[ \\t]*"
                     + "([^\\r\\n]*?)[ \\t]*(?:\\*/|$)", Pattern.MULTILINE);
@@ -41,7 +41,7 @@ public final class Acknowledgements {
     }
 
     /** Reads the acknowledgements from the statements of each migration. */
-    public static Acknowledgements in(List<StatementTrace> statements) {
+    static Acknowledgements in(List<StatementTrace> statements) {
         Map<String, List<Acknowledgement>> found = new HashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         for (StatementTrace statement : statements) {
@@ -78,7 +78,7 @@ public final class Acknowledgements {
      * Applies the policy and the acknowledgements to raw findings: severities from the policy, ignored kinds dropped,
      * acknowledged findings marked with their reason, and one finding for each acknowledgement without a reason.
      */
-    public static List<Finding> judge(List<Finding> raw, List<StatementTrace> statements, Policy policy) {
+    static List<Finding> judge(List<Finding> raw, List<StatementTrace> statements, Policy policy) {
         Acknowledgements acknowledgements = in(statements);
         List<Finding> judged = new ArrayList<>();
         for (Finding finding : raw) {

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * on a table too small to judge (an empty development database) it is {@code row-locks-held} at {@link Severity#INFO},
  * with what was measured; given production's sizes ({@link CheckContext#production()}), it counts production's rows.
  */
-public final class BackfillCheck implements Check {
+final class BackfillCheck implements Check {
     private static final Pattern WRITE = Pattern.compile("^\\s*(with\\b.*\\)\\s*)?(insert|update|delete|merge)\\b",
             Pattern.DOTALL);
     private static final Pattern CHANGES_EXISTING_ROWS = Pattern.compile(

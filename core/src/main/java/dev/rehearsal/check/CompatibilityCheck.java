@@ -17,7 +17,7 @@ import java.util.Optional;
  * is not reported, nor is a type change that only raises a length or precision limit (e.g. {@code varchar(100)} to
  * {@code varchar(200)}): readers and writers cannot tell.
  */
-public final class CompatibilityCheck implements Check {
+final class CompatibilityCheck implements Check {
     private static final String EXPAND_CONTRACT = "expand, then contract: add the new shape beside the old one "
             + "(a new column or a view with the old name), release the application that uses the new one, and remove "
             + "the old shape in a later migration";

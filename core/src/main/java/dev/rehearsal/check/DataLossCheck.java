@@ -34,7 +34,7 @@ import java.util.stream.StreamSupport;
  * the new — is no loss: compared by a hash of the content at the drop and after the migrations ({@link ContentMoves}),
  * it is {@code content-moved} (information) instead; when the replacement's content differs, the loss says how.
  */
-public final class DataLossCheck implements Check {
+final class DataLossCheck implements Check {
 
     @Override
     public List<Finding> evaluate(CheckContext context) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The finding for a migration that failed on the branch, with what to do about it. */
-public final class FailureFinding {
+final class FailureFinding {
     private FailureFinding() {
     }
 
@@ -12,7 +12,7 @@ public final class FailureFinding {
      * A {@link FindingKinds#FAILED_ON_DATA} finding when the SQLSTATE says the data made the migration fail (classes
      * 22, data exception, and 23, integrity constraint violation), otherwise {@link FindingKinds#MIGRATION_FAILED}.
      */
-    public static Finding of(String migration, String statement, String sqlState, String message, String detail) {
+    static Finding of(String migration, String statement, String sqlState, String message, String detail) {
         boolean data = sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
         Map<String, Object> evidence = new LinkedHashMap<>();
         if (sqlState != null) {

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * child table and the constraint's name (or, for a key added without a name, its columns), or to the statement that
  * dropped the index ({@code DROP INDEX}, or {@code DROP CONSTRAINT} of the constraint that owned it).
  */
-public final class ForeignKeyIndexCheck implements Check {
+final class ForeignKeyIndexCheck implements Check {
     /** A statement that adds a foreign key says REFERENCES; one that drops an index says DROP. Keywords: never quoted. */
     private static final Pattern REFERENCES = Pattern.compile("\\breferences\\b");
     private static final Pattern DROP = Pattern.compile("\\bdrop\\b");

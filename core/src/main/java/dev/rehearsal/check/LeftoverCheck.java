@@ -15,7 +15,7 @@ import java.util.Optional;
  * leaves one behind, maintained on every write but never used) and constraints added {@code NOT VALID} and not
  * validated by the end of the run.
  */
-public final class LeftoverCheck implements Check {
+final class LeftoverCheck implements Check {
     @Override
     public List<Finding> evaluate(CheckContext context) {
         List<Finding> findings = new ArrayList<>();

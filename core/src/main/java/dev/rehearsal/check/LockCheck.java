@@ -30,7 +30,7 @@ import java.util.Optional;
  * NULL}), however short it was here. Given production's sizes ({@link CheckContext#production()}), such a statement
  * is charged with production's rows. Rewrites themselves are left to {@link RewriteCheck}.
  */
-public final class LockCheck implements Check {
+final class LockCheck implements Check {
     @Override
     public List<Finding> evaluate(CheckContext context) {
         List<Finding> findings = new ArrayList<>();

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * WARNING. When Rehearsal promotes, it sets its own {@code lock_timeout} ({@code Rehearsal.Builder.lockTimeout}) on
  * the target: INFO, for the other ways the migration may be deployed — WARNING again if that timeout is zero.
  */
-public final class LockTimeoutCheck implements Check {
+final class LockTimeoutCheck implements Check {
     private static final String LOCK_TIMEOUT = "lock_timeout";
     private static final Pattern NUMBER = Pattern.compile("^\\s*([0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
 

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * at {@link Severity#INFO} with what was measured: the pattern is there, production's size decides. Given production's
  * sizes ({@link CheckContext#production()}), a table production has many rows of is judged as large.
  */
-public final class RewriteCheck implements Check {
+final class RewriteCheck implements Check {
     private static final Pattern TRUNCATE = Pattern.compile("^\\s*truncate\\b");
 
     @Override

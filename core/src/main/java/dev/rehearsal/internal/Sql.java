@@ -15,6 +15,14 @@ import org.postgresql.ds.common.BaseDataSource;
 public final class Sql {
     /** The {@code application_name} of every session Rehearsal opens. */
     public static final String APPLICATION_NAME = "rehearsal";
+    /**
+     * The table in which a promotion in progress is recorded on the target (the pipeline's promotion journal);
+     * catalog snapshots leave it out, by this name and {@link #JOURNAL_COMMENT}.
+     */
+    public static final String JOURNAL_TABLE = "rehearsal_intent";
+    /** The journal table's comment, which marks it as Rehearsal's. */
+    public static final String JOURNAL_COMMENT = "Rehearsal: promotions in progress on this database. Empty unless a "
+            + "runner was killed while promoting; the next Rehearsal run repairs what it left and drops this table.";
 
     private Sql() {
     }

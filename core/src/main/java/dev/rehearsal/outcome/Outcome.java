@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * The immutable result of one run: the verdict and all the evidence behind it. Rendered as JSON by
- * {@link dev.rehearsal.report.JsonReport} and as text by {@link dev.rehearsal.report.ConsoleSummary}.
+ * {@link dev.rehearsal.report.Reports#json} and as text by {@link dev.rehearsal.report.Reports#summary}.
  *
  * <pre>{@code
  * Outcome outcome = rehearsal.run();

@@ -6,7 +6,7 @@ import dev.rehearsal.api.ErrorCode;
 public enum Verdict {
     /** The migrations passed on the branch and were applied to the target. */
     PROMOTED(true, null),
-    /** The migrations passed on the branch; promotion was not asked for ({@link Rehearsal#rehearse()}). */
+    /** The migrations passed on the branch; promotion was not asked for ({@link dev.rehearsal.Rehearsal#rehearse()}). */
     PASSED(true, null),
     /** Nothing was pending: no branch was made, nothing changed. */
     NOTHING_PENDING(true, null),

@@ -10,7 +10,7 @@ import dev.rehearsal.outcome.Timings;
 import java.util.Locale;
 
 /** The outcome in one screen of plain text, for logs and terminals. */
-public final class ConsoleSummary {
+final class ConsoleSummary {
     private static final int MAX_STATEMENT = 300;
 
     private ConsoleSummary() {

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * The outcome as a JSON document: {@code {"reportVersion": 1, "verdict": ..., "migrations": [...], ...}}.
  * Absent parts (no branch, no failure) are left out rather than written as null.
  */
-public final class JsonReport {
+final class JsonReport {
     /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
     public static final int VERSION = 1;
 

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * failure, the findings with how to do it safely, and — folded — the schema changes and the slowest statements with
  * their locks. Kept under GitHub's comment size limit.
  */
-public final class MarkdownReport {
+final class MarkdownReport {
     /** GitHub rejects comments over 65 536 characters. */
     static final int MAX_LENGTH = 60_000;
     private static final int MAX_STATEMENTS = 25;

@@ -21,7 +21,7 @@ import java.util.Objects;
  * ReportFiles.requireWritable(Path.of("target/rehearsal/report.json"), "--report");
  * }</pre>
  */
-public final class ReportFiles {
+final class ReportFiles {
     private static final String TEMPORARY_PREFIX = ".rehearsal-report";
 
     private ReportFiles() {

@@ -3,12 +3,10 @@ package dev.rehearsal.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.catalog.CatalogDiff;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.engine.Migration;
-import dev.rehearsal.internal.pipeline.KnownRelations;
-import dev.rehearsal.internal.pipeline.TracingDataSource;
+import dev.rehearsal.internal.pipeline.Tracing;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.trace.StatementTrace;
@@ -50,7 +48,7 @@ class LeftoverCheckIT {
                 .hasValueSatisfying(index -> assertThat(index.valid()).isFalse());
 
         List<Finding> findings = new LeftoverCheck().evaluate(new CheckContext(branch, List.of(MIGRATION),
-                statements, before, after, CatalogDiff.between(before, after), Policy.defaults()));
+                statements, before, after, before.changesTo(after), Policy.defaults()));
 
         assertThat(findings).singleElement().satisfies(finding -> {
             assertThat(finding.kind()).isEqualTo(FindingKinds.INVALID_INDEX);
@@ -73,7 +71,7 @@ class LeftoverCheckIT {
         CatalogSnapshot after = snapshot(branch);
 
         List<Finding> findings = new LeftoverCheck().evaluate(new CheckContext(branch, List.of(MIGRATION),
-                List.of(), before, after, CatalogDiff.between(before, after), Policy.defaults()));
+                List.of(), before, after, before.changesTo(after), Policy.defaults()));
 
         assertThat(findings).isEmpty();
     }
@@ -86,19 +84,11 @@ class LeftoverCheckIT {
 
     /** Runs the statement in auto-commit mode, traced as migration 7's, and expects it to fail on the duplicates. */
     private static List<StatementTrace> runFailing(DataSource database, String sql) throws SQLException {
-        KnownRelations known;
-        try (Connection connection = database.getConnection()) {
-            known = KnownRelations.read(connection);
-        }
-        try (TracingDataSource traced = new TracingDataSource(database, known)) {
-            traced.starting(MIGRATION);
-            try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
+        return Tracing.trace(database, MIGRATION, false, connection -> {
+            try (Statement statement = connection.createStatement()) {
                 assertThatThrownBy(() -> statement.execute(sql)).isInstanceOf(SQLException.class)
                         .hasMessageContaining("could not create unique index");
-            } finally {
-                traced.finished(MIGRATION, false);
             }
-            return traced.statements();
-        }
+        });
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.outcome.Outcome;
-import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.Reports;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class AttributionCheck {
      * tool sends, such as its history table's name) is listed as a migration's.
      */
     public void verify(Outcome outcome, String... ownStatements) {
-        String summary = "\n" + ConsoleSummary.render(outcome);
+        String summary = "\n" + Reports.summary(outcome);
         SoftAssertions softly = new SoftAssertions();
         Set<String> named = new TreeSet<>();
         for (Finding finding : outcome.findings()) {

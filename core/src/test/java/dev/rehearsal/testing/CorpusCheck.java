@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Severity;
 import dev.rehearsal.outcome.Outcome;
-import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.Reports;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
@@ -37,7 +37,7 @@ public final class CorpusCheck {
      */
     public static void verify(Corpus.Scenario scenario, Outcome outcome, TestPostgres postgres, String target,
                               BiConsumer<SoftAssertions, String> extra) {
-        String summary = "\n" + scenario.name() + ": " + scenario.description() + "\n" + ConsoleSummary.render(outcome);
+        String summary = "\n" + scenario.name() + ": " + scenario.description() + "\n" + Reports.summary(outcome);
         SoftAssertions softly = new SoftAssertions();
         extra.accept(softly, summary);
         softly.assertThat(outcome.verdict()).as("verdict" + summary).isEqualTo(scenario.verdict());

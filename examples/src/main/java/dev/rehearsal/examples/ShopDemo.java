@@ -8,7 +8,7 @@ import dev.rehearsal.outcome.MigrationFailure;
 import dev.rehearsal.outcome.MigrationStatus;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.Reports;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -112,7 +112,7 @@ public final class ShopDemo {
         out.println("1) The safe change set, " + SAFE + ": V3 add customers.loyalty_points, "
                 + "V4 CREATE INDEX CONCURRENTLY on orders(customer_id)");
         Outcome safe = rehearse(url, reportDirectory.resolve("safe.json"), BASE, SAFE);
-        out.println(ConsoleSummary.render(safe));
+        out.println(Reports.summary(safe));
         out.println(verdictLine("safe change set", safe, Verdict.PROMOTED));
 
         TargetState before = TargetState.of(shop);
@@ -120,7 +120,7 @@ public final class ShopDemo {
         out.println("2) The risky change set, " + RISKY + ": V5 unique index on lower(email), "
                 + "V6 legacy_code text -> integer");
         Outcome risky = rehearse(url, reportDirectory.resolve("risky.json"), BASE, SAFE, RISKY);
-        out.println(ConsoleSummary.render(risky));
+        out.println(Reports.summary(risky));
         out.println(verdictLine("risky change set", risky, Verdict.FAILED_ON_BRANCH));
 
         TargetState after = TargetState.of(shop);

@@ -12,7 +12,7 @@ import dev.rehearsal.outcome.MigrationStatus;
 import dev.rehearsal.outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.report.Reports;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -151,7 +151,7 @@ class FlywayRehearsalIT {
             // The kept branch holds the state the failure happened in: V3 was rolled back, customers are there.
             assertThat(POSTGRES.query(outcome.branch().name(), "SELECT count(*) FROM customers"))
                     .containsExactly("10000");
-            JsonNode json = JsonReport.read(report);
+            JsonNode json = Reports.readJson(report);
             assertThat(json.get("verdict").asText()).isEqualTo("FAILED_ON_BRANCH");
             assertThat(json.at("/branch/kept").asBoolean()).isTrue();
             assertThat(json.at("/failure/sqlState").asText()).isEqualTo("23505");

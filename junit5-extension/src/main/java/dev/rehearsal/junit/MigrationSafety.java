@@ -4,7 +4,7 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.Reports;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -71,6 +71,6 @@ public final class MigrationSafety {
     }
 
     private static String message(String headline, Outcome outcome) {
-        return headline + "\n" + ConsoleSummary.render(outcome);
+        return headline + "\n" + Reports.summary(outcome);
     }
 }

@@ -13,7 +13,7 @@ import dev.rehearsal.liquibase.LiquibaseEngine;
 import dev.rehearsal.liquibase.LiquibaseSettings;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.ReportFiles;
+import dev.rehearsal.report.Reports;
 import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -338,8 +338,8 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     final void run() throws MojoExecutionException, MojoFailureException {
         Path json = reportDirectory.toPath().resolve("report.json");
         Path markdown = reportDirectory.toPath().resolve("report.md");
-        ReportFiles.requireWritable(json, "<reportDirectory>");
-        ReportFiles.requireWritable(markdown, "<reportDirectory>");
+        Reports.requireWritable(json, "<reportDirectory>");
+        Reports.requireWritable(markdown, "<reportDirectory>");
         try (URLClassLoader classes = projectClassLoader()) {
             Rehearsal.Builder builder = Rehearsal.configure().target(target()).engine(engine(classes))
                     .branchProvider(provider()).reportTo(json).markdownReportTo(markdown);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.outcome.Outcome;
-import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.report.Reports;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -39,7 +39,7 @@ public class RehearsalEndpoint {
      */
     private static Map<String, Object> asMap(Outcome outcome) {
         try {
-            return JSON.readValue(JsonReport.toJson(outcome), OBJECT);
+            return JSON.readValue(Reports.json(outcome), OBJECT);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot read back the report of " + outcome.target(), e);
         }

@@ -4,7 +4,7 @@ import dev.rehearsal.api.ErrorCode;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.RehearsalFailedException;
-import dev.rehearsal.report.ConsoleSummary;
+import dev.rehearsal.report.Reports;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -18,7 +18,7 @@ class RehearsalFailureAnalyzer extends AbstractFailureAnalyzer<RehearsalExceptio
     protected FailureAnalysis analyze(Throwable rootFailure, RehearsalException cause) {
         if (cause instanceof RehearsalFailedException failed) {
             Outcome outcome = failed.outcome();
-            return new FailureAnalysis(ConsoleSummary.render(outcome), action(outcome), cause);
+            return new FailureAnalysis(Reports.summary(outcome), action(outcome), cause);
         }
         return new FailureAnalysis("Rehearsal could not rehearse the migrations: " + cause.getMessage(),
                 action(cause.code()), cause);

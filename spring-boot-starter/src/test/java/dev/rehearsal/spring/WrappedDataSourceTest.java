@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.SettingNames;
-import dev.rehearsal.internal.DataSourceIntrospection;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -21,7 +20,7 @@ class WrappedDataSourceTest {
 
     @Test
     void readsThroughATransactionAwareProxy() {
-        DatabaseLocation location = DataSourceIntrospection.locationOf(new TransactionAwareDataSourceProxy(pool));
+        DatabaseLocation location = DatabaseLocation.of(new TransactionAwareDataSourceProxy(pool));
 
         assertThat(location.database()).isEqualTo("shop");
         assertThat(location.user()).isEqualTo("app");
@@ -30,7 +29,7 @@ class WrappedDataSourceTest {
 
     @Test
     void readsThroughWrappersOfWrappers() {
-        DatabaseLocation location = DataSourceIntrospection.locationOf(new LazyConnectionDataSourceProxy(
+        DatabaseLocation location = DatabaseLocation.of(new LazyConnectionDataSourceProxy(
                 new DelegatingDataSource(new TransactionAwareDataSourceProxy(pool))));
 
         assertThat(location.hosts()).contains("db.example");
@@ -44,7 +43,7 @@ class WrappedDataSourceTest {
         adapter.setUsername("migrator");
 
         assertThatThrownBy(() -> SettingNames.using(SpringSettingNames.INSTANCE,
-                () -> DataSourceIntrospection.locationOf(adapter)))
+                () -> DatabaseLocation.of(adapter)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(UserCredentialsDataSourceAdapter.class.getName())
                 .hasMessageContaining("credentials of its own")

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * server alone) and are remembered for the report; connections to other servers and the server's files and programs
  * are refused on every branch: they reach beyond any branch.
  */
-public final class BranchGuard implements StatementGuard {
+final class BranchGuard implements StatementGuard {
     /** The SQLSTATE of a refused statement (Rehearsal's own class "RH"). */
     public static final String REFUSED = "RH001";
     private static final Set<OutsideBranch.Reach> BEYOND_ANY_BRANCH = EnumSet.of(OutsideBranch.Reach.OTHER_SERVERS,

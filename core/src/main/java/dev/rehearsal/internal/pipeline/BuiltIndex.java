@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param name       its name (PostgreSQL's choice when the statement named none: same database, same choice)
  * @param definition as {@code pg_get_indexdef} writes it
  */
-public record BuiltIndex(String schema, String table, String name, String definition) {
+record BuiltIndex(String schema, String table, String name, String definition) {
     public BuiltIndex {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(table, "table");

@@ -15,7 +15,7 @@ import javax.sql.DataSource;
  * timeout, parent logger) go to the wrapped one. Subclasses say how they wrap. It does not unwrap to the wrapped
  * DataSource — connections taken from that would escape the wrapping — unless a subclass allows it.
  */
-public abstract class ForwardingDataSource implements DataSource {
+abstract class ForwardingDataSource implements DataSource {
     protected final DataSource delegate;
 
     protected ForwardingDataSource(DataSource delegate) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * statement it was running at once — a waiting or building {@code CREATE INDEX CONCURRENTLY} included, which leaves
  * an INVALID index for the next run to drop — instead of finishing it unattended, still holding its locks.
  */
-public final class GuardedDataSource extends ForwardingDataSource {
+final class GuardedDataSource extends ForwardingDataSource {
     private static final Logger LOG = LoggerFactory.getLogger(GuardedDataSource.class);
     private final long lockTimeoutMillis;
     private final Duration statementTimeout;

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * beat is logged (a warning the first time: reaping may then take the branch for an orphan) and the next one tried.
  * Not API.
  */
-public final class Heartbeat implements AutoCloseable {
+final class Heartbeat implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
     private final ScheduledExecutorService executor;

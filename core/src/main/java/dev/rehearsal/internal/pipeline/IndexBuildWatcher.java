@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Two small catalog queries per migration. When a query fails, what was built is unknown, which the promotion treats
  * as "cannot be undone" rather than as "nothing". Not API.
  */
-public final class IndexBuildWatcher implements MigrationObserver, AutoCloseable {
+final class IndexBuildWatcher implements MigrationObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexBuildWatcher.class);
     private static final String INDEXES_NOW = "SELECT coalesce(array_agg(indexrelid::bigint), '{}') FROM pg_index";
     private static final String BUILT_SINCE = "SELECT n.nspname, t.relname, c.relname, pg_get_indexdef(c.oid) "

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * the target: it makes the same index drops on its branch, so that it rehearses what the next promotion will find,
  * and leaves the record for that promotion. Not API.
  */
-public final class InterruptedPromotions {
+final class InterruptedPromotions {
     private static final Logger LOG = LoggerFactory.getLogger(InterruptedPromotions.class);
     private static final int WAIT_SECONDS = 60;
     private static final InterruptedPromotions NONE = new InterruptedPromotions(null, List.of(), List.of());

@@ -13,7 +13,7 @@ import java.util.Optional;
  * The tables, indexes and materialized views that exist before the migrations run, with their storage file and size,
  * read once from the branch. The tracer compares against them to tell rewrites and locks on existing relations.
  */
-public final class KnownRelations {
+final class KnownRelations {
     /** Relations of user schemas only: OIDs below 16384 belong to the system. */
     private static final String QUERY = "SELECT c.oid, format('%I.%I', n.nspname, c.relname), c.relkind, "
             + "pg_relation_filenode(c.oid), pg_relation_size(c.oid) FROM pg_class c "

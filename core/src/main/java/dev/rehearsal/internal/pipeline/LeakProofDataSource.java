@@ -12,7 +12,7 @@ import javax.sql.DataSource;
  * that does not exist). A session left on the target would outlive the run — and keep the target from being copied.
  * Every connection's server process is added to the run's {@link OwnSessions}.
  */
-public final class LeakProofDataSource extends ForwardingDataSource {
+final class LeakProofDataSource extends ForwardingDataSource {
     private final List<Connection> opened = new ArrayList<>();
     private final OwnSessions own;
 

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * @param otherStatement the first auto-commit statement that does something else, or why its indexes are unknown;
  *                       null when the migration is index-only
  */
-public record MigrationIntent(String migration, String label, List<BuiltIndex> indexes, String otherStatement) {
+record MigrationIntent(String migration, String label, List<BuiltIndex> indexes, String otherStatement) {
     private static final Pattern COMMENTS = Pattern.compile("--[^\\n]*|/\\*.*?\\*/", Pattern.DOTALL);
     private static final Pattern CHANGES_NOTHING = Pattern.compile("(set|reset|show)\\b.*", Pattern.DOTALL);
     private static final Pattern INDEX_BUILD = Pattern.compile("create\\s+(unique\\s+)?index\\b.*", Pattern.DOTALL);

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * escaped, so a statement without any of them cannot be one); text that PostgreSQL's grammar rejects is left to the
  * server, which rejects it too.
  */
-public final class OutsideBranch {
+final class OutsideBranch {
     /** How far {@code DO} blocks within dynamic SQL within {@code DO} blocks are followed. */
     private static final int MAX_DEPTH = 4;
     private static final Pattern WORD = Pattern.compile("[a-z_][a-z0-9_$]*");

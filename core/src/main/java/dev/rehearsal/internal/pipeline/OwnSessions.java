@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * copy the target (about one run in a hundred) — and the copy needs the target free of sessions. The run waits for
  * exactly these to end, and never takes them for someone else's. Not API.
  */
-public final class OwnSessions {
+final class OwnSessions {
     private static final Logger LOG = LoggerFactory.getLogger(OwnSessions.class);
 
     private final Set<Integer> pids = ConcurrentHashMap.newKeySet();

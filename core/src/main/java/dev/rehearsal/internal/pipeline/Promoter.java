@@ -1,7 +1,6 @@
 package dev.rehearsal.internal.pipeline;
 
 import dev.rehearsal.api.DatabaseException;
-import dev.rehearsal.catalog.CatalogDiff;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.catalog.SchemaChange;
@@ -189,7 +188,7 @@ final class Promoter {
         SchemaFingerprint current = SchemaFingerprint.of(schemaNow);
         if (!then.equals(current)) {
             if (sameObjects(rehearsed.before(), schemaNow)) {
-                for (SchemaChange change : CatalogDiff.between(rehearsed.before(), schemaNow)) {
+                for (SchemaChange change : rehearsed.before().changesTo(schemaNow)) {
                     changes.add("schema: " + change.describe());
                 }
             } else {

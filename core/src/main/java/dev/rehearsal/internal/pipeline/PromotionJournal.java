@@ -41,12 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>Catalog snapshots, diffs and fingerprints leave it out (it carries the comment {@value #COMMENT}), so the
  * freshness gate and the verification after promotion do not see it. Not API.
  */
-public final class PromotionJournal implements AutoCloseable {
+final class PromotionJournal implements AutoCloseable {
     /** The table's name. */
-    public static final String TABLE = "rehearsal_intent";
+    static final String TABLE = Sql.JOURNAL_TABLE;
     /** The table's comment, which marks it as Rehearsal's. */
-    public static final String COMMENT = "Rehearsal: promotions in progress on this database. Empty unless a runner "
-            + "was killed while promoting; the next Rehearsal run repairs what it left and drops this table.";
+    static final String COMMENT = Sql.JOURNAL_COMMENT;
     private static final Logger LOG = LoggerFactory.getLogger(PromotionJournal.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<BuiltIndex>> INDEXES = new TypeReference<>() {

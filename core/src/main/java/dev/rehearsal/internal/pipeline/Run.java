@@ -9,15 +9,13 @@ import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.RunnerIdentity;
 import dev.rehearsal.branch.SessionInfo;
 import dev.rehearsal.branch.TargetInUseException;
-import dev.rehearsal.catalog.CatalogDiff;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.catalog.Table;
-import dev.rehearsal.check.Acknowledgements;
+import dev.rehearsal.check.BuiltInChecks;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.CheckContext;
-import dev.rehearsal.check.FailureFinding;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.ProductionSizes;
@@ -36,10 +34,7 @@ import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Promotion;
 import dev.rehearsal.outcome.Timings;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.ConsoleSummary;
-import dev.rehearsal.report.JsonReport;
-import dev.rehearsal.report.MarkdownReport;
-import dev.rehearsal.report.ReportFiles;
+import dev.rehearsal.report.Reports;
 import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
@@ -126,10 +121,10 @@ public final class Run {
     public Outcome execute() {
         // before anything is done: a report that cannot be written would otherwise show only after promotion
         if (config.report() != null) {
-            ReportFiles.requireWritable(config.report(), Setting.REPORT.spelled());
+            Reports.requireWritable(config.report(), Setting.REPORT.spelled());
         }
         if (config.markdownReport() != null) {
-            ReportFiles.requireWritable(config.markdownReport(), Setting.MARKDOWN_REPORT.spelled());
+            Reports.requireWritable(config.markdownReport(), Setting.MARKDOWN_REPORT.spelled());
         }
         if (config.productionSizesFile() != null) {
             production = ProductionSizes.read(config.productionSizesFile()); // a malformed file: before anything
@@ -320,7 +315,7 @@ public final class Run {
         }
         if (!result.succeeded()) {
             failure = Results.failureOf("branch", result.failure(), statements);
-            findings.addAll(Acknowledgements.judge(List.of(FailureFinding.of(failure.migration(),
+            findings.addAll(BuiltInChecks.judge(List.of(BuiltInChecks.failure(failure.migration(),
                     failure.statement(), failure.sqlState(), failure.message(), failure.detail())), statements,
                     config.policy()));
             return Verdict.FAILED_ON_BRANCH;
@@ -328,7 +323,7 @@ public final class Run {
         phase = System.nanoTime();
         CatalogSnapshot after = snapshot(branch);
         branchAfter = after;
-        schemaChanges = CatalogDiff.between(before, after);
+        schemaChanges = before.changesTo(after);
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
@@ -338,7 +333,7 @@ public final class Run {
         for (Check check : config.checks()) {
             raw.addAll(evaluate(check, context));
         }
-        findings.addAll(Acknowledgements.judge(raw, statements, config.policy()));
+        findings.addAll(BuiltInChecks.judge(raw, statements, config.policy()));
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
     }
@@ -522,13 +517,13 @@ public final class Run {
                         promoteMillis, millisSince(start)), promotion, orphansDropped);
         List<String> reportFailures = new ArrayList<>();
         if (config.report() != null) {
-            write("JSON report", config.report(), () -> JsonReport.write(outcome, config.report()), reportFailures);
+            write("JSON report", config.report(), () -> Reports.writeJson(outcome, config.report()), reportFailures);
         }
         if (config.markdownReport() != null) {
-            write("Markdown report", config.markdownReport(), () -> MarkdownReport.write(outcome,
+            write("Markdown report", config.markdownReport(), () -> Reports.writeMarkdown(outcome,
                     config.markdownReport()), reportFailures);
         }
-        String summary = ConsoleSummary.render(outcome);
+        String summary = Reports.summary(outcome);
         if (verdict.isSuccess()) {
             LOG.info("{}", summary);
         } else if (verdict == Verdict.PROMOTION_FAILED || verdict == Verdict.DIVERGED) {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@linkplain #verify verifies} that it still holds its turn before each step that relies on having it alone:
  * the session must answer, and {@code pg_locks} must show the lock granted to it.
  */
-public final class RunnerLock implements AutoCloseable {
+final class RunnerLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunnerLock.class);
     /** The first key of every Rehearsal runner lock ("REHR"); the second is a hash of the target's name. */
     private static final int NAMESPACE = 0x52454852;

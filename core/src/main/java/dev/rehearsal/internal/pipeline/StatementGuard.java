@@ -7,7 +7,7 @@ import java.sql.SQLException;
  * reaches the database; the caller gets the exception, and the trace records the statement as failed with it.
  */
 @FunctionalInterface
-public interface StatementGuard {
+interface StatementGuard {
     /** Lets every statement through. */
     StatementGuard NONE = sql -> { };
 

@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is also the {@link MigrationObserver} that attributes statements to the migration running at the time.
  */
-public final class TracingDataSource extends ForwardingDataSource implements MigrationObserver, AutoCloseable {
+final class TracingDataSource extends ForwardingDataSource implements MigrationObserver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TracingDataSource.class);
     private static final Set<String> EXECUTE = Set.of("execute", "executeUpdate", "executeLargeUpdate",
             "executeQuery", "executeBatch", "executeLargeBatch");

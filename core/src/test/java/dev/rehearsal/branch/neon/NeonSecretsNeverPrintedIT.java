@@ -8,9 +8,7 @@ import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.report.ConsoleSummary;
-import dev.rehearsal.report.JsonReport;
-import dev.rehearsal.report.MarkdownReport;
+import dev.rehearsal.report.Reports;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.StandardErrorCapture;
 import dev.rehearsal.testing.TestDatabases;
@@ -95,9 +93,9 @@ class NeonSecretsNeverPrintedIT {
     private void render(Outcome outcome, Path json, Path markdown) throws Exception {
         assertThat(outcome.verdict()).isIn(Verdict.PROMOTED, Verdict.FAILED_ON_BRANCH);
         rendered.add(outcome.toString());
-        rendered.add(ConsoleSummary.render(outcome));
-        rendered.add(JsonReport.toJson(outcome));
-        rendered.add(MarkdownReport.render(outcome));
+        rendered.add(Reports.summary(outcome));
+        rendered.add(Reports.json(outcome));
+        rendered.add(Reports.markdown(outcome));
         rendered.add(Files.readString(json));
         rendered.add(Files.readString(markdown));
     }

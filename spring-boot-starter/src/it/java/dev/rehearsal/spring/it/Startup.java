@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rehearsal.report.JsonReport;
+import dev.rehearsal.report.Reports;
 import dev.rehearsal.testing.TestPostgres;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -70,7 +70,7 @@ final class Startup {
     /** The JSON report of the run. */
     JsonNode report() {
         assertThat(report).exists();
-        return JsonReport.read(report);
+        return Reports.readJson(report);
     }
 
     String database() {

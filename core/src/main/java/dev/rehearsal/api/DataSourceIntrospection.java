@@ -1,8 +1,5 @@
-package dev.rehearsal.internal;
+package dev.rehearsal.api;
 
-import dev.rehearsal.api.ConfigurationException;
-import dev.rehearsal.api.DatabaseLocation;
-import dev.rehearsal.api.Setting;
 import java.lang.reflect.Method;
 import java.util.List;
 import javax.sql.DataSource;
@@ -14,7 +11,7 @@ import javax.sql.DataSource;
  * out the wrapped DataSource's connections ({@code getTargetDataSource()}: Spring's
  * {@code TransactionAwareDataSourceProxy}, {@code LazyConnectionDataSourceProxy}, any {@code DelegatingDataSource}).
  */
-public final class DataSourceIntrospection {
+final class DataSourceIntrospection {
     private static final List<String> URL_GETTERS = List.of("getJdbcUrl", "getUrl", "getURL");
     private static final List<String> USER_GETTERS = List.of("getUsername", "getUser");
     private static final List<String> PASSWORD_GETTERS = List.of("getPassword");
@@ -26,7 +23,7 @@ public final class DataSourceIntrospection {
     private DataSourceIntrospection() {
     }
 
-    public static DatabaseLocation locationOf(DataSource given) {
+    static DatabaseLocation locationOf(DataSource given) {
         DataSource dataSource = unwrapped(given);
         String type = dataSource.getClass().getName();
         String url = call(dataSource, URL_GETTERS);

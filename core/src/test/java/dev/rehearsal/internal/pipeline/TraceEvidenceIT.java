@@ -1,14 +1,17 @@
-package dev.rehearsal.trace;
+package dev.rehearsal.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rehearsal.engine.Migration;
-import dev.rehearsal.internal.pipeline.KnownRelations;
-import dev.rehearsal.internal.pipeline.TracingDataSource;
 import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
+import dev.rehearsal.trace.LockMode;
+import dev.rehearsal.trace.LockTrace;
+import dev.rehearsal.trace.RelationRewrite;
+import dev.rehearsal.trace.StatementTrace;
+import dev.rehearsal.trace.TableScan;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
