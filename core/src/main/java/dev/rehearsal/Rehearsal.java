@@ -1,6 +1,10 @@
 package dev.rehearsal;
 
+import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseException;
+import dev.rehearsal.api.ErrorCode;
+import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.BranchProvider;
@@ -17,9 +21,9 @@ import dev.rehearsal.internal.Ranges;
 import dev.rehearsal.internal.pipeline.Run;
 import dev.rehearsal.internal.pipeline.RunSettings;
 import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Promotion;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

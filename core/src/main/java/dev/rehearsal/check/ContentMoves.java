@@ -2,8 +2,8 @@ package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.Column;
 import dev.rehearsal.catalog.Table;
-import dev.rehearsal.internal.ContentHash;
 import dev.rehearsal.trace.ContentFingerprint;
+import dev.rehearsal.trace.ContentHash;
 import dev.rehearsal.trace.StatementTrace;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -116,6 +116,11 @@ public final class Sql {
         }
     }
 
+    /** The identifier in double quotes, as PostgreSQL reads any name. */
+    public static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
     /** "message [SQLSTATE 23505]" — the server's own words and its code. */
     public static String describe(SQLException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -1,6 +1,5 @@
 package dev.rehearsal.trace;
 
-import dev.rehearsal.internal.ContentHash;
 import java.util.List;
 
 /**

@@ -1,9 +1,10 @@
 package dev.rehearsal.internal.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rehearsal.internal.ContentHash;
 import dev.rehearsal.internal.PostgresParser;
+import dev.rehearsal.internal.Sql;
 import dev.rehearsal.trace.ContentFingerprint;
+import dev.rehearsal.trace.ContentHash;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,7 +53,7 @@ final class DropFingerprints {
      */
     record Target(String schema, String table, String column) {
         String regclass() {
-            return (schema == null ? "" : ContentHash.quote(schema) + ".") + ContentHash.quote(table);
+            return (schema == null ? "" : Sql.quote(schema) + ".") + Sql.quote(table);
         }
     }
 

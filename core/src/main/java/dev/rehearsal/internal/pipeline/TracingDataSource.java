@@ -2,8 +2,8 @@ package dev.rehearsal.internal.pipeline;
 
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationObserver;
-import dev.rehearsal.internal.ContentHash;
 import dev.rehearsal.trace.ContentFingerprint;
+import dev.rehearsal.trace.ContentHash;
 import dev.rehearsal.trace.LockMode;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.RelationRewrite;

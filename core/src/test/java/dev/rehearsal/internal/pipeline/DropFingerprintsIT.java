@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.engine.Migration;
-import dev.rehearsal.internal.ContentHash;
 import dev.rehearsal.internal.pipeline.KnownRelations;
 import dev.rehearsal.internal.pipeline.StatementGuard;
 import dev.rehearsal.internal.pipeline.TracingDataSource;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.trace.ContentFingerprint;
+import dev.rehearsal.trace.ContentHash;
 import dev.rehearsal.trace.LockMode;
 import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;

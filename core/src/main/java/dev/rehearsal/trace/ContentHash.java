@@ -1,5 +1,6 @@
-package dev.rehearsal.internal;
+package dev.rehearsal.trace;
 
+import dev.rehearsal.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,9 +43,9 @@ public record ContentHash(long rows, String sum) {
                                  String notNull) throws SQLException {
         List<String> hashed = new ArrayList<>(key);
         hashed.addAll(columns);
-        String row = hashed.stream().map(ContentHash::quote).collect(Collectors.joining(", ", "ROW(", ")::text"));
+        String row = hashed.stream().map(Sql::quote).collect(Collectors.joining(", ", "ROW(", ")::text"));
         String sql = "/* rehearsal:fingerprint */ SELECT count(*), coalesce(sum(hashtextextended(" + row + ", 0)), 0)"
-                + "::text FROM " + table + (notNull == null ? "" : " WHERE " + quote(notNull) + " IS NOT NULL");
+                + "::text FROM " + table + (notNull == null ? "" : " WHERE " + Sql.quote(notNull) + " IS NOT NULL");
         try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return new ContentHash(result.getLong(1), result.getString(2));
@@ -68,8 +69,4 @@ public record ContentHash(long rows, String sum) {
         return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
-    /** The identifier in double quotes, as PostgreSQL reads any name. */
-    public static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 }
