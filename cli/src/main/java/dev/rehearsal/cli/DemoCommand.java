@@ -1,6 +1,5 @@
 package dev.rehearsal.cli;
 
-import dev.rehearsal.examples.ShopDemo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The project's shop demo ({@code examples}), with nothing to set up but PostgreSQL's binaries: an embedded
+ * The project's shop demo ({@link ShopDemo}), with nothing to set up but PostgreSQL's binaries: an embedded
  * PostgreSQL with a shop database whose data has realistic flaws; a safe change set is promoted, a risky one fails on
  * the branch and the shop is left untouched. The binaries are not in the jar: {@link DemoPostgres} says which file to
  * put next to it.

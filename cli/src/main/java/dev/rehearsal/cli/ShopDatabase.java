@@ -1,4 +1,4 @@
-package dev.rehearsal.examples;
+package dev.rehearsal.cli;
 
 import dev.rehearsal.api.DatabaseLocation;
 import java.sql.Connection;

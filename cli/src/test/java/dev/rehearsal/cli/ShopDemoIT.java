@@ -1,4 +1,4 @@
-package dev.rehearsal.examples;
+package dev.rehearsal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;

@@ -1,4 +1,4 @@
-package dev.rehearsal.examples;
+package dev.rehearsal.cli;
 
 import java.util.List;
 
@@ -11,10 +11,10 @@ import java.util.List;
  * @param fingerprint an MD5 over the schema (columns, constraints, index definitions), Flyway's history and every
  *                    row of every shop table: equal fingerprints mean nothing changed
  */
-public record TargetState(List<String> history, List<String> indexes, List<String> columns, String fingerprint) {
+record TargetState(List<String> history, List<String> indexes, List<String> columns, String fingerprint) {
     private static final String SHOP_TABLES = "'customers', 'products', 'orders', 'order_lines'";
 
-    public TargetState {
+    TargetState {
         history = List.copyOf(history);
         indexes = List.copyOf(indexes);
         columns = List.copyOf(columns);
@@ -53,17 +53,17 @@ public record TargetState(List<String> history, List<String> indexes, List<Strin
     }
 
     /** The versions in Flyway's history, e.g. {@code [1, 2, 3, 4]}. */
-    public List<String> versions() {
+    List<String> versions() {
         return history.stream().map(row -> row.substring(0, row.indexOf('|'))).toList();
     }
 
     /** True when every migration in Flyway's history succeeded. */
-    public boolean historySucceeded() {
+    boolean historySucceeded() {
         return history.stream().allMatch(row -> row.endsWith("|t"));
     }
 
     /** The type of a column, e.g. {@code text} for {@code customers.legacy_code}; null when there is none. */
-    public String typeOf(String tableDotColumn) {
+    String typeOf(String tableDotColumn) {
         return columns.stream().filter(column -> column.startsWith(tableDotColumn + " "))
                 .map(column -> column.substring(tableDotColumn.length() + 1)).findFirst().orElse(null);
     }

@@ -1,4 +1,4 @@
-package dev.rehearsal.examples;
+package dev.rehearsal.cli;
 
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.DatabaseLocation;
@@ -34,18 +34,19 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  *       The branch is dropped; the target is exactly as the safe change set left it.</li>
  * </ol>
  *
- * <p>Run it from the repository root with {@code mvn -B -ntp -q -Pdemo -DskipTests verify}. The exit
- * code is 0 when both verdicts are the expected ones and the target was left alone, 1 otherwise, 2 when the demo
- * could not run at all.
+ * <p>{@code java -jar rehearsal.jar demo} runs it ({@link DemoCommand}), and so does, from a clone of the repository,
+ * {@code mvn -B -ntp -q -Pdemo -DskipTests verify} (this module's {@code demo} profile). It lives in the CLI, which
+ * ships it, with its migrations ({@code db/shop}), so that nothing depends on the examples; the Spring Boot example
+ * runs the same migrations from here.
  *
  * <p>The rehearsal itself is the few lines of {@code rehearse(...)}: the application's own Flyway configuration, handed
  * to Rehearsal together with the target.
  */
-public final class ShopDemo {
+final class ShopDemo {
     /** The demo's "production" database. */
-    public static final String DATABASE = "shop";
+    static final String DATABASE = "shop";
     /** The unique index of the risky change set's V5, which must never reach the target. */
-    public static final String RISKY_INDEX = "customers_email_lower_key";
+    static final String RISKY_INDEX = "customers_email_lower_key";
 
     static final String BASE = "db/shop/base";
     static final String SAFE = "db/shop/safe";
@@ -54,28 +55,8 @@ public final class ShopDemo {
     private ShopDemo() {
     }
 
-    /**
-     * Runs the demo on an embedded PostgreSQL of its own.
-     *
-     * @param args optionally the directory for the JSON reports; default {@code target/rehearsal}
-     */
-    public static void main(String[] args) {
-        Path reports = Path.of(args.length > 0 ? args[0] : "target/rehearsal");
-        int exitCode;
-        try (EmbeddedPostgres postgres = startPostgres()) {
-            Result result = run(postgres, reports, System.out);
-            exitCode = result.problems().isEmpty() ? 0 : 1;
-        } catch (IOException | RuntimeException e) {
-            System.out.flush();
-            System.err.println("The shop demo could not run: " + e);
-            e.printStackTrace();
-            exitCode = 2;
-        }
-        System.exit(exitCode);
-    }
-
     /** Starts an embedded PostgreSQL (18 unless the build chose another) on a free port; ~4 s. */
-    public static EmbeddedPostgres startPostgres() throws IOException {
+    static EmbeddedPostgres startPostgres() throws IOException {
         return EmbeddedPostgres.builder()
                 // throwaway demo data: durability costs time and buys nothing here
                 .setServerConfig("fsync", "off")
@@ -93,7 +74,7 @@ public final class ShopDemo {
      * @param out             where the demo tells its story
      * @return both outcomes and what the target looked like around the risky rehearsal
      */
-    public static Result run(EmbeddedPostgres postgres, Path reportDirectory, PrintStream out) {
+    static Result run(EmbeddedPostgres postgres, Path reportDirectory, PrintStream out) {
         long start = System.nanoTime();
         ShopDatabase server = new ShopDatabase(DatabaseLocation.of("jdbc:postgresql://localhost:"
                 + postgres.getPort() + "/postgres", "postgres", null));
@@ -210,14 +191,14 @@ public final class ShopDemo {
      * @param afterRisky   the target just after it
      * @param branchesLeft databases with the branch prefix left on the server afterwards
      */
-    public record Result(Outcome safe, Outcome risky, TargetState beforeRisky, TargetState afterRisky,
+    record Result(Outcome safe, Outcome risky, TargetState beforeRisky, TargetState afterRisky,
                          List<String> branchesLeft) {
-        public Result {
+        Result {
             branchesLeft = List.copyOf(branchesLeft);
         }
 
         /** What did not go as the demo says it should; empty when all did. */
-        public List<String> problems() {
+        List<String> problems() {
             List<String> problems = new ArrayList<>();
             if (safe.verdict() != Verdict.PROMOTED) {
                 problems.add("the safe change set ended " + safe.verdict() + ", expected PROMOTED");
