@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.rehearsal.engine.Migration;
+import dev.rehearsal.testing.HeldLock;
 import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
@@ -15,7 +16,9 @@ import dev.rehearsal.trace.TableScan;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -131,12 +134,18 @@ class TraceEvidenceIT {
     @Test
     void aConcurrentIndexBuildIsSampledFromAnotherSessionAndBlocksNoWrites() throws Exception {
         String database = databases.create("concurrently", ORDERS);
-        try (TracingDataSource traced = traced(database)) {
+        // a writer's open transaction makes the build wait for it, holding its lock, however fast the machine:
+        // the sampler is sure to see the lock, which a build on 100 000 rows may otherwise finish before
+        try (TracingDataSource traced = traced(database);
+             HeldLock writer = HeldLock.hold(postgres, database, "writer",
+                     "UPDATE orders SET note = note WHERE id = 1")) {
+            CompletableFuture<Void> released = writer.releaseAfterBlocking(Duration.ofMillis(200));
             traced.starting(MIGRATION);
             try (Connection connection = traced.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE INDEX CONCURRENTLY orders_note ON orders (note)");
             }
             traced.finished(MIGRATION, true);
+            released.join();
 
             StatementTrace create = traced.statements().get(0);
             assertThat(create.inTransaction()).isFalse();
