@@ -312,13 +312,28 @@ public final class Main implements Runnable {
         static String[] help() {
             List<String> lines = new ArrayList<>();
             for (BranchProviderFactory factory : BranchProviders.factories()) {
-                lines.add(String.format(Locale.ROOT, "  %-14s %s", factory.name(), factory.description()));
-                lines.add(String.format(Locale.ROOT, "  %-14s options: %s", "", factory.options().stream()
-                        .map(Setting::name).collect(Collectors.joining(", "))));
+                wrap(lines, factory.name(), factory.description());
+                wrap(lines, "", "options: " + factory.options().stream().map(Setting::name)
+                        .collect(Collectors.joining(", ")));
             }
-            lines.add("A provider of your own: its jar (listing its " + BranchProviderFactory.class.getSimpleName()
-                    + " in META-INF/services) on --classpath, e.g. --classpath zfs-provider.jar --branch-provider zfs");
+            lines.add("A provider of your own: its jar, which lists its factory in");
+            lines.add("META-INF/services/" + BranchProviderFactory.class.getName() + ", on");
+            lines.add("--classpath, e.g. --classpath zfs-provider.jar --branch-provider zfs");
             return lines.toArray(String[]::new);
+        }
+
+        /** {@code text} beside {@code name}, in lines that fit the help's 80 columns (picocli wraps none of them). */
+        private static void wrap(List<String> lines, String name, String text) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-15s", name));
+            int start = line.length();
+            for (String word : text.split(" ")) {
+                if (line.length() > start && line.length() + 1 + word.length() > 79) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(" ".repeat(start));
+                }
+                line.append(line.length() > start ? " " : "").append(word);
+            }
+            lines.add(line.toString());
         }
     }
 
