@@ -3,22 +3,14 @@ package dev.rehearsal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rehearsal.branch.BranchProviderFactory;
+import dev.rehearsal.branch.MarkedBranchProvider;
 import dev.rehearsal.cli.CliProcess.Result;
-import dev.rehearsal.cli.provider.MarkedBranchProvider;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A branch provider of its own jar, found by name from {@code --branch-provider}: the jar is made here, from a class
- * of these tests ({@link MarkedBranchProvider}) and a {@code META-INF/services} file, and given to the built
+ * of core's tests ({@link MarkedBranchProvider}) and a {@code META-INF/services} file, and given to the built
  * {@code rehearsal.jar} (run with {@code java -jar}, which has only its own class path) with {@code --classpath}.
  */
 class CliBranchProviderIT {
@@ -50,7 +42,7 @@ class CliBranchProviderIT {
         migrations = Files.createDirectories(files.resolve("migrations"));
         Files.writeString(migrations.resolve("V1__shop.sql"), SHOP);
         Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
-        jar = providerJar(files.resolve("marked-provider.jar"));
+        jar = MarkedBranchProvider.jar(files.resolve("marked-provider.jar"));
     }
 
     @Test
@@ -119,26 +111,6 @@ class CliBranchProviderIT {
         assertThat(help.out()).contains("Branch providers (--branch-provider):", "  snapshot-copy  pg_dump/pg_restore",
                 "options: jobs, schema-only, sample, pg-dump, pg-restore,", "work-directory, maintenance-database",
                 "  neon ", "--classpath zfs-provider.jar --branch-provider zfs").doesNotContain("marked");
-    }
-
-    /** A jar of {@link MarkedBranchProvider}'s classes and a service file naming its factory: nothing else. */
-    private static Path providerJar(Path jar) throws IOException, URISyntaxException {
-        Path classes = Path.of(MarkedBranchProvider.class.getProtectionDomain().getCodeSource().getLocation()
-                .toURI());
-        Path directory = classes.resolve(MarkedBranchProvider.class.getPackageName().replace('.', '/'));
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-             Stream<Path> listed = Files.list(directory)) {
-            for (Path type : listed.filter(path -> path.getFileName().toString().startsWith(
-                    MarkedBranchProvider.class.getSimpleName())).toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(type).toString().replace(File.separatorChar, '/')));
-                out.write(Files.readAllBytes(type));
-                out.closeEntry();
-            }
-            out.putNextEntry(new JarEntry("META-INF/services/" + BranchProviderFactory.class.getName()));
-            out.write((MarkedBranchProvider.Factory.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
-        }
-        return jar;
     }
 
     private static String[] concat(String[] first, String... more) {

@@ -2,12 +2,16 @@ package dev.rehearsal.branch;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
+import java.net.URL;
+import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
@@ -65,39 +69,51 @@ public final class BranchProviders {
     }
 
     /**
-     * The factories found: core's (the built-in ones, in the order core lists them), then those the thread's context
-     * class loader adds, in class path order. The first of a name wins; a later one of the same name is ignored
-     * with a warning.
+     * The factories found: core's (the built-in ones, in the order core lists them), then those of other jars, in
+     * class path order (core's class loader's, then the thread's context class loader's). A name belongs to the first
+     * that has it, a built-in one above all; a later one of the same name is ignored with a warning.
      *
      * @throws ConfigurationException when a jar lists a factory that cannot be loaded
      */
     public static List<BranchProviderFactory> factories() {
         ClassLoader own = BranchProviders.class.getClassLoader();
         ClassLoader context = Thread.currentThread().getContextClassLoader();
-        Map<String, BranchProviderFactory> found = new LinkedHashMap<>();
-        // core's first, so that the built-in providers keep their order in lists, whatever the class path's order
+        List<BranchProviderFactory> loaded = new ArrayList<>();
         for (ClassLoader loader : context == null || context == own ? List.of(own) : List.of(own, context)) {
             Iterator<BranchProviderFactory> factories = ServiceLoader.load(BranchProviderFactory.class, loader)
                     .iterator();
             while (true) {
-                BranchProviderFactory factory;
                 try {
                     if (!factories.hasNext()) {
                         break;
                     }
-                    factory = factories.next();
+                    loaded.add(factories.next());
                 } catch (ServiceConfigurationError e) {
                     refuseUnlessForeign(e, loader != own);
-                    continue;
-                }
-                BranchProviderFactory first = found.putIfAbsent(factory.name().toLowerCase(Locale.ROOT), factory);
-                if (first != null && first.getClass() != factory.getClass()) {
-                    LOG.warn("Two branch providers are called '{}': {} is used, {} is not", factory.name(),
-                            first.getClass().getName(), factory.getClass().getName());
                 }
             }
         }
+        // core's own first, whatever the class path's order: a Maven plugin realm may list a provider's jar first
+        loaded.sort(Comparator.comparing(factory -> !builtIn(factory)));
+        Map<String, BranchProviderFactory> found = new LinkedHashMap<>();
+        for (BranchProviderFactory factory : loaded) {
+            BranchProviderFactory first = found.putIfAbsent(factory.name().toLowerCase(Locale.ROOT), factory);
+            if (first != null && first.getClass() != factory.getClass()) {
+                LOG.warn("Two branch providers are called '{}': {} is used, {} is not", factory.name(),
+                        first.getClass().getName(), factory.getClass().getName());
+            }
+        }
         return List.copyOf(found.values());
+    }
+
+    /** Whether the factory comes with core, rather than from another jar. */
+    private static boolean builtIn(BranchProviderFactory factory) {
+        return Objects.equals(location(factory.getClass()), location(BranchProviders.class));
+    }
+
+    private static URL location(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source == null ? null : source.getLocation();
     }
 
     /**
