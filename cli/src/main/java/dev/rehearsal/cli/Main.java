@@ -10,6 +10,7 @@ import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.engine.MigrationEngine;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -71,6 +74,11 @@ public final class Main implements Runnable {
         CommandLine command = new CommandLine(new Main());
         // the demo's help names the version of PostgreSQL it looks for, which the build writes in
         command.getSubcommands().get("demo").getCommandSpec().usageMessage().footer(DemoPostgres.help());
+        // the branch providers found, with their options: the built-in ones and any on the CLI's class path
+        for (String name : List.of("rehearse", "migrate", "branch")) {
+            command.getSubcommands().get(name).getCommandSpec().usageMessage()
+                    .footerHeading("%nBranch providers (--branch-provider):%n").footer(ProviderOptions.help());
+        }
         command.setOut(out);
         command.setErr(err);
         Format format = Format.requested(args);
@@ -243,7 +251,8 @@ public final class Main implements Runnable {
             }
             Outcome outcome = target.run(targetOfTheTool(), location -> {
                 Rehearsal.Builder builder = Rehearsal.configure().target(location).engine(engine())
-                        .branchProvider(branches.provider()).policy(policy.policy()).checks(policy.checks());
+                        .branchProvider(branches.provider(classPath)).policy(policy.policy())
+                        .checks(policy.checks());
                 if (report != null) {
                     builder.reportTo(report);
                 }
@@ -272,9 +281,8 @@ public final class Main implements Runnable {
 
     /** How branches are made: the provider and its options. */
     static final class ProviderOptions {
-        @Option(names = "--branch-provider", defaultValue = "template", description = "how branches are made: "
-                + "template (CREATE DATABASE ... TEMPLATE, needs the target without other sessions), snapshot-copy "
-                + "(pg_dump/pg_restore of one snapshot, works while the target is in use) or neon (default: "
+        @Option(names = "--branch-provider", defaultValue = BranchProviders.DEFAULT, description = "how branches "
+                + "are made: one of the branch providers listed below, or one in a jar on --classpath (default: "
                 + "${DEFAULT-VALUE})")
         String provider;
 
@@ -282,8 +290,47 @@ public final class Main implements Runnable {
                 + "(snapshot-copy) or project=autumn-disk-484331 (neon; key from NEON_API_KEY)")
         Map<String, String> options = new LinkedHashMap<>();
 
-        BranchProvider provider() {
-            return BranchProviders.named(provider, options);
+        /** The provider, found among the CLI's own and those in the jars of {@code --classpath}. */
+        BranchProvider provider(ClassPathOption classPath) {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(classPath.classLoader());
+            try {
+                return BranchProviders.named(provider, options);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+
+        /**
+         * The help's list of the branch providers the CLI has, with their options; a provider of a jar on
+         * {@code --classpath} is not listed, as the help is made before the options are read.
+         */
+        static String[] help() {
+            List<String> lines = new ArrayList<>();
+            for (BranchProviderFactory factory : BranchProviders.factories()) {
+                wrap(lines, factory.name(), factory.description());
+                wrap(lines, "", "options: " + factory.options().stream().map(Setting::name)
+                        .collect(Collectors.joining(", ")));
+            }
+            lines.add("A provider of your own: its jar, which lists its factory in");
+            lines.add("META-INF/services/" + BranchProviderFactory.class.getName() + ", on");
+            lines.add("--classpath, e.g. --classpath zfs-provider.jar --branch-provider zfs");
+            return lines.toArray(String[]::new);
+        }
+
+        /** {@code text} beside {@code name}, in lines that fit the help's 80 columns (picocli wraps none of them). */
+        private static void wrap(List<String> lines, String name, String text) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-15s", name));
+            int start = line.length();
+            for (String word : text.split(" ")) {
+                if (line.length() > start && line.length() + 1 + word.length() > 79) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(" ".repeat(start));
+                }
+                line.append(line.length() > start ? " " : "").append(word);
+            }
+            lines.add(line.toString());
         }
     }
 
@@ -386,6 +433,9 @@ public final class Main implements Runnable {
         @Mixin
         ProviderOptions provider;
 
+        @Mixin
+        ClassPathOption classPath;
+
         @Option(names = "--expires", defaultValue = "7d", description = "how long a created branch lives "
                 + "(default: ${DEFAULT-VALUE})")
         String expires;
@@ -401,7 +451,7 @@ public final class Main implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             target.run(location -> {
-                BranchManager branches = BranchManager.of(provider.provider(), location);
+                BranchManager branches = BranchManager.of(provider.provider(classPath), location);
                 switch (action) {
                     case "list" -> print(out, branches.list());
                     case "create" -> print(out, branches.create(required(), Durations.parse(expires, "--expires")));

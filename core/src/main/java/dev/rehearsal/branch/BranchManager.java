@@ -2,6 +2,8 @@ package dev.rehearsal.branch;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.internal.Ranges;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.Objects;
 /**
  * Branches for people, independent of rehearsals: one per developer, reset to the parent's state every morning,
  * expiring so that copies of production data do not linger. Works with every provider that manages branches
- * (template, snapshot copy, Neon).
+ * ({@link BranchManagement}: template, snapshot copy, Neon). Names and expiries are checked here, before any of
+ * them reaches a provider.
  *
  * <pre>{@code
  * BranchManager branches = BranchManager.of(TemplateBranchProvider.create(), DatabaseLocation.of(url, user, password));
@@ -25,18 +28,32 @@ public final class BranchManager {
     /** The longest a branch may live before it must be extended. */
     public static final Duration MAX_EXPIRY = Duration.ofDays(90);
 
-    private final BranchProvider provider;
+    /** The expiry of a named branch: the CLI's {@code --expires}, the Maven plugin's {@code <branchExpiry>}. */
+    private static final Setting EXPIRY = Setting.rehearsal("expires", "BranchManager's expiresAfter(...)");
+
+    private final BranchManagement provider;
     private final DatabaseLocation parent;
 
-    private BranchManager(BranchProvider provider, DatabaseLocation parent) {
+    private BranchManager(BranchManagement provider, DatabaseLocation parent) {
         this.provider = provider;
         this.parent = parent;
     }
 
-    /** Manages the branches {@code provider} makes of {@code parent}. */
+    /**
+     * Manages the branches {@code provider} makes of {@code parent}.
+     *
+     * @throws ConfigurationException when the provider cannot manage branches (is no {@link BranchManagement}),
+     *                                naming the providers that can
+     */
     public static BranchManager of(BranchProvider provider, DatabaseLocation parent) {
-        return new BranchManager(Objects.requireNonNull(provider, "provider"), Objects.requireNonNull(parent,
-                "parent"));
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(parent, "parent");
+        if (!(provider instanceof BranchManagement management)) {
+            throw new ConfigurationException("The '" + provider.name() + "' branch provider cannot manage named "
+                    + "branches (create, list, reset, extend, delete): choose one that can with "
+                    + Setting.BRANCH_PROVIDER.spelled() + ", one of " + BranchProviders.managingBranches());
+        }
+        return new BranchManager(management, parent);
     }
 
     /** Makes a branch that expires after {@link #DEFAULT_EXPIRY}. */
@@ -76,11 +93,7 @@ public final class BranchManager {
     }
 
     private static Duration checkedExpiry(Duration expiresAfter) {
-        Objects.requireNonNull(expiresAfter, "expiresAfter");
-        if (expiresAfter.isNegative() || expiresAfter.isZero() || expiresAfter.compareTo(MAX_EXPIRY) > 0) {
-            throw new ConfigurationException("Branch expiry " + expiresAfter + " is out of range: give between 1 "
-                    + "second and " + MAX_EXPIRY.toDays() + " days, and extend the branch when it needs longer");
-        }
-        return expiresAfter;
+        return Ranges.duration(EXPIRY, expiresAfter, Duration.ofSeconds(1), MAX_EXPIRY,
+                "and extend the branch when it needs longer");
     }
 }

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** The names people give branches ({@code dev-alice}): checked before any of them reaches a server. */
-public final class BranchNames {
+final class BranchNames {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
     private BranchNames() {
@@ -17,7 +17,7 @@ public final class BranchNames {
      *
      * @throws ConfigurationException naming the problem and the rule otherwise
      */
-    public static String requireValid(String name) {
+    static String requireValid(String name) {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
             throw new ConfigurationException("Branch name '" + name + "' is not allowed: use a lower-case letter "

@@ -1,7 +1,6 @@
 package dev.rehearsal.branch;
 
 import dev.rehearsal.api.DatabaseLocation;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,6 +9,9 @@ import java.util.List;
  *
  * <p>Implementations must leave the parent untouched, give every branch a recognisable name and its
  * {@link BranchMetadata}, and never drop or change a database they did not create.
+ *
+ * <p>A provider that also manages named branches for people implements {@link BranchManagement} as well. Front ends
+ * find providers by name through a {@link BranchProviderFactory} registered in {@code META-INF/services}.
  */
 public interface BranchProvider {
     /** A short name for reports, e.g. {@code "template"}. */
@@ -41,48 +43,5 @@ public interface BranchProvider {
      */
     default List<String> reapOrphans(DatabaseLocation target, Instant now) {
         return List.of();
-    }
-
-    // Branch management: branches for people (one per developer, a branch per CI job), independent of rehearsals.
-    // A provider that does not manage branches keeps these defaults, which refuse.
-
-    /**
-     * Makes a branch named {@code name} (see {@link BranchNames}) of {@code parent}, purpose {@code "developer"},
-     * that lives until it expires or is deleted. Fails if a database or branch of that name exists.
-     */
-    default BranchInfo createBranch(DatabaseLocation parent, String name, Duration expiresAfter) {
-        throw unsupported("create named branches");
-    }
-
-    /** The branches of {@code parent} this provider made (any purpose), by name. */
-    default List<BranchInfo> listBranches(DatabaseLocation parent) {
-        throw unsupported("list branches");
-    }
-
-    /**
-     * Branch Reset: replaces the branch's content with {@code parent}'s current state, keeping its name, purpose
-     * and expiry. Sessions on the branch are ended (the branch's own, never the parent's).
-     */
-    default BranchInfo resetBranch(DatabaseLocation parent, String name) {
-        throw unsupported("reset branches");
-    }
-
-    /** Moves the branch's expiry to {@code expires}. */
-    default BranchInfo extendBranch(DatabaseLocation parent, String name, Instant expires) {
-        throw unsupported("extend branches");
-    }
-
-    /** Deletes the branch; only a branch this provider made (by its metadata), never another database. */
-    default void deleteBranch(DatabaseLocation parent, String name) {
-        throw unsupported("delete branches");
-    }
-
-    /** How to connect to the branch: its location, with the credentials it takes. */
-    default DatabaseLocation branchLocation(DatabaseLocation parent, String name) {
-        throw unsupported("locate branches");
-    }
-
-    private UnsupportedOperationException unsupported(String what) {
-        return new UnsupportedOperationException("The '" + name() + "' branch provider cannot " + what);
     }
 }

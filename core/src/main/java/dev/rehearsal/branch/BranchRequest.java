@@ -1,6 +1,8 @@
 package dev.rehearsal.branch;
 
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.internal.Ranges;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -22,10 +24,7 @@ public record BranchRequest(DatabaseLocation parent, Duration expiresAfter, Stri
 
     public BranchRequest {
         Objects.requireNonNull(parent, "parent");
-        Objects.requireNonNull(expiresAfter, "expiresAfter");
-        if (expiresAfter.isNegative() || expiresAfter.isZero()) {
-            throw new IllegalArgumentException("expiresAfter must be positive, was " + expiresAfter);
-        }
+        Ranges.positive(Setting.BRANCH_EXPIRY, expiresAfter, "");
         Objects.requireNonNull(purpose, "purpose");
     }
 

@@ -28,10 +28,28 @@ public final class Ranges {
         return value;
     }
 
+    /** {@code value} when it is above zero. */
+    public static Duration positive(Setting setting, Duration value, String advice) {
+        Objects.requireNonNull(value, setting.name());
+        if (value.isNegative() || value.isZero()) {
+            throw outOfRange(setting, Durations.format(value), "above 0s", advice);
+        }
+        return value;
+    }
+
     /** {@code value} when {@code min <= value <= max}. */
     public static int number(Setting setting, int value, int min, int max) {
+        return number(setting, value, min, max, "");
+    }
+
+    /**
+     * {@code value} when {@code min <= value <= max}.
+     *
+     * @param advice what to give instead, appended to the range; may be empty
+     */
+    public static int number(Setting setting, int value, int min, int max, String advice) {
         if (value < min || value > max) {
-            throw outOfRange(setting, Integer.toString(value), "from " + min + " to " + max, "");
+            throw outOfRange(setting, Integer.toString(value), "from " + min + " to " + max, advice);
         }
         return value;
     }

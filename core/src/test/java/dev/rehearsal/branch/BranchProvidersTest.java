@@ -4,13 +4,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.Setting;
+import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BranchProvidersTest {
+    /** A front end that writes settings as command-line options, as the CLI does. */
+    private static final SettingNames OPTIONS = new SettingNames() {
+        @Override
+        public String name(Setting setting) {
+            return setting.scope() == Setting.Scope.BRANCH_OPTION ? "--branch-option " + setting.name()
+                    : "--" + setting.name();
+        }
+
+        @Override
+        public String assignment(Setting setting, String value) {
+            return setting.scope() == Setting.Scope.BRANCH_OPTION ? "--branch-option " + setting.name() + "="
+                    + value : name(setting) + " " + value;
+        }
+    };
+
+    @TempDir
+    Path jar;
+
     @Test
     void theTemplateProviderIsTheDefault() {
         assertThat(BranchProviders.named(null, Map.of())).isInstanceOf(TemplateBranchProvider.class);
@@ -24,6 +51,14 @@ class BranchProvidersTest {
                 .isInstanceOf(SnapshotCopyBranchProvider.class);
         assertThat(BranchProviders.named("neon", Map.of("project", "autumn-disk-484331", "api-key-variable",
                 "PATH"))).isInstanceOf(NeonBranchProvider.class);
+    }
+
+    @Test
+    void theBuiltInProvidersAreFoundThroughTheirServiceFile() {
+        assertThat(BranchProviders.names()).containsExactly("template", "snapshot-copy", "neon");
+        assertThat(BranchProviders.factories()).extracting(BranchProviderFactory::providerType)
+                .containsExactly(TemplateBranchProvider.class, SnapshotCopyBranchProvider.class,
+                        NeonBranchProvider.class);
     }
 
     @Test
@@ -52,5 +87,91 @@ class BranchProvidersTest {
         assertThatThrownBy(() -> BranchProviders.named("neon", Map.of("api-key-variable", "PATH")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("No Neon project id");
+    }
+
+    @Test
+    void messagesAboutOptionsUseTheFrontEndsWords() {
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("snapshot-copy",
+                Map.of("jobs", "four"))))
+                .hasMessage("--branch-option jobs=four: the snapshot-copy branch provider's option 'jobs' is a whole "
+                        + "number, not 'four'");
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("snapshot-copy",
+                Map.of("jobs", "100"))))
+                .hasMessage("--branch-option jobs=100 is out of range: give a value from 1 to 64, about the number "
+                        + "of cores the source and destination servers can spare");
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("neon",
+                Map.of("project", "p", "max-retries", "11"))))
+                .hasMessage("--branch-option max-retries=11 is out of range: give a value from 0 to 10");
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("neon",
+                Map.of("project", "p", "operation-timeout", "2h"))))
+                .hasMessage("--branch-option operation-timeout=2h is out of range: give a value between 1s and 1h, "
+                        + "e.g. 5m");
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("template",
+                Map.of("clone", " "))))
+                .hasMessage("--branch-option clone=: The template branch provider's option 'clone' has no value: "
+                        + "give one, or leave the option out");
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("zfs", Map.of())))
+                .hasMessageStartingWith("--branchProvider zfs: Unknown branch provider 'zfs'");
+    }
+
+    @Test
+    void aProviderInAJarOnTheContextClassLoaderIsFoundByName() throws Exception {
+        try (URLClassLoader loader = providerJar()) {
+            BranchProvider provider = withContext(loader, () -> BranchProviders.named("Unmanaged",
+                    Map.of("colour", "green")));
+            assertThat(provider).isEqualTo(new UnmanagedBranchProviderFactory.UnmanagedBranchProvider("green"));
+            assertThatThrownBy(() -> withContext(loader, () -> BranchProviders.named("zfs", Map.of())))
+                    .hasMessage("Unknown branch provider 'zfs': use one of [template, snapshot-copy, neon, "
+                            + "unmanaged]");
+            assertThatThrownBy(() -> withContext(loader, () -> BranchProviders.named("unmanaged",
+                    Map.of("color", "green"))))
+                    .hasMessage("The unmanaged branch provider has no option 'color': its options are [colour]");
+        }
+        assertThat(BranchProviders.names()).doesNotContain("unmanaged");
+    }
+
+    @Test
+    void aServiceFileNamingAMissingClassIsRefusedNamingTheServiceFile() throws Exception {
+        try (URLClassLoader loader = jarListing("dev.rehearsal.branch.NoSuchFactory")) {
+            assertThatThrownBy(() -> withContext(loader, () -> BranchProviders.named("template", Map.of())))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("dev.rehearsal.branch.NoSuchFactory")
+                    .hasMessageContaining("META-INF/services/dev.rehearsal.branch.BranchProviderFactory");
+        }
+    }
+
+    @Test
+    void branchManagementIsRefusedForAProviderWithoutItNamingTheOnesThatHaveIt() throws Exception {
+        try (URLClassLoader loader = providerJar()) {
+            BranchProvider provider = withContext(loader, () -> BranchProviders.named("unmanaged", Map.of()));
+            assertThatThrownBy(() -> withContext(loader, () -> BranchManager.of(provider,
+                    dev.rehearsal.api.DatabaseLocation.of("jdbc:postgresql://localhost/shop", "me", null))))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("The 'unmanaged' branch provider cannot manage named branches (create, list, reset, "
+                            + "extend, delete): choose one that can with branchProvider(...), one of [template, "
+                            + "snapshot-copy, neon]");
+        }
+    }
+
+    /** A class loader like that of a user's jar: its service file lists the test's factory. */
+    private URLClassLoader providerJar() throws IOException {
+        return jarListing(UnmanagedBranchProviderFactory.class.getName());
+    }
+
+    private URLClassLoader jarListing(String factory) throws IOException {
+        Path services = Files.createDirectories(jar.resolve("META-INF/services"));
+        Files.writeString(services.resolve(BranchProviderFactory.class.getName()), factory + "\n");
+        return new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader());
+    }
+
+    private static <T> T withContext(ClassLoader loader, Callable<T> work) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            return work.call();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 }

@@ -16,7 +16,8 @@ final class ParameterNames implements SettingNames {
     private static final Map<String, String> RENAMED = Map.of(
             "report", "reportDirectory",
             "markdownReport", "reportDirectory",
-            "engine", "locations");
+            "engine", "locations",
+            "expires", "branchExpiry");
 
     /** Liquibase's settings whose liquibase-maven-plugin parameter is spelled otherwise than Liquibase's name. */
     private static final Map<String, String> LIQUIBASE_RENAMED = Map.of(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.api.SettingNames;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseSettings;
@@ -71,7 +71,7 @@ class ParameterNamesTest {
                 .isEqualTo("<lockTimeout> (-Drehearsal.lockTimeout=...)");
         assertThat(SettingNames.using(ParameterNames.INSTANCE, () -> FlywaySettings.IGNORE_MIGRATION_PATTERNS
                 .spelled("*:missing"))).isEqualTo("<ignoreMigrationPatterns>*:missing</ignoreMigrationPatterns>");
-        assertThat(SettingNames.using(ParameterNames.INSTANCE, () -> BranchProviders.PG_DUMP.spelled("/opt/pg_dump")))
+        assertThat(SettingNames.using(ParameterNames.INSTANCE, () -> SnapshotCopyBranchProvider.PG_DUMP.spelled("/opt/pg_dump")))
                 .isEqualTo("<branchOptions><pg-dump>/opt/pg_dump</pg-dump></branchOptions>");
     }
 

@@ -9,9 +9,6 @@ import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.FindingKinds;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -40,14 +37,10 @@ class ConfigurationMetadataTest {
     }
 
     @Test
-    void completesEveryBranchProviderAndOption() throws IllegalAccessException {
-        assertThat(values("rehearsal.branch.provider")).containsExactlyElementsOf(BranchProviders.NAMES);
-        List<String> options = new ArrayList<>();
-        for (Field field : BranchProviders.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == Setting.class) {
-                options.add(((Setting) field.get(null)).name());
-            }
-        }
+    void completesEveryBranchProviderAndOption() {
+        assertThat(values("rehearsal.branch.provider")).containsExactlyElementsOf(BranchProviders.names());
+        List<String> options = BranchProviders.factories().stream().flatMap(factory -> factory.options().stream())
+                .map(Setting::name).distinct().toList();
         assertThat(values("rehearsal.branch.options.keys")).containsExactlyInAnyOrderElementsOf(options);
     }
 

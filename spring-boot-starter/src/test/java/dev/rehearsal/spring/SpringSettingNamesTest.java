@@ -8,6 +8,7 @@ import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseSettings;
@@ -38,7 +39,7 @@ class SpringSettingNamesTest {
 
     @Test
     void namesBranchOptionsUnderRehearsalBranchOptions() {
-        assertThat(names.assignment(BranchProviders.JOBS, "4")).isEqualTo("rehearsal.branch.options.jobs=4");
+        assertThat(names.assignment(SnapshotCopyBranchProvider.JOBS, "4")).isEqualTo("rehearsal.branch.options.jobs=4");
     }
 
     @Test

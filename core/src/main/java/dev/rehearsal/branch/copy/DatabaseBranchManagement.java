@@ -4,7 +4,6 @@ import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchMetadata;
-import dev.rehearsal.branch.BranchNames;
 import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.internal.Sql;
 import java.sql.Connection;
@@ -47,7 +46,6 @@ final class DatabaseBranchManagement {
     }
 
     BranchInfo create(DatabaseLocation parent, String name, Duration expiresAfter) {
-        BranchNames.requireValid(name);
         DatabaseLocation maintenance = maintenanceOf.apply(parent);
         boolean taken = withConnection(maintenance, "look for database '" + name + "'",
                 connection -> BranchDatabases.exists(connection, name));
@@ -117,7 +115,6 @@ final class DatabaseBranchManagement {
 
     /** Branch {@code name} of {@code parent}: a database with the marker naming that parent, or a BranchException. */
     private BranchInfo find(DatabaseLocation maintenance, DatabaseLocation parent, String name) {
-        BranchNames.requireValid(name);
         return withConnection(maintenance, "look for branch '" + name + "'", connection -> {
             for (BranchDatabases.Marked branch : BranchDatabases.branchesOf(connection, parent.database())) {
                 if (branch.name().equals(name)) {

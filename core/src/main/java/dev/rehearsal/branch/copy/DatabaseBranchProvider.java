@@ -2,6 +2,7 @@ package dev.rehearsal.branch.copy;
 
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement;
 import dev.rehearsal.branch.BranchProvider;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.List;
  * management is the same for all of them ({@link DatabaseBranchManagement}); a named branch is a database of exactly
  * that name.
  */
-abstract class DatabaseBranchProvider implements BranchProvider {
+abstract class DatabaseBranchProvider implements BranchProvider, BranchManagement {
 
     /** Branch management with this provider's way of copying. */
     abstract DatabaseBranchManagement management();

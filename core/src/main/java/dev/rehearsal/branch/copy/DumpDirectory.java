@@ -1,7 +1,6 @@
 package dev.rehearsal.branch.copy;
 
 import dev.rehearsal.api.BranchException;
-import dev.rehearsal.branch.BranchProviders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -76,7 +75,7 @@ final class DumpDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new BranchException("Could not create a directory for the dump in " + (parent == null
                     ? System.getProperty("java.io.tmpdir") : parent) + ": " + e.getMessage()
-                    + ". Set one with room for the dump: " + BranchProviders.WORK_DIRECTORY.spelled(), e);
+                    + ". Set one with room for the dump: " + SnapshotCopyBranchProvider.WORK_DIRECTORY.spelled(), e);
         }
         LIVE.add(path);
         FileChannel channel = null;
@@ -109,7 +108,7 @@ final class DumpDirectory implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Cannot lock a file in {} ({}): should this process be killed during the copy, its dump would "
                     + "be left there. Set a work directory on a local file system: {}", path, e.getMessage(),
-                    BranchProviders.WORK_DIRECTORY.spelled());
+                    SnapshotCopyBranchProvider.WORK_DIRECTORY.spelled());
             return false;
         }
     }

@@ -1,9 +1,11 @@
 package dev.rehearsal.branch.copy;
 
+import static dev.rehearsal.branch.copy.SnapshotCopyBranchProvider.PG_DUMP;
+import static dev.rehearsal.branch.copy.SnapshotCopyBranchProvider.PG_RESTORE;
+
 import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
-import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.internal.Sql;
 import java.io.BufferedReader;
 import java.io.File;
@@ -101,7 +103,7 @@ final class PgClients {
         for (Path configured : new Path[] {pgDumpPath, pgRestorePath}) {
             if (configured != null && !Files.isExecutable(configured)) {
                 throw new ConfigurationException("There is no executable at " + configured + ": point "
-                        + BranchProviders.PG_DUMP.spelled() + " and " + BranchProviders.PG_RESTORE.spelled()
+                        + PG_DUMP.spelled() + " and " + PG_RESTORE.spelled()
                         + " at the pg_dump and pg_restore of a PostgreSQL client installation, "
                         + "or leave them unset to use the ones on PATH or in /usr/lib/postgresql/<major>/bin");
             }
@@ -118,7 +120,7 @@ final class PgClients {
         int serverMajor = serverVersionNum / 10000;
         String server = "PostgreSQL " + serverMajor + "." + serverVersionNum % 10000;
         String fix = "Install a client of version " + serverMajor + " or later (on Debian or Ubuntu: apt-get install "
-                + "postgresql-client-" + serverMajor + ") or point " + BranchProviders.PG_DUMP.spelled() + " at its "
+                + "postgresql-client-" + serverMajor + ") or point " + PG_DUMP.spelled() + " at its "
                 + "pg_dump";
         List<Program> found = new ArrayList<>();
         for (Path candidate : candidates("pg_dump")) {
@@ -143,7 +145,7 @@ final class PgClients {
         Path restore = pgRestorePath != null ? pgRestorePath : pgDump.path().resolveSibling("pg_restore");
         if (!Files.isExecutable(restore)) {
             throw new BranchException("There is no pg_restore at " + restore + " beside " + pgDump + ": install the "
-                    + "whole PostgreSQL client package, or point " + BranchProviders.PG_RESTORE.spelled()
+                    + "whole PostgreSQL client package, or point " + PG_RESTORE.spelled()
                     + " at a pg_restore of version " + pgDump.major() + " or later");
         }
         return restore;
@@ -202,7 +204,7 @@ final class PgClients {
             Matcher version = VERSION.matcher(String.join("\n", output));
             if (!version.find()) {
                 throw new BranchException(p + " --version printed no PostgreSQL version (" + String.join(" ", output)
-                        + "): point " + BranchProviders.PG_DUMP.spelled() + " at PostgreSQL's pg_dump");
+                        + "): point " + PG_DUMP.spelled() + " at PostgreSQL's pg_dump");
             }
             int major = Integer.parseInt(version.group(1));
             return new Program(p, major, version.group(1) + (version.group(2) == null ? "" : "." + version.group(2)));

@@ -3,10 +3,13 @@ package dev.rehearsal.branch.copy;
 import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchMetadata;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.internal.Ranges;
 import dev.rehearsal.internal.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +70,27 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
-    /** The purpose of a branch made through branch management. */
+    /** The option {@code jobs} of {@link Factory}: {@link Builder#jobs}. */
+    public static final Setting JOBS = Setting.branchOption("jobs", "SnapshotCopyBranchProvider.builder().jobs(...)");
+    /** The option {@code schema-only} ({@code true}/{@code false}) of {@link Factory}: {@link Builder#schemaOnly}. */
+    public static final Setting SCHEMA_ONLY = Setting.branchOption("schema-only",
+            "SnapshotCopyBranchProvider.builder().schemaOnly()");
+    /** The option {@code sample} (rows a table) of {@link Factory}: {@link Builder#sample}. */
+    public static final Setting SAMPLE = Setting.branchOption("sample",
+            "SnapshotCopyBranchProvider.builder().sample(...)");
+    /** The option {@code pg-dump} (a path) of {@link Factory}: {@link Builder#pgDumpPath}. */
+    public static final Setting PG_DUMP = Setting.branchOption("pg-dump",
+            "SnapshotCopyBranchProvider.builder().pgDumpPath(...)");
+    /** The option {@code pg-restore} (a path) of {@link Factory}: {@link Builder#pgRestorePath}. */
+    public static final Setting PG_RESTORE = Setting.branchOption("pg-restore",
+            "SnapshotCopyBranchProvider.builder().pgRestorePath(...)");
+    /** The option {@code work-directory} of {@link Factory}: {@link Builder#workDirectory}. */
+    public static final Setting WORK_DIRECTORY = Setting.branchOption("work-directory",
+            "SnapshotCopyBranchProvider.builder().workDirectory(...)");
+    /** The option {@code maintenance-database} of {@link Factory}: {@link Builder#maintenanceDatabase}. */
+    public static final Setting MAINTENANCE_DATABASE = Setting.branchOption("maintenance-database",
+            "SnapshotCopyBranchProvider.builder().maintenanceDatabase(...)");
+
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotCopyBranchProvider.class);
 
     private final BranchNaming naming;
@@ -167,7 +190,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
     private Connection connectMaintenance(DatabaseLocation maintenance) {
         return Sql.connect(maintenance, "the destination server's maintenance database '" + maintenance.database()
                 + "' (set it with " + (destination != null ? "SnapshotCopyBranchProvider.builder().destination(...)"
-                : BranchProviders.MAINTENANCE_DATABASE.spelled()) + ")");
+                : MAINTENANCE_DATABASE.spelled()) + ")");
     }
 
     private String copyMethod() {
@@ -361,11 +384,8 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
          * number of processors, at most 4.
          */
         public Builder jobs(int jobs) {
-            if (jobs < 1 || jobs > 64) {
-                throw new ConfigurationException("jobs must be between 1 and 64, was " + jobs
-                        + ": give about the number of cores the source and destination servers can spare");
-            }
-            this.jobs = jobs;
+            this.jobs = Ranges.number(JOBS, jobs, 1, 64, "about the number of cores the source and destination "
+                    + "servers can spare");
             return this;
         }
 
@@ -429,6 +449,47 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
                         + "choose no rows or a sample of rows");
             }
             return new SnapshotCopyBranchProvider(this);
+        }
+    }
+
+    /**
+     * Makes the provider {@code snapshot-copy} for the front ends: options {@link #JOBS}, {@link #SCHEMA_ONLY},
+     * {@link #SAMPLE}, {@link #PG_DUMP}, {@link #PG_RESTORE}, {@link #WORK_DIRECTORY}, {@link #MAINTENANCE_DATABASE}.
+     */
+    public static final class Factory implements BranchProviderFactory {
+        @Override
+        public String name() {
+            return "snapshot-copy";
+        }
+
+        @Override
+        public String description() {
+            return "pg_dump/pg_restore of one snapshot, works while the target is in use";
+        }
+
+        @Override
+        public List<Setting> options() {
+            return List.of(JOBS, SCHEMA_ONLY, SAMPLE, PG_DUMP, PG_RESTORE, WORK_DIRECTORY, MAINTENANCE_DATABASE);
+        }
+
+        @Override
+        public Class<SnapshotCopyBranchProvider> providerType() {
+            return SnapshotCopyBranchProvider.class;
+        }
+
+        @Override
+        public BranchProvider create(Options options) {
+            Builder builder = builder();
+            options.number(JOBS).ifPresent(builder::jobs);
+            if (options.bool(SCHEMA_ONLY).orElse(false)) {
+                builder.schemaOnly();
+            }
+            options.number(SAMPLE).ifPresent(builder::sample);
+            options.path(PG_DUMP).ifPresent(builder::pgDumpPath);
+            options.path(PG_RESTORE).ifPresent(builder::pgRestorePath);
+            options.path(WORK_DIRECTORY).ifPresent(builder::workDirectory);
+            options.text(MAINTENANCE_DATABASE).ifPresent(builder::maintenanceDatabase);
+            return builder.build();
         }
     }
 }

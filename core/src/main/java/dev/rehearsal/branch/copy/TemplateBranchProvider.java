@@ -2,9 +2,11 @@ package dev.rehearsal.branch.copy;
 
 import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchMetadata;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.SessionInfo;
 import dev.rehearsal.branch.TargetInUseException;
@@ -51,6 +53,11 @@ import org.slf4j.LoggerFactory;
 public final class TemplateBranchProvider extends DatabaseBranchProvider {
     /** The default branch name prefix. */
     public static final String DEFAULT_PREFIX = BranchNaming.DEFAULT_PREFIX;
+    /** The option {@code clone} ({@code true}/{@code false}) of {@link Factory}: {@link Builder#clone}. */
+    public static final Setting CLONE = Setting.branchOption("clone", "TemplateBranchProvider.builder().clone(...)");
+    /** The option {@code maintenance-database} of {@link Factory}: {@link Builder#maintenanceDatabase}. */
+    public static final Setting MAINTENANCE_DATABASE = Setting.branchOption("maintenance-database",
+            "TemplateBranchProvider.builder().maintenanceDatabase(...)");
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateBranchProvider.class);
     private static final Duration ORPHAN_WAIT = Duration.ofMinutes(1);
@@ -100,7 +107,7 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         DatabaseLocation maintenance = parent.withDatabase(maintenanceDatabase);
         long start = System.nanoTime();
         try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
-                + "' (set another with " + BranchProviders.MAINTENANCE_DATABASE.spelled() + ")")) {
+                + "' (set another with " + MAINTENANCE_DATABASE.spelled() + ")")) {
             Labelled copy = copyLabelled(connection, parent, name, metadata);
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched '{}' as '{}' with {} in {} ms", parent.database(), name, copy.copyMethod(), millis);
@@ -119,7 +126,7 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
             throw new dev.rehearsal.api.ConfigurationException("The maintenance database '" + maintenanceDatabase
                     + "' is the target itself: a database cannot be copied while Rehearsal is connected to it. "
                     + "Use another database of the same server: "
-                    + BranchProviders.MAINTENANCE_DATABASE.spelled("postgres"));
+                    + MAINTENANCE_DATABASE.spelled("postgres"));
         }
     }
 
@@ -355,6 +362,40 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
 
         public TemplateBranchProvider build() {
             return new TemplateBranchProvider(this);
+        }
+    }
+
+    /**
+     * Makes the provider {@code template} for the front ends: options {@link #CLONE} and
+     * {@link #MAINTENANCE_DATABASE}.
+     */
+    public static final class Factory implements BranchProviderFactory {
+        @Override
+        public String name() {
+            return "template";
+        }
+
+        @Override
+        public String description() {
+            return "CREATE DATABASE ... TEMPLATE, needs the target without other sessions";
+        }
+
+        @Override
+        public List<Setting> options() {
+            return List.of(CLONE, MAINTENANCE_DATABASE);
+        }
+
+        @Override
+        public Class<TemplateBranchProvider> providerType() {
+            return TemplateBranchProvider.class;
+        }
+
+        @Override
+        public BranchProvider create(Options options) {
+            Builder builder = builder();
+            options.bool(CLONE).ifPresent(builder::clone);
+            options.text(MAINTENANCE_DATABASE).ifPresent(builder::maintenanceDatabase);
+            return builder.build();
         }
     }
 }

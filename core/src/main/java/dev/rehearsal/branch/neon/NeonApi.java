@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.rehearsal.branch.BranchProviders;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -128,7 +127,7 @@ final class NeonApi {
             if (System.nanoTime() > deadline) {
                 throw new NeonApiException("Neon operation " + action + " (" + id + ") for " + what + " is still '"
                         + status + "' after " + operationTimeout.toSeconds() + " s: allow it longer with "
-                        + BranchProviders.OPERATION_TIMEOUT.spelled() + ", or look for it in the Neon Console",
+                        + NeonBranchProvider.OPERATION_TIMEOUT.spelled() + ", or look for it in the Neon Console",
                         0, null, null);
             }
             sleep(pause);
@@ -242,12 +241,12 @@ final class NeonApi {
                     + "or has no access to project '" + projectId + "'. Create an API key in the Neon Console "
                     + "(Account settings > API keys, or your organization's settings) and set it in the environment "
                     + "variable " + NeonBranchProvider.DEFAULT_API_KEY_VARIABLE + " (or the variable named with "
-                    + BranchProviders.API_KEY_VARIABLE.spelled() + ")", status, code, null);
+                    + NeonBranchProvider.API_KEY_VARIABLE.spelled() + ")", status, code, null);
         }
         String retried = attempts > 1 ? " after " + attempts + " attempts over " + nanos / 1_000_000 + " ms" : "";
         String hint = status == 429 || status == 423 || status >= 500
                 ? ". Neon is busy or unavailable: try again later, or allow more retries with "
-                + BranchProviders.MAX_RETRIES.spelled()
+                + NeonBranchProvider.MAX_RETRIES.spelled()
                 : status == 404 ? ". Check the project id ('" + projectId + "') and the branch, and the API base URL"
                 : "";
         return new NeonApiException("The Neon API refused " + method + " " + path + " (HTTP " + status

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement;
 import dev.rehearsal.branch.BranchMetadata;
 import dev.rehearsal.branch.BranchProvider;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.internal.Ranges;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -62,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The API key and the role's password never appear in a log line, an exception message or {@code toString}.
  */
-public final class NeonBranchProvider implements BranchProvider {
+public final class NeonBranchProvider implements BranchProvider, BranchManagement {
     /** Neon's API, version 2. */
     public static final String DEFAULT_API_BASE_URL = "https://console.neon.tech/api/v2";
     /** The environment variable the API key is read from unless told otherwise. */
@@ -71,6 +74,32 @@ public final class NeonBranchProvider implements BranchProvider {
     public static final String DEFAULT_PREFIX = "rehearsal-";
     /** The purpose of a branch made through branch management. */
     public static final String DEVELOPER = "developer";
+    /** The option {@code project} of {@link Factory} (required): {@link Builder#projectId}. */
+    public static final Setting PROJECT = Setting.branchOption("project",
+            "NeonBranchProvider.builder().projectId(...)");
+    /** The option {@code parent-branch} of {@link Factory}: {@link Builder#parentBranch}. */
+    public static final Setting PARENT_BRANCH = Setting.branchOption("parent-branch",
+            "NeonBranchProvider.builder().parentBranch(...)");
+    /** The option {@code database} of {@link Factory}: {@link Builder#databaseName}. */
+    public static final Setting DATABASE = Setting.branchOption("database",
+            "NeonBranchProvider.builder().databaseName(...)");
+    /** The option {@code role} of {@link Factory}: {@link Builder#roleName}. */
+    public static final Setting ROLE = Setting.branchOption("role", "NeonBranchProvider.builder().roleName(...)");
+    /** The option {@code api-key-variable} of {@link Factory}: {@link Builder#apiKeyFromEnvironment}. */
+    public static final Setting API_KEY_VARIABLE = Setting.branchOption("api-key-variable",
+            "NeonBranchProvider.builder().apiKeyFromEnvironment(...)");
+    /** The option {@code api-url} of {@link Factory}: {@link Builder#apiBaseUrl}. */
+    public static final Setting API_URL = Setting.branchOption("api-url",
+            "NeonBranchProvider.builder().apiBaseUrl(...)");
+    /** The option {@code max-retries} of {@link Factory}: {@link Builder#maxRetries}. */
+    public static final Setting MAX_RETRIES = Setting.branchOption("max-retries",
+            "NeonBranchProvider.builder().maxRetries(...)");
+    /** The option {@code operation-timeout} (a duration) of {@link Factory}: {@link Builder#operationTimeout}. */
+    public static final Setting OPERATION_TIMEOUT = Setting.branchOption("operation-timeout",
+            "NeonBranchProvider.builder().operationTimeout(...)");
+    /** The first pause before a retry: a setting of the builder only, no option of the front ends. */
+    private static final Setting RETRY_BACKOFF = Setting.branchOption("retry-backoff",
+            "NeonBranchProvider.builder().retryBackoff(...)");
 
     private static final Logger LOG = LoggerFactory.getLogger(NeonBranchProvider.class);
     private static final String RUN = "run-";
@@ -385,9 +414,9 @@ public final class NeonBranchProvider implements BranchProvider {
                 .collect(Collectors.joining(", "));
         throw new ConfigurationException(parentBranch == null
                 ? "Neon project '" + api.projectId() + "' has no default branch to branch from: name the parent "
-                + "with " + BranchProviders.PARENT_BRANCH.spelled() + "; its branches are: " + known
+                + "with " + PARENT_BRANCH.spelled() + "; its branches are: " + known
                 : "Neon project '" + api.projectId() + "' has no branch with the id or name '" + parentBranch
-                + "': set " + BranchProviders.PARENT_BRANCH.spelled() + " to one of its branches: " + known);
+                + "': set " + PARENT_BRANCH.spelled() + " to one of its branches: " + known);
     }
 
     private List<JsonNode> branches() {
@@ -582,10 +611,7 @@ public final class NeonBranchProvider implements BranchProvider {
 
         /** How often a request refused with 429, 423 or 5xx is tried again (0 to 10). Default 5. */
         public Builder maxRetries(int retries) {
-            if (retries < 0 || retries > 10) {
-                throw new ConfigurationException("maxRetries(" + retries + ") is out of range: give 0 to 10");
-            }
-            this.maxRetries = retries;
+            this.maxRetries = Ranges.number(MAX_RETRIES, retries, 0, 10);
             return this;
         }
 
@@ -594,23 +620,15 @@ public final class NeonBranchProvider implements BranchProvider {
          * wins (up to 30 s too). Also the first pause between polls of an operation. Default 500 ms.
          */
         public Builder retryBackoff(Duration first) {
-            Objects.requireNonNull(first, "first");
-            if (first.isNegative() || first.isZero() || first.compareTo(maxBackoff) > 0) {
-                throw new ConfigurationException("retryBackoff(" + first + ") is out of range: give between 1 ms "
-                        + "and " + maxBackoff.toSeconds() + " s, e.g. Duration.ofMillis(500)");
-            }
-            this.retryBackoff = first;
+            this.retryBackoff = Ranges.duration(RETRY_BACKOFF, first, Duration.ofMillis(1), maxBackoff,
+                    "e.g. 500ms");
             return this;
         }
 
         /** How long to wait for the operations a request starts (creating, restoring, deleting). Default 5 minutes. */
         public Builder operationTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new ConfigurationException("operationTimeout(" + timeout + ") is out of range: give between "
-                        + "1 second and 1 hour, e.g. Duration.ofMinutes(5)");
-            }
-            this.operationTimeout = timeout;
+            this.operationTimeout = Ranges.duration(OPERATION_TIMEOUT, timeout, Duration.ofSeconds(1),
+                    Duration.ofHours(1), "e.g. 5m");
             return this;
         }
 
@@ -633,7 +651,7 @@ public final class NeonBranchProvider implements BranchProvider {
          */
         public NeonBranchProvider build() {
             if (projectId == null) {
-                throw new ConfigurationException("No Neon project id: give " + BranchProviders.PROJECT.spelled()
+                throw new ConfigurationException("No Neon project id: give " + PROJECT.spelled()
                         + " the id from the "
                         + "project's Settings page in the Neon Console, e.g. 'autumn-disk-484331'");
             }
@@ -646,7 +664,7 @@ public final class NeonBranchProvider implements BranchProvider {
                 throw new ConfigurationException("No Neon API key: the environment variable " + apiKeyVariable
                         + " is not set. Create an API key in the Neon Console (Account settings > API keys) and "
                         + "set it in " + apiKeyVariable + " (or name another variable with "
-                        + BranchProviders.API_KEY_VARIABLE.spelled() + ")");
+                        + API_KEY_VARIABLE.spelled() + ")");
             }
             String source = apiKey != null ? "NeonBranchProvider.builder().apiKey(...)"
                     : "the environment variable " + apiKeyVariable;
@@ -659,6 +677,49 @@ public final class NeonBranchProvider implements BranchProvider {
                 throw new ConfigurationException("The " + what + " is blank: give one, " + example);
             }
             return value;
+        }
+    }
+
+    /**
+     * Makes the provider {@code neon} for the front ends, the API key from {@value #DEFAULT_API_KEY_VARIABLE} or the
+     * variable {@link #API_KEY_VARIABLE} names: options {@link #PROJECT} (required), {@link #PARENT_BRANCH},
+     * {@link #DATABASE}, {@link #ROLE}, {@link #API_KEY_VARIABLE}, {@link #API_URL}, {@link #MAX_RETRIES},
+     * {@link #OPERATION_TIMEOUT}.
+     */
+    public static final class Factory implements BranchProviderFactory {
+        @Override
+        public String name() {
+            return "neon";
+        }
+
+        @Override
+        public String description() {
+            return "a Neon branch through the Neon API, key from " + DEFAULT_API_KEY_VARIABLE;
+        }
+
+        @Override
+        public List<Setting> options() {
+            return List.of(PROJECT, PARENT_BRANCH, DATABASE, ROLE, API_KEY_VARIABLE, API_URL, MAX_RETRIES,
+                    OPERATION_TIMEOUT);
+        }
+
+        @Override
+        public Class<NeonBranchProvider> providerType() {
+            return NeonBranchProvider.class;
+        }
+
+        @Override
+        public BranchProvider create(Options options) {
+            Builder builder = builder();
+            options.text(PROJECT).ifPresent(builder::projectId);
+            options.text(PARENT_BRANCH).ifPresent(builder::parentBranch);
+            options.text(DATABASE).ifPresent(builder::databaseName);
+            options.text(ROLE).ifPresent(builder::roleName);
+            options.text(API_KEY_VARIABLE).ifPresent(builder::apiKeyFromEnvironment);
+            options.text(API_URL).ifPresent(builder::apiBaseUrl);
+            options.number(MAX_RETRIES).ifPresent(builder::maxRetries);
+            options.duration(OPERATION_TIMEOUT).ifPresent(builder::operationTimeout);
+            return builder.build();
         }
     }
 }
