@@ -7,7 +7,7 @@ import dev.rehearsal.api.BranchException;
  * API could not be reached or an operation failed) and {@link #neonCode()} Neon's own error code, when it gave one.
  * The message never contains the API key or a password.
  */
-public class NeonApiException extends BranchException {
+class NeonApiException extends BranchException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
