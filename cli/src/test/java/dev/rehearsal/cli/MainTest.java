@@ -162,10 +162,10 @@ class MainTest {
                 + "use blocking, warning, info or ignore, e.g. --severity rows-deleted=blocking");
         assertThat(kind.err()).contains("--severity row-deleted=blocking: 'row-deleted' is not a kind of finding; "
                 + "the kinds are ", "rows-deleted", "large-backfill");
-        assertThat(minRows.err()).contains("rehearsal: --min-rows -1 must not be negative");
+        assertThat(minRows.err()).contains("rehearsal: --min-rows -1 is out of range: give a value of at least 0");
         assertThat(backfill.err()).contains("rehearsal: --backfill-rows many is not a number of rows: give a whole "
                 + "number, e.g. --backfill-rows 10000");
-        assertThat(underLock.err()).contains("rehearsal: --rows-under-lock 0 must be at least 1");
+        assertThat(underLock.err()).contains("rehearsal: --rows-under-lock 0 is out of range: give a value of at least 1");
         assertThat(threshold.err()).contains("--lock-threshold");
         assertThat(fraction.err()).contains("rehearsal: --delete-fraction 120% must be between 0 and 1 (or 0% and "
                 + "100%), e.g. --delete-fraction 0.05 for 5 %");

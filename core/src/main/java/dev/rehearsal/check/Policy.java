@@ -3,6 +3,7 @@ package dev.rehearsal.check;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.internal.Durations;
+import dev.rehearsal.internal.Ranges;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
@@ -161,39 +162,25 @@ public final class Policy {
 
         /** Default 1: any table with rows has data. */
         public Builder minRows(long rows) {
-            if (rows < 0) {
-                throw new ConfigurationException(MIN_ROWS.spelled(Long.toString(rows)) + " must not be negative");
-            }
-            this.minRows = rows;
+            this.minRows = Ranges.atLeast(MIN_ROWS, rows, 0, "");
             return this;
         }
 
         /** Default 1 s. */
         public Builder lockThreshold(Duration threshold) {
-            Objects.requireNonNull(threshold, "threshold");
-            if (threshold.isNegative()) {
-                throw new ConfigurationException(LOCK_THRESHOLD.spelled(Durations.format(threshold))
-                        + " must not be negative");
-            }
-            this.lockThreshold = threshold;
+            this.lockThreshold = Ranges.atLeast(LOCK_THRESHOLD, threshold, Duration.ZERO, "e.g. 1s");
             return this;
         }
 
         /** Default 100 000 rows. */
         public Builder rowsUnderLock(long rows) {
-            if (rows < 1) {
-                throw new ConfigurationException(ROWS_UNDER_LOCK.spelled(Long.toString(rows)) + " must be at least 1");
-            }
-            this.rowsUnderLock = rows;
+            this.rowsUnderLock = Ranges.atLeast(ROWS_UNDER_LOCK, rows, 1, "");
             return this;
         }
 
         /** Default 100 000 rows. */
         public Builder backfillRows(long rows) {
-            if (rows < 1) {
-                throw new ConfigurationException(BACKFILL_ROWS.spelled(Long.toString(rows)) + " must be at least 1");
-            }
-            this.backfillRows = rows;
+            this.backfillRows = Ranges.atLeast(BACKFILL_ROWS, rows, 1, "");
             return this;
         }
 
@@ -203,11 +190,8 @@ public final class Policy {
          * from a table with data a loss; 1, only one that empties the table (or reaches the row count).
          */
         public Builder deleteFraction(double fraction) {
-            if (!(fraction >= 0 && fraction <= 1)) {
-                throw new ConfigurationException(DELETE_FRACTION.spelled(Double.toString(fraction))
-                        + " must be between 0 and 1, e.g. " + DELETE_FRACTION.spelled("0.05") + " for 5 %");
-            }
-            this.deleteFraction = fraction;
+            this.deleteFraction = Ranges.fraction(DELETE_FRACTION, fraction,
+                    "e.g. " + DELETE_FRACTION.spelled("0.05") + " for 5 %");
             return this;
         }
 

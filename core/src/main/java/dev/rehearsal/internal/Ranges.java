@@ -54,6 +54,43 @@ public final class Ranges {
         return value;
     }
 
+    /**
+     * {@code value} when it is at least {@code min}.
+     *
+     * @param advice what to give instead, appended to the range; may be empty
+     */
+    public static long atLeast(Setting setting, long value, long min, String advice) {
+        if (value < min) {
+            throw outOfRange(setting, Long.toString(value), "of at least " + min, advice);
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} when it is at least {@code min}.
+     *
+     * @param advice what to give instead, appended to the range; may be empty
+     */
+    public static Duration atLeast(Setting setting, Duration value, Duration min, String advice) {
+        Objects.requireNonNull(value, setting.name());
+        if (value.compareTo(min) < 0) {
+            throw outOfRange(setting, Durations.format(value), "of at least " + Durations.format(min), advice);
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} when it is a fraction, {@code 0 <= value <= 1} (NaN is not).
+     *
+     * @param advice what to give instead, appended to the range; may be empty
+     */
+    public static double fraction(Setting setting, double value, String advice) {
+        if (!(value >= 0 && value <= 1)) {
+            throw outOfRange(setting, Double.toString(value), "between 0 and 1", advice);
+        }
+        return value;
+    }
+
     private static ConfigurationException outOfRange(Setting setting, String value, String range, String advice) {
         return new ConfigurationException(setting.spelled(value) + " is out of range: give a value " + range
                 + (advice.isEmpty() ? "" : ", " + advice));

@@ -32,10 +32,10 @@ class PolicyTest {
         assertThat(Policy.builder().set(Policy.DELETE_FRACTION, "12.5%").build().deleteFraction()).isEqualTo(0.125);
         assertThat(Policy.builder().deleteFraction(0).deleteFraction(1).build().deleteFraction()).isEqualTo(1);
         assertThatThrownBy(() -> Policy.builder().deleteFraction(-0.01)).isInstanceOf(ConfigurationException.class)
-                .hasMessage("Policy.builder().deleteFraction(-0.01) must be between 0 and 1, e.g. "
-                        + "Policy.builder().deleteFraction(0.05) for 5 %");
+                .hasMessage("Policy.builder().deleteFraction(-0.01) is out of range: give a value between 0 and 1, "
+                        + "e.g. Policy.builder().deleteFraction(0.05) for 5 %");
         assertThatThrownBy(() -> Policy.builder().deleteFraction(Double.NaN))
-                .hasMessageContaining("must be between 0 and 1");
+                .hasMessageContaining("deleteFraction(NaN) is out of range: give a value between 0 and 1");
         assertThatThrownBy(() -> Policy.builder().set(Policy.DELETE_FRACTION, "1.01"))
                 .hasMessageContaining("deleteFraction(1.01) must be between 0 and 1 (or 0% and 100%)");
         assertThatThrownBy(() -> Policy.builder().set(Policy.DELETE_FRACTION, "Infinity"))
@@ -60,7 +60,8 @@ class PolicyTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("kebab-case")
                 .hasMessageContaining(FindingKinds.TABLE_REWRITE);
         assertThatThrownBy(() -> Policy.builder().lockThreshold(Duration.ofSeconds(-1)))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("must not be negative");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("lockThreshold(-1s) is out of range: give a value of at least 0s");
         assertThatThrownBy(() -> Policy.builder().backfillRows(0))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("at least 1");
     }
@@ -79,7 +80,7 @@ class PolicyTest {
                 .hasMessage("Policy.builder().backfillRows(lots) is not a number of rows: give a whole number, e.g. "
                         + "Policy.builder().backfillRows(10000)");
         assertThatThrownBy(() -> Policy.builder().set(Policy.MIN_ROWS, "-1"))
-                .hasMessage("Policy.builder().minRows(-1) must not be negative");
+                .hasMessage("Policy.builder().minRows(-1) is out of range: give a value of at least 0");
         assertThatThrownBy(() -> Policy.builder().set(Policy.SEVERITIES, "rows-deleted=blocking"))
                 .isInstanceOf(IllegalArgumentException.class);
     }

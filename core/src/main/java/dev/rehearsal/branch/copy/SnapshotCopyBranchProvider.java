@@ -409,11 +409,8 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
          * are not copied; row-level security on the source applies to what is read.
          */
         public Builder sample(int rowsPerTable) {
-            if (rowsPerTable < 1) {
-                throw new ConfigurationException("A sample needs at least 1 row a table, was " + rowsPerTable
-                        + ": give e.g. sample(1000), or schemaOnly() for no rows");
-            }
-            this.sampleRows = rowsPerTable;
+            this.sampleRows = (int) Ranges.atLeast(SAMPLE, rowsPerTable, 1,
+                    "e.g. " + SAMPLE.spelled("1000") + ", or " + SCHEMA_ONLY.spelled("true") + " for no rows");
             return this;
         }
 
