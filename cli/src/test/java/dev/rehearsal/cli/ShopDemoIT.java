@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.rehearsal.api.DatabaseLocation;
-import dev.rehearsal.outcome.MigrationFailure;
-import dev.rehearsal.outcome.MigrationStatus;
-import dev.rehearsal.outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Outcome.MigrationFailure;
+import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Verdict;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

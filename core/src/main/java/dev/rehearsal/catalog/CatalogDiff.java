@@ -1,7 +1,15 @@
 package dev.rehearsal.catalog;
 
+import dev.rehearsal.catalog.CatalogSnapshot.EnumType;
+import dev.rehearsal.catalog.CatalogSnapshot.Function;
+import dev.rehearsal.catalog.CatalogSnapshot.Sequence;
+import dev.rehearsal.catalog.CatalogSnapshot.View;
 import dev.rehearsal.catalog.SchemaChange.Kind;
 import dev.rehearsal.catalog.SchemaChange.ObjectType;
+import dev.rehearsal.catalog.Table.Column;
+import dev.rehearsal.catalog.Table.Constraint;
+import dev.rehearsal.catalog.Table.Index;
+import dev.rehearsal.catalog.Table.Trigger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,5 +1,13 @@
 package dev.rehearsal.catalog;
 
+import dev.rehearsal.catalog.CatalogSnapshot.EnumType;
+import dev.rehearsal.catalog.CatalogSnapshot.Function;
+import dev.rehearsal.catalog.CatalogSnapshot.Sequence;
+import dev.rehearsal.catalog.CatalogSnapshot.View;
+import dev.rehearsal.catalog.Table.Column;
+import dev.rehearsal.catalog.Table.Constraint;
+import dev.rehearsal.catalog.Table.Index;
+import dev.rehearsal.catalog.Table.Trigger;
 import dev.rehearsal.internal.Sql;
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package dev.rehearsal.catalog;
 
+import dev.rehearsal.catalog.Table.Index;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -91,5 +92,93 @@ public record CatalogSnapshot(int serverVersion, Instant takenAt, List<Table> ta
      */
     public List<SchemaChange> changesTo(CatalogSnapshot after) {
         return CatalogDiff.between(this, after);
+    }
+
+    /**
+     * A view or materialized view.
+     *
+     * @param schema       its schema
+     * @param name         its name
+     * @param materialized whether it is a materialized view
+     * @param definition   its query as {@code pg_get_viewdef} writes it
+     */
+    public record View(String schema, String name, boolean materialized, String definition) {
+        public View {
+            Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(definition, "definition");
+        }
+
+        /** {@code schema.name}, each part quoted only where PostgreSQL needs it. */
+        public String qualifiedName() {
+            return Identifiers.qualify(schema, name);
+        }
+    }
+
+    /**
+     * A sequence, including those behind identity and serial columns.
+     *
+     * @param schema    its schema
+     * @param name      its name
+     * @param dataType  {@code smallint}, {@code integer} or {@code bigint}
+     * @param lastValue the last value handed out, or null when none was yet (or the role may not read it)
+     */
+    public record Sequence(String schema, String name, String dataType, Long lastValue) {
+        public Sequence {
+            Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(dataType, "dataType");
+        }
+
+        /** {@code schema.name}, each part quoted only where PostgreSQL needs it. */
+        public String qualifiedName() {
+            return Identifiers.qualify(schema, name);
+        }
+    }
+
+    /**
+     * A function or procedure (not aggregates or window functions).
+     *
+     * @param schema            its schema
+     * @param name              its name
+     * @param identityArguments its argument types as {@code pg_get_function_identity_arguments} writes them, e.g.
+     *                          {@code customer_id integer, since date}; with schema and name they identify it
+     * @param kind              {@code "function"} or {@code "procedure"}
+     * @param definitionHash    SHA-256 (hex) of {@code pg_get_functiondef}: body, language, volatility, security,
+     *                          settings — it changes whenever {@code CREATE OR REPLACE} changes anything
+     */
+    public record Function(String schema, String name, String identityArguments, String kind, String definitionHash) {
+        public Function {
+            Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(identityArguments, "identityArguments");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(definitionHash, "definitionHash");
+        }
+
+        /** {@code schema.name(arguments)}, e.g. {@code public.discount(customer_id integer)}. */
+        public String signature() {
+            return Identifiers.qualify(schema, name) + "(" + identityArguments + ")";
+        }
+    }
+
+    /**
+     * An enum type.
+     *
+     * @param schema its schema
+     * @param name   its name
+     * @param labels its values in their sort order
+     */
+    public record EnumType(String schema, String name, List<String> labels) {
+        public EnumType {
+            Objects.requireNonNull(schema, "schema");
+            Objects.requireNonNull(name, "name");
+            labels = List.copyOf(labels);
+        }
+
+        /** {@code schema.name}, each part quoted only where PostgreSQL needs it. */
+        public String qualifiedName() {
+            return Identifiers.qualify(schema, name);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.rehearsal.catalog;
 
+import dev.rehearsal.catalog.Table.Column;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -4,8 +4,8 @@ import static dev.rehearsal.check.DataLossCheck.evidence;
 
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.trace.LockMode;
-import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
+import dev.rehearsal.trace.StatementTrace.LockTrace;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,9 +1,9 @@
 package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.Column;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.StatementTrace;

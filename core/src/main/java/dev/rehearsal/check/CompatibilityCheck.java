@@ -3,9 +3,9 @@ package dev.rehearsal.check;
 import static dev.rehearsal.check.DataLossCheck.evidence;
 
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.Column;
+import dev.rehearsal.catalog.CatalogSnapshot.View;
 import dev.rehearsal.catalog.Table;
-import dev.rehearsal.catalog.View;
+import dev.rehearsal.catalog.Table.Column;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,9 +1,9 @@
 package dev.rehearsal.check;
 
-import dev.rehearsal.catalog.Column;
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.trace.ContentFingerprint;
-import dev.rehearsal.trace.ContentHash;
+import dev.rehearsal.trace.ContentFingerprint.ContentHash;
 import dev.rehearsal.trace.StatementTrace;
 import java.sql.Connection;
 import java.sql.SQLException;

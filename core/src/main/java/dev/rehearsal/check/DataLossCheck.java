@@ -2,8 +2,8 @@ package dev.rehearsal.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.Column;
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
 import java.util.Comparator;

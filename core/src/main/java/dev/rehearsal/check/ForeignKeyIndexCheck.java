@@ -2,9 +2,9 @@ package dev.rehearsal.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.Constraint;
-import dev.rehearsal.catalog.Index;
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.catalog.Table.Constraint;
+import dev.rehearsal.catalog.Table.Index;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -3,9 +3,9 @@ package dev.rehearsal.check;
 import static dev.rehearsal.check.DataLossCheck.evidence;
 
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.Constraint;
-import dev.rehearsal.catalog.Index;
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.catalog.Table.Constraint;
+import dev.rehearsal.catalog.Table.Index;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

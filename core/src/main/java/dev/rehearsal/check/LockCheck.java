@@ -1,10 +1,10 @@
 package dev.rehearsal.check;
 
 import dev.rehearsal.trace.LockMode;
-import dev.rehearsal.trace.LockTrace;
-import dev.rehearsal.trace.RelationRewrite;
 import dev.rehearsal.trace.StatementTrace;
-import dev.rehearsal.trace.TableScan;
+import dev.rehearsal.trace.StatementTrace.LockTrace;
+import dev.rehearsal.trace.StatementTrace.RelationRewrite;
+import dev.rehearsal.trace.StatementTrace.TableScan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package dev.rehearsal.check;
 import static dev.rehearsal.check.DataLossCheck.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
+import dev.rehearsal.trace.StatementTrace.LockTrace;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.Table;
-import dev.rehearsal.trace.RelationRewrite;
 import dev.rehearsal.trace.StatementTrace;
+import dev.rehearsal.trace.StatementTrace.RelationRewrite;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.trace.StatementTrace;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,5 +103,120 @@ public record Outcome(Verdict verdict, String target, String engine, List<Migrat
                 + (branch != null && branch.kept() ? " (branch " + branch.name() + " kept until "
                 + branch.expiresAt() + ": " + branch.url() + ")" : "")
                 + "\n  " + String.join("\n  ", reasons()), this);
+    }
+
+    /**
+     * One pending migration and what happened to it on the branch and on the target.
+     *
+     * @param id          the engine's id (a Flyway version, a Liquibase {@code file::id::author})
+     * @param description the engine's description
+     * @param script      the script or class
+     * @param branch      what happened on the branch
+     * @param target      what happened on the target
+     */
+    public record MigrationStatus(String id, String description, String script, State branch, State target) {
+        /** What happened to a migration on one database. */
+        public enum State {
+            APPLIED,
+            FAILED,
+            NOT_RUN
+        }
+    }
+
+    /**
+     * Why a migration failed, with the server's own words.
+     *
+     * @param database    {@code "branch"} or {@code "target"}
+     * @param migration   the failing migration's id, or null when the engine failed outside a migration
+     * @param description the failing migration's description, or null
+     * @param statement   the failing statement, or null when unknown
+     * @param line        the statement's line in its script, or null
+     * @param sqlState    the SQLSTATE, or null when the failure did not come from the server
+     * @param message     the server's (or the engine's) message
+     * @param detail      the server's DETAIL, or null
+     * @param hint        the server's HINT, or null
+     */
+    public record MigrationFailure(String database, String migration, String description, String statement,
+                                   Integer line, String sqlState, String message, String detail, String hint) {
+        /** One line for logs and exception messages. */
+        public String summary() {
+            StringBuilder text = new StringBuilder();
+            text.append(migration == null ? "the migration tool" : "migration " + migration
+                    + (description == null || description.isEmpty() ? "" : " (" + description + ")"));
+            text.append(" failed on the ").append(database).append(": ").append(message);
+            if (sqlState != null) {
+                text.append(" [SQLSTATE ").append(sqlState).append(']');
+            }
+            if (detail != null) {
+                text.append(" — ").append(detail);
+            }
+            return text.toString();
+        }
+    }
+
+    /**
+     * How the migrations reached the target (present in an {@link Outcome} once promotion was attempted).
+     *
+     * @param lockTimeout the {@code lock_timeout} each of the target's migration transactions ran with (zero: none)
+     * @param statementTimeout the {@code statement_timeout} of the promotion's sessions, or null for none
+     * @param attempts how many times the migrations were applied: 1 when the first attempt went through
+     * @param retries each attempt that gave way to a lock held on the target, and how long it then waited
+     * @param verified true when the target's schema was found equal to the rehearsed branch's afterwards; false when it
+     *                         differs ({@link Verdict#DIVERGED}) or was not compared (promotion failed)
+     * @param fingerprint the {@linkplain dev.rehearsal.catalog.SchemaFingerprint#digest() digest} of the target's
+     *                         schema after promotion, or null when it was not read
+     * @param differences what differs between the target and the rehearsed branch after the same migrations, one line
+     *                         each ({@code "only on the target: ..."}, {@code "only on the branch: ..."})
+     */
+    public record Promotion(Duration lockTimeout, Duration statementTimeout, int attempts, List<Retry> retries,
+                            boolean verified, String fingerprint, List<String> differences) {
+        public Promotion {
+            Objects.requireNonNull(lockTimeout, "lockTimeout");
+            retries = List.copyOf(retries);
+            differences = List.copyOf(differences);
+        }
+
+        /**
+         * An attempt that gave way: a migration could not get a lock within the lock timeout, its transaction was
+         * rolled back, and promotion waited before trying again.
+         *
+         * @param attempt which attempt gave way (1 for the first)
+         * @param migration the migration that waited for the lock
+         * @param message the server's message
+         * @param waitedMillis how long promotion waited before the next attempt
+         */
+        public record Retry(int attempt, String migration, String message, long waitedMillis) {
+        }
+    }
+
+    /**
+     * The branch a run used.
+     *
+     * @param provider       the provider's name, e.g. {@code template}
+     * @param name           the branch database's name
+     * @param url            its JDBC URL, without credentials
+     * @param copyMethod     how it was copied
+     * @param creationMillis how long creating it took
+     * @param kept           true when it was kept for debugging rather than dropped
+     * @param expiresAt      when it may be reaped (meaningful when kept)
+     */
+    public record BranchSummary(String provider, String name, String url, String copyMethod, long creationMillis,
+                                boolean kept, Instant expiresAt) {
+    }
+
+    /**
+     * Where the time of a run went, in milliseconds; 0 for phases that did not run.
+     *
+     * @param planMillis    reading what is pending on the target
+     * @param branchMillis  creating the branch
+     * @param catalogMillis reading the branch's catalog and data facts, before and after the migrations
+     * @param migrateMillis applying the migrations to the branch
+     * @param checkMillis   running the checks
+     * @param discardMillis dropping the branch
+     * @param promoteMillis applying the migrations to the target
+     * @param totalMillis   the whole run
+     */
+    public record Timings(long planMillis, long branchMillis, long catalogMillis, long migrateMillis,
+                          long checkMillis, long discardMillis, long promoteMillis, long totalMillis) {
     }
 }

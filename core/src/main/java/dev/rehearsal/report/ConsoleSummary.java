@@ -1,12 +1,12 @@
 package dev.rehearsal.report;
 
 import dev.rehearsal.check.Finding;
-import dev.rehearsal.outcome.BranchSummary;
-import dev.rehearsal.outcome.MigrationFailure;
-import dev.rehearsal.outcome.MigrationStatus;
 import dev.rehearsal.outcome.Outcome;
-import dev.rehearsal.outcome.Promotion;
-import dev.rehearsal.outcome.Timings;
+import dev.rehearsal.outcome.Outcome.BranchSummary;
+import dev.rehearsal.outcome.Outcome.MigrationFailure;
+import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.Promotion;
+import dev.rehearsal.outcome.Outcome.Timings;
 import java.util.Locale;
 
 /** The outcome in one screen of plain text, for logs and terminals. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.catalog.SchemaChange.Kind;
 import dev.rehearsal.catalog.SchemaChange.ObjectType;
+import dev.rehearsal.catalog.Table.Constraint;
+import dev.rehearsal.catalog.Table.Index;
 import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.rehearsal.catalog.CatalogSnapshot.EnumType;
+import dev.rehearsal.catalog.CatalogSnapshot.Function;
+import dev.rehearsal.catalog.CatalogSnapshot.Sequence;
+import dev.rehearsal.catalog.CatalogSnapshot.View;
+import dev.rehearsal.catalog.Table.Column;
+import dev.rehearsal.catalog.Table.Constraint;
+import dev.rehearsal.catalog.Table.Index;
+import dev.rehearsal.catalog.Table.Trigger;
 import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

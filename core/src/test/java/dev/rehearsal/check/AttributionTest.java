@@ -3,8 +3,8 @@ package dev.rehearsal.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.trace.LockMode;
-import dev.rehearsal.trace.LockTrace;
 import dev.rehearsal.trace.StatementTrace;
+import dev.rehearsal.trace.StatementTrace.LockTrace;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.rehearsal.testing;
 
 import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.EngineFailure;
+import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;

@@ -2,7 +2,7 @@ package dev.rehearsal.flyway;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.EngineFailure;
+import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.outcome.Outcome;
-import dev.rehearsal.outcome.Promotion;
+import dev.rehearsal.outcome.Outcome.Promotion;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.HeldLock;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import dev.rehearsal.api.DatabaseException;
 import dev.rehearsal.api.ErrorCode;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.EngineFailure;
+import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.InterruptedApply;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;

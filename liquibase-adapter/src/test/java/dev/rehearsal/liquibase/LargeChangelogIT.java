@@ -4,8 +4,8 @@ import static dev.rehearsal.liquibase.Shop.POSTGRES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

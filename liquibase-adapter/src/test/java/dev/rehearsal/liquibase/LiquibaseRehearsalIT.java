@@ -8,9 +8,9 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
-import dev.rehearsal.outcome.MigrationStatus;
-import dev.rehearsal.outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.RehearsalFailedException;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.HeldLock;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.internal.PostgresParser;
 import dev.rehearsal.internal.Sql;
 import dev.rehearsal.trace.ContentFingerprint;
-import dev.rehearsal.trace.ContentHash;
+import dev.rehearsal.trace.ContentFingerprint.ContentHash;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,11 +1,11 @@
 package dev.rehearsal.internal.pipeline;
 
 import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.EngineFailure;
+import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.internal.Causes;
-import dev.rehearsal.outcome.MigrationFailure;
-import dev.rehearsal.outcome.MigrationStatus.State;
+import dev.rehearsal.outcome.Outcome.MigrationFailure;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.trace.StatementTrace;
 import java.sql.SQLException;
 import java.util.List;

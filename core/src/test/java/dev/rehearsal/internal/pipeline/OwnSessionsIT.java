@@ -3,8 +3,8 @@ package dev.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.rehearsal.branch.SessionInfo;
 import dev.rehearsal.branch.TargetInUseException;
+import dev.rehearsal.branch.TargetInUseException.SessionInfo;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationObserver;
