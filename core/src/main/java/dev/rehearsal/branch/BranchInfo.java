@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A branch as {@linkplain BranchProvider#listBranches listed} by branch management.
+ * A branch as {@linkplain BranchManagement#listBranches listed} by branch management.
  *
  * @param name      the branch's name (the database's name for the template and snapshot-copy providers)
  * @param parent    the name of the database (or parent branch) it was copied from

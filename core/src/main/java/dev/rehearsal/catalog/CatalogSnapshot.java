@@ -15,7 +15,7 @@ import java.util.Optional;
  * facts and physical facts (sizes, {@code relfilenode}s) give the checks their evidence: rows lost, tables
  * rewritten, indexes left invalid, constraints left {@code NOT VALID}.
  *
- * <p>Works on PostgreSQL 14 to 18 and models NOT NULL the same way on all of them (see {@link Column#notNull()}).
+ * <p>Works on PostgreSQL 14 to 18 and models NOT NULL the same way on all of them (see {@link Table.Column#notNull()}).
  * Objects of the system schemas ({@code pg_catalog}, {@code information_schema}, {@code pg_toast*},
  * {@code pg_temp*}) and objects that belong to an extension are left out. Every list is in a deterministic order:
  * by schema and name ({@code "C"} collation), columns by position.
