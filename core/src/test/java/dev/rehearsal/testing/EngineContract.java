@@ -71,7 +71,7 @@ public abstract class EngineContract {
     protected static final String JAVA = "java";
     /**
      * A shop's history as released: customers with email, phone and price, orders with a status, reporting views;
-     * 20 000 customers and 40 000 orders (core's {@code history/shop} scripts).
+     * 20 000 customers and 40 000 orders.
      */
     protected static final String HISTORY_RELEASED = "history-released";
     /**
@@ -106,10 +106,7 @@ public abstract class EngineContract {
     /** Starts a JVM that rehearses and promotes {@code changeSet} on {@code target} with this engine. */
     protected abstract Process startRunner(String target, String changeSet) throws Exception;
 
-    /**
-     * Which migration of {@link #HISTORY_NEXT} each finding must name (see {@link AttributionCheck}), and the text of
-     * the tool's own statements that must never be listed as a migration's.
-     */
+    /** Which migration of {@link #HISTORY_NEXT} each finding must name (see {@link AttributionCheck}). */
     protected abstract AttributionCheck historyAttribution();
 
     /** Text that only the tool's own statements contain, for {@link AttributionCheck#verify}. */
