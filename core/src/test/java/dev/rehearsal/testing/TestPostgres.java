@@ -212,6 +212,14 @@ public final class TestPostgres {
         return name;
     }
 
+    /** A copy of {@code database} made now (a new database named like {@link #createDatabase}'s), e.g. as a reference. */
+    public String createCopyOf(String database) {
+        String copy = createDatabase("copy");
+        dropDatabase(copy);
+        execute("postgres", "CREATE DATABASE " + quoteIdentifier(copy) + " TEMPLATE " + quoteIdentifier(database));
+        return copy;
+    }
+
     /**
      * Creates a new, empty database whose name is {@code name} verbatim (quotes, spaces, semicolons and case kept)
      * followed by a unique suffix.

@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.Migration;
-import dev.rehearsal.engine.MigrationObserver;
-import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.outcome.Outcome;
-import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -37,25 +32,6 @@ class FlywayEngineIT {
     }
 
     @Test
-    void runsCreateIndexConcurrentlyOutsideATransactionWithoutHanging() {
-        String target = Shop.production("concurrently");
-        FluentConfiguration flyway = Shop.flyway(target, "db/base", "db/concurrent");
-
-        Outcome outcome = run(target, flyway);
-
-        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
-        assertThat(POSTGRES.query(target, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
-                + "'customers_name_idx'::regclass")).containsExactly("t");
-        assertThat(outcome.statements()).anySatisfy(s -> {
-            assertThat(s.sql()).contains("CREATE INDEX CONCURRENTLY");
-            assertThat(s.inTransaction()).isFalse();
-            assertThat(s.migration()).isEqualTo("3");
-        });
-        assertThat(FlywayModulesTest.transactionalLock(flyway)).as("the user's configuration object is not changed")
-                .isTrue();
-    }
-
-    @Test
     void replacesTheUsersPlaceholders() {
         String target = Shop.production("placeholders");
 
@@ -69,32 +45,10 @@ class FlywayEngineIT {
     }
 
     @Test
-    void rehearsesAndTracesJavaMigrations() {
-        String target = Shop.production("java");
-        long upperCase = Long.parseLong(POSTGRES.query(target,
-                "SELECT count(*) FROM customers WHERE email <> lower(email)").get(0));
-
-        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/javamigrations"));
-
-        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTED);
-        assertThat(outcome.migrations()).singleElement().satisfies(m -> {
-            assertThat(m.script()).contains("V3__Normalise_emails");
-            assertThat(m.target()).isEqualTo(State.APPLIED);
-        });
-        assertThat(outcome.statements()).anySatisfy(s -> {
-            assertThat(s.migration()).isEqualTo("3");
-            assertThat(s.sql()).startsWith("UPDATE customers SET email = lower(email)");
-            assertThat(s.rowsAffected()).isEqualTo(upperCase).isPositive();
-        });
-        assertThat(POSTGRES.query(target, "SELECT count(*) FROM customers WHERE email <> lower(email)"))
-                .containsExactly("0");
-    }
-
-    @Test
     void appliesAnOutOfOrderMigrationAsFlywayWould() {
         String target = Shop.production("outoforder");
         Shop.flyway(target, "db/base", "db/safe").load().migrate();
-        String reference = Shop.twin(target);
+        String reference = POSTGRES.createCopyOf(target);
         Shop.flyway(reference, "db/base", "db/safe", "db/outoforder").outOfOrder(true).load().migrate();
 
         Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/safe", "db/outoforder").outOfOrder(true));
@@ -109,7 +63,7 @@ class FlywayEngineIT {
         String target = POSTGRES.createDatabase("baseline");
         POSTGRES.execute(target, "CREATE TABLE customers (id bigserial PRIMARY KEY, email text, name text NOT NULL, "
                 + "created_at timestamptz NOT NULL DEFAULT now())", "INSERT INTO customers (name) VALUES ('legacy')");
-        String reference = Shop.twin(target);
+        String reference = POSTGRES.createCopyOf(target);
         Shop.flyway(reference, "db/base", "db/safe").baselineOnMigrate(true).baselineVersion("2").load().migrate();
 
         Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/safe").baselineOnMigrate(true)
@@ -153,39 +107,6 @@ class FlywayEngineIT {
         assertThat(javaCallbackRuns).as("once on the branch, once on the target").hasValue(2);
         assertThat(POSTGRES.query(target, "SELECT count(*) FROM migrate_log")).containsExactly("1");
         assertThat(outcome.statements()).anySatisfy(s -> assertThat(s.sql()).contains("INSERT INTO migrate_log"));
-    }
-
-    @Test
-    void appliesNothingBeyondTheLastVersionOfThePlan() {
-        String target = Shop.production("cap");
-        FlywayEngine engine = FlywayEngine.of(Shop.flyway(target, "db/base", "db/safe"));
-        MigrationPlan pending = engine.plan(POSTGRES.dataSource(target));
-        assertThat(pending.ids()).containsExactly("3", "4");
-
-        ApplyResult result = engine.apply(POSTGRES.dataSource(target),
-                MigrationPlan.of(List.of(pending.migrations().get(0))), MigrationObserver.NONE);
-
-        assertThat(result.succeeded()).isTrue();
-        assertThat(result.applied()).extracting(Migration::id).containsExactly("3");
-        assertThat(engine.plan(POSTGRES.dataSource(target)).ids()).containsExactly("4");
-    }
-
-    @Test
-    void reportsAPromotionThatFailsOnTheTargetWithTheServersWords() {
-        String target = Shop.production("targetonly");
-
-        Outcome outcome = run(target, Shop.flyway(target, "db/base", "db/targetonly"));
-
-        assertThat(outcome.verdict()).isEqualTo(Verdict.PROMOTION_FAILED);
-        assertThat(outcome.migrations()).singleElement().satisfies(m -> {
-            assertThat(m.branch()).isEqualTo(State.APPLIED);
-            assertThat(m.target()).isEqualTo(State.FAILED);
-        });
-        assertThat(outcome.failure().database()).isEqualTo("target");
-        assertThat(outcome.failure().sqlState()).isEqualTo("P0001");
-        assertThat(outcome.failure().message()).contains("refuses to run on " + target);
-        assertThat(Shop.history(target)).hasSize(2);
-        assertThat(POSTGRES.branchesOf(target)).isEmpty();
     }
 
     @Test

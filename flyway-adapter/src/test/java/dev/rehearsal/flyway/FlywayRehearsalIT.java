@@ -30,85 +30,6 @@ class FlywayRehearsalIT {
     }
 
     @Test
-    void promotesASafeChangeSetWithTheHistoryPlainFlywayWouldHaveWritten() {
-        String target = Shop.production("promote");
-        String reference = Shop.twin(target);
-        Shop.flyway(reference, "db/base", "db/safe").load().migrate();
-
-        Outcome outcome = rehearsal(target, Shop.flyway(target, "db/base", "db/safe")).load().run();
-
-        assertThat(outcome.verdict()).as(String.join("; ", outcome.reasons())).isEqualTo(Verdict.PROMOTED);
-        assertThat(outcome.migrations()).extracting(MigrationStatus::id, MigrationStatus::branch,
-                        MigrationStatus::target)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("3", State.APPLIED, State.APPLIED),
-                        org.assertj.core.groups.Tuple.tuple("4", State.APPLIED, State.APPLIED));
-        assertThat(POSTGRES.query(target, "SELECT count(*) FROM orders")).containsExactly("3333");
-        assertThat(Shop.history(target)).isEqualTo(Shop.history(reference));
-        assertThat(Shop.describeWithoutHistoryTimes(target)).isEqualTo(Shop.describeWithoutHistoryTimes(reference));
-        assertThat(POSTGRES.branchesOf(target)).isEmpty();
-        assertThat(outcome.branch().kept()).isFalse();
-    }
-
-    @Test
-    void blocksAMigrationThatFailsOnTheTargetsDataAndLeavesTheTargetByteForByteUnchanged() {
-        String target = Shop.production("duplicates");
-        String before = POSTGRES.describe(target);
-
-        Outcome outcome = rehearsal(target, Shop.flyway(target, "db/base", "db/duplicates")).load().run();
-
-        assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
-        assertThat(outcome.failure().database()).isEqualTo("branch");
-        assertThat(outcome.failure().migration()).isEqualTo("3");
-        assertThat(outcome.failure().sqlState()).isEqualTo("23505");
-        assertThat(outcome.failure().statement()).contains("CREATE UNIQUE INDEX customers_email_key");
-        assertThat(outcome.failure().message()).contains("could not create unique index");
-        assertThat(outcome.failure().detail()).contains("is duplicated");
-        assertThat(outcome.migrations()).singleElement()
-                .satisfies(m -> {
-                    assertThat(m.branch()).isEqualTo(State.FAILED);
-                    assertThat(m.target()).isEqualTo(State.NOT_RUN);
-                });
-        assertThat(POSTGRES.describe(target)).isEqualTo(before);
-        assertThat(POSTGRES.branchesOf(target)).isEmpty();
-        assertThatThrownBy(outcome::orThrow).hasMessageContaining("23505").hasMessageContaining("migration 3");
-    }
-
-    @Test
-    void letsNothingOfAThreeFileChangeSetReachTheTargetWhenTheSecondFails() {
-        String target = Shop.production("three");
-        String before = POSTGRES.describe(target);
-
-        Outcome outcome = rehearsal(target, Shop.flyway(target, "db/base", "db/three")).load().run();
-
-        assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
-        assertThat(outcome.migrations()).extracting(MigrationStatus::id, MigrationStatus::branch,
-                        MigrationStatus::target)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("3", State.APPLIED, State.NOT_RUN),
-                        org.assertj.core.groups.Tuple.tuple("4", State.FAILED, State.NOT_RUN),
-                        org.assertj.core.groups.Tuple.tuple("5", State.NOT_RUN, State.NOT_RUN));
-        assertThat(outcome.failure().sqlState()).isEqualTo("23502");
-        assertThat(outcome.failure().statement()).contains("SET NOT NULL");
-        assertThat(POSTGRES.describe(target)).isEqualTo(before);
-        assertThat(Shop.history(target)).hasSize(2);
-        assertThat(POSTGRES.branchesOf(target)).isEmpty();
-    }
-
-    @Test
-    void makesNoBranchWhenNothingIsPending() {
-        String target = Shop.production("uptodate");
-        String before = POSTGRES.describe(target);
-        var databasesBefore = POSTGRES.databasesStartingWith(TemplateBranchProvider.DEFAULT_PREFIX);
-
-        Outcome outcome = rehearsal(target, Shop.flyway(target, "db/base")).load().run();
-
-        assertThat(outcome.verdict()).isEqualTo(Verdict.NOTHING_PENDING);
-        assertThat(outcome.branch()).isNull();
-        assertThat(outcome.migrations()).isEmpty();
-        assertThat(POSTGRES.databasesStartingWith(TemplateBranchProvider.DEFAULT_PREFIX)).isEqualTo(databasesBefore);
-        assertThat(POSTGRES.describe(target)).isEqualTo(before);
-    }
-
-    @Test
     void namesTheOtherSessionWhenTheTargetIsInUseAndChangesNothing() throws Exception {
         String target = Shop.production("busy");
         String before = POSTGRES.describe(target);
@@ -158,26 +79,6 @@ class FlywayRehearsalIT {
         } finally {
             POSTGRES.dropDatabase(outcome.branch().name());
         }
-    }
-
-    @Test
-    void tracesEveryStatementOfTheRehearsalAndAttributesItToItsMigration() {
-        String target = Shop.production("trace");
-
-        Outcome outcome = rehearsal(target, Shop.flyway(target, "db/base", "db/safe")).load().rehearse();
-
-        assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
-        assertThat(outcome.statements()).anySatisfy(s -> {
-            assertThat(s.migration()).isEqualTo("3");
-            assertThat(s.sql()).contains("ADD COLUMN loyalty_points");
-            assertThat(s.inTransaction()).isTrue();
-        });
-        assertThat(outcome.statements()).anySatisfy(s -> {
-            assertThat(s.migration()).isEqualTo("4");
-            assertThat(s.sql()).contains("INSERT INTO orders");
-            assertThat(s.rowsAffected()).isEqualTo(3333L);
-        });
-        assertThat(Shop.history(target)).hasSize(2);
     }
 
     @Test

@@ -61,7 +61,7 @@ class FlywaySettingsIT {
         Files.delete(migrations.resolve("V3__price.sql"));
         write("V2_5__label.sql", "ALTER TABLE items ADD COLUMN label text;");
         write("V4__stock.sql", "ALTER TABLE items ADD COLUMN stock int;");
-        String reference = Shop.twin(target);
+        String reference = POSTGRES.createCopyOf(target);
         flyway().outOfOrder(true).ignoreMigrationPatterns("*:missing").dataSource(POSTGRES.jdbcUrl(reference),
                 "postgres", null).load().migrate();
 
@@ -82,7 +82,7 @@ class FlywaySettingsIT {
         write("V1__items.sql", V1);
         write("V2__fill.sql", V2);
         write("V3__price.sql", V3);
-        String reference = Shop.twin(target);
+        String reference = POSTGRES.createCopyOf(target);
         flyway().baselineOnMigrate(true).baselineVersion("2").dataSource(POSTGRES.jdbcUrl(reference), "postgres",
                 null).load().migrate();
 

@@ -27,24 +27,6 @@ final class Shop {
                 .locations(Arrays.stream(locations).map(l -> "classpath:" + l).toArray(String[]::new));
     }
 
-    /** A copy of a database made now, to migrate with plain Flyway as the reference. */
-    static String twin(String database) {
-        String twin = POSTGRES.createDatabase("twin");
-        POSTGRES.dropDatabase(twin);
-        POSTGRES.execute("postgres", "CREATE DATABASE \"" + twin + "\" TEMPLATE \"" + database + "\"");
-        return twin;
-    }
-
-    /**
-     * The schema and contents of a database, but for the digest of Flyway's history table, whose installation
-     * times legitimately differ between two databases migrated at different moments (compare {@link #history}).
-     */
-    static String describeWithoutHistoryTimes(String database) {
-        return POSTGRES.describe(database).lines()
-                .filter(line -> !line.startsWith("public.flyway_schema_history|"))
-                .collect(java.util.stream.Collectors.joining("\n"));
-    }
-
     /** Flyway's history as {@code flyway migrate} writes it, without the columns that record time and duration. */
     static List<String> history(String database) {
         return POSTGRES.query(database, "SELECT installed_rank, version, description, type, script, checksum, "

@@ -6,42 +6,41 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywayEngine;
-import dev.rehearsal.internal.Sql;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
+import dev.rehearsal.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The migration-safety assertions against a production-like fixture database. */
+/**
+ * The migration-safety assertions against a production-like fixture database, on the tests' shared server: these
+ * assertions take any target, the extension's own server is not what they test.
+ */
 class MigrationSafetyIT {
+    private static final TestPostgres POSTGRES = TestPostgres.shared();
+
     private String fixture;
     @TempDir
     Path migrations;
 
     @BeforeEach
     void productionLikeFixture() throws Exception {
-        fixture = "safety_fixture_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
-        try (Connection connection = Sql.connect(TestServer.get().maintenance(), "the test server")) {
-            Sql.execute(connection, "CREATE DATABASE %I", fixture);
-        }
+        fixture = POSTGRES.createDatabase("safety_fixture");
         Files.writeString(migrations.resolve("V1__customers.sql"), "CREATE TABLE customers (id int PRIMARY KEY, "
                 + "email text); INSERT INTO customers SELECT i, 'c' || (i % 50) || '@example.com' "
                 + "FROM generate_series(1, 200) i;");
-        Flyway.configure().dataSource(TestServer.get().database(fixture).redactedUrl(), "postgres", null)
+        Flyway.configure().dataSource(POSTGRES.jdbcUrl(fixture), "postgres", null)
                 .locations("filesystem:" + migrations).load().migrate();
     }
 
     @AfterEach
-    void dropFixture() throws Exception {
-        try (Connection connection = Sql.connect(TestServer.get().maintenance(), "the test server")) {
-            Sql.execute(connection, "DROP DATABASE IF EXISTS %I WITH (FORCE)", fixture);
-        }
+    void dropFixture() {
+        POSTGRES.dropDatabase(fixture);
     }
 
     @Test
@@ -51,7 +50,7 @@ class MigrationSafetyIT {
         Outcome outcome = MigrationSafety.assertSafe(rehearsal());
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
-        assertThat(MigratedDatabaseIT.query(fixture, "SELECT count(*) FROM flyway_schema_history"))
+        assertThat(POSTGRES.query(fixture, "SELECT count(*) FROM flyway_schema_history"))
                 .containsExactly("1");
         MigrationSafety.assertNoFinding(outcome, "table-rewrite", "blocking-lock");
     }
@@ -76,7 +75,7 @@ class MigrationSafetyIT {
     void anUnwantedFindingIsNamedWithItsRemedy() throws Exception {
         Files.writeString(migrations.resolve("V2__bigint.sql"), "ALTER TABLE customers ALTER COLUMN id TYPE bigint;");
         // strict like a linter: any rewrite counts, however small the table (the default is scale-aware)
-        Outcome outcome = Rehearsal.configure().target(TestServer.get().database(fixture))
+        Outcome outcome = Rehearsal.configure().target(POSTGRES.location(fixture))
                 .engine(FlywayEngine.of(Flyway.configure().locations("filesystem:" + migrations)))
                 .policy(Policy.builder().rowsUnderLock(1).build()).load().rehearse();
 
@@ -88,7 +87,7 @@ class MigrationSafetyIT {
     }
 
     private Rehearsal rehearsal() {
-        return Rehearsal.configure().target(TestServer.get().database(fixture))
+        return Rehearsal.configure().target(POSTGRES.location(fixture))
                 .engine(FlywayEngine.of(Flyway.configure().locations("filesystem:" + migrations))).load();
     }
 }

@@ -42,7 +42,7 @@ class LargeChangelogIT {
     @Test
     void rehearsesAndPromotesAChangelogOf150PendingChangesetsWithTheHistoryPlainLiquibaseWrites() throws Exception {
         String target = targetWithTheFirstTenChangesets(false);
-        String reference = Shop.twin(target);
+        String reference = POSTGRES.createCopyOf(target);
         Shop.liquibaseUpdate(reference, "master.xml", CONTEXTS, LABELS, Map.of(),
                 new DirectoryResourceAccessor(changelogs));
 

@@ -56,15 +56,6 @@ final class Shop {
         }
     }
 
-    /** A copy of a database made now, to migrate with plain Liquibase as the reference. */
-    static String twin(String database) {
-        String twin = POSTGRES.createDatabase("twin");
-        POSTGRES.dropDatabase(twin);
-        POSTGRES.execute("postgres", "CREATE DATABASE " + TestPostgres.quoteIdentifier(twin) + " TEMPLATE "
-                + TestPostgres.quoteIdentifier(database));
-        return twin;
-    }
-
     /**
      * DATABASECHANGELOG as {@code liquibase update} writes it, in order: every column but the time of execution and
      * the deployment id, which legitimately differ between two databases migrated at different moments.
