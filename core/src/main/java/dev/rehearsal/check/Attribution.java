@@ -16,17 +16,18 @@ import java.util.regex.Pattern;
 
 /**
  * Which statement made a change the catalog or the data shows, found by the object it changed rather than by the
- * statement's text: the server locks a relation before it changes it, so the statements that changed a table are
- * those that locked it in a mode that can change it, and those that ran after them in the same transaction, under
- * that lock (a second {@code ALTER} of a table in one transaction takes no new lock). A view migration that only
- * reads a table, a function whose body mentions a column, or a tool's history row names the object at most in its
- * text, and is never chosen over the statement that locked it.
+ * statement's text: the server locks a relation before it changes it, so the statements that changed a table are those
+ * that locked it in a mode that can change it, and those that ran after them in the same transaction, under that lock
+ * (a second {@code ALTER} of a table in one transaction takes no new lock). A view migration that only reads a table, a
+ * function whose body mentions a column, or a tool's history row names the object at most in its text, and is never
+ * chosen over the statement that locked it.
  *
  * <p>Among the statements that held such a lock, the one whose parse tree names the object (a column, a constraint,
- * an index) is chosen, the last one when several do. Else a statement that ran with no lock evidence at all (a quick
- * statement outside a transaction leaves none, a failed {@code CREATE INDEX CONCURRENTLY} too) whose parse tree names
- * it; else the last statement that held the lock. Successful statements come before failed ones: a migration that
- * carries on after a failed {@code CREATE INDEX CONCURRENTLY} leaves its invalid index behind.
+ * an index) is chosen, the last one when several do. Else a statement that ran with no lock evidence on the relation (a
+ * quick statement outside a transaction leaves none, a failed {@code CREATE INDEX CONCURRENTLY} may leave only its
+ * index's) whose parse tree names it; else the last statement that held the lock. Successful statements come before
+ * failed ones: a migration that carries on after a failed {@code CREATE INDEX CONCURRENTLY} leaves its invalid index
+ * behind.
  */
 final class Attribution {
     private Attribution() {
@@ -84,7 +85,8 @@ final class Attribution {
         List<StatementTrace> candidates = new ArrayList<>(underLock);
         candidates.sort((a, b) -> Integer.compare(a.sequence(), b.sequence()));
         Optional<StatementTrace> named = naming(candidates, names)
-                .or(() -> naming(statements.stream().filter(s -> s.locks().isEmpty()).toList(), names));
+                .or(() -> naming(statements.stream().filter(s -> s.locks().stream()
+                        .noneMatch(lock -> lock.relationOid() == relationOid)).toList(), names));
         if (named.isPresent() || candidates.isEmpty()) {
             return named;
         }
@@ -92,7 +94,9 @@ final class Attribution {
                 .or(() -> Optional.of(candidates.get(candidates.size() - 1)));
     }
 
-    /** The last successful statement naming every one of {@code names}, else the last failed one; none without names. */
+    /**
+     * The last successful statement naming every one of {@code names}, else the last failed one; none without names.
+     */
     private static Optional<StatementTrace> naming(List<StatementTrace> statements, String... names) {
         if (names.length == 0) {
             return Optional.empty();
