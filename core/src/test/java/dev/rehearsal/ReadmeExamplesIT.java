@@ -3,9 +3,9 @@ package dev.rehearsal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
-import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;

@@ -7,7 +7,7 @@ import dev.rehearsal.api.ErrorCode;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.api.SettingNames;
-import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviderFactory;

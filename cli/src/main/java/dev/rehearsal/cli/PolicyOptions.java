@@ -2,9 +2,9 @@ package dev.rehearsal.cli;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.check.Check;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
-import dev.rehearsal.check.Severity;
 import dev.rehearsal.check.SqlAssertions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

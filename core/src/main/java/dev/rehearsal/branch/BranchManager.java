@@ -3,6 +3,7 @@ package dev.rehearsal.branch;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.Setting;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.internal.Ranges;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.rehearsal.branch;
 
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.Setting;
+import dev.rehearsal.branch.BranchMetadata.RunnerIdentity;
 import dev.rehearsal.internal.Ranges;
 import java.time.Duration;
 import java.time.Instant;

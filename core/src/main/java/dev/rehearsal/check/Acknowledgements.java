@@ -1,5 +1,6 @@
 package dev.rehearsal.check;
 
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,6 +3,7 @@ package dev.rehearsal.check;
 import static dev.rehearsal.check.DataLossCheck.evidence;
 
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.trace.LockMode;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.StatementTrace.LockTrace;

@@ -6,6 +6,7 @@ import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.CatalogSnapshot.View;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.Table.Column;
+import dev.rehearsal.check.Finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.Table.Column;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.ContentFingerprint.ContentHash;
 import dev.rehearsal.trace.StatementTrace;

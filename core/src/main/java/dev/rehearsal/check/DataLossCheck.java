@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.Table.Column;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.trace.StatementTrace;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package dev.rehearsal.check;
 
+import dev.rehearsal.check.Finding.Severity;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -49,4 +49,11 @@ public record Finding(String kind, Severity severity, String migration, String s
         return new Finding(kind, severity, migration, statement, message, evidence, remedy,
                 Objects.requireNonNull(reason, "reason"));
     }
+
+    /** How much a finding matters. Any {@link #BLOCKING} finding stops promotion. */
+    public enum Severity {
+        INFO,
+        WARNING,
+        BLOCKING
+    }
 }

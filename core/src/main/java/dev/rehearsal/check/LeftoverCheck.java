@@ -6,6 +6,7 @@ import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.Table.Constraint;
 import dev.rehearsal.catalog.Table.Index;
+import dev.rehearsal.check.Finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

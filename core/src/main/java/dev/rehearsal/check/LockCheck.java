@@ -1,5 +1,6 @@
 package dev.rehearsal.check;
 
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.trace.LockMode;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.StatementTrace.LockTrace;

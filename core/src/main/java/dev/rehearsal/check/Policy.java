@@ -2,6 +2,7 @@ package dev.rehearsal.check;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.internal.Durations;
 import dev.rehearsal.internal.Ranges;
 import java.math.BigDecimal;

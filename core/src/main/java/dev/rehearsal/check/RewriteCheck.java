@@ -1,6 +1,7 @@
 package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.StatementTrace.RelationRewrite;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.rehearsal.check;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
+import dev.rehearsal.check.Finding.Severity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
 package dev.rehearsal.engine;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Objects;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -67,8 +70,8 @@ public interface MigrationEngine {
      * {@link InterruptedApply#started()}); a held lock that is not must be left alone. Does nothing by default.
      *
      * @return what was released, in one sentence, or null when nothing was
-     * @throws dev.rehearsal.api.RehearsalException when the lock is held but cannot be told from a live one: the message
-     *                                          names the lock and how to release it
+     * @throws dev.rehearsal.api.RehearsalException when the lock is held but cannot be told from a live one: the
+     *                                              message names the lock and how to release it
      */
     default String releaseLockLeftBy(DataSource database, InterruptedApply interrupted) {
         return null;
@@ -92,5 +95,21 @@ public interface MigrationEngine {
      */
     default boolean isOwnStatement(String sql) {
         return false;
+    }
+
+    /**
+     * What the next run knows of a promotion that a killed runner did not finish: Rehearsal recorded it on the target
+     * right before the runner's engine started to apply there.
+     *
+     * @param started    when the killed runner started to apply, by the database server's clock
+     * @param lockHolder what {@link MigrationEngine#lockHolder()} returned in the killed runner
+     * @param zone       the killed runner's default time zone, which its sessions used for {@code timestamp} values
+     * @param runner     the killed runner, for messages (process id and host)
+     */
+    public record InterruptedApply(Instant started, String lockHolder, ZoneId zone, String runner) {
+        public InterruptedApply {
+            Objects.requireNonNull(started, "started");
+            Objects.requireNonNull(zone, "zone");
+        }
     }
 }

@@ -2,7 +2,7 @@ package dev.rehearsal.report;
 
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
-import dev.rehearsal.check.Severity;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;

@@ -3,6 +3,7 @@ package dev.rehearsal.branch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.Rehearsal;
+import dev.rehearsal.branch.BranchMetadata.RunnerIdentity;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;

@@ -2,6 +2,7 @@ package dev.rehearsal.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.trace.StatementTrace;
 import java.time.Instant;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.testing.OnEveryMajor;
 import dev.rehearsal.testing.ScriptEngine;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.check.Finding.Severity;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

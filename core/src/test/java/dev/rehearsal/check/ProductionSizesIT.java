@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseException;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.ScriptEngine;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.testing.ScriptEngine;

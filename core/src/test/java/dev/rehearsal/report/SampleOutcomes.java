@@ -1,7 +1,7 @@
 package dev.rehearsal.report;
 
 import dev.rehearsal.check.Finding;
-import dev.rehearsal.check.Severity;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;

@@ -3,7 +3,7 @@ package dev.rehearsal.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.check.Finding;
-import dev.rehearsal.check.Severity;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.report.Reports;
 import java.util.Set;

@@ -10,7 +10,7 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.ErrorCode;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.InterruptedApply;
+import dev.rehearsal.engine.MigrationEngine.InterruptedApply;
 import dev.rehearsal.engine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.outcome.Outcome;

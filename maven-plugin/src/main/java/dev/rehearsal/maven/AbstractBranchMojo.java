@@ -2,7 +2,7 @@ package dev.rehearsal.maven;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
-import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import java.util.Locale;
 import org.apache.maven.plugins.annotations.Parameter;

@@ -1,7 +1,7 @@
 package dev.rehearsal.maven;
 
 import dev.rehearsal.api.DatabaseLocation;
-import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import java.util.List;
 import org.apache.maven.plugins.annotations.Mojo;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.FindingKinds;
-import dev.rehearsal.check.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.MigrationStatus;
 import dev.rehearsal.outcome.Outcome.Timings;

@@ -1,5 +1,6 @@
 package dev.rehearsal.branch.copy;
 
+import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider.CopyProgress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.rehearsal.branch.copy;
 
 import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.DatabaseLocation;
-import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchMetadata;
 import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.internal.Sql;

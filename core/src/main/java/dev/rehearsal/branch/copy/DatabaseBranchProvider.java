@@ -1,8 +1,8 @@
 package dev.rehearsal.branch.copy;
 
 import dev.rehearsal.api.DatabaseLocation;
-import dev.rehearsal.branch.BranchInfo;
 import dev.rehearsal.branch.BranchManagement;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchProvider;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.rehearsal.branch.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.branch.copy.CopyProgress;
 import dev.rehearsal.branch.copy.CopyProgressTracker;
+import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider.CopyProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
-import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.branch.BranchInfo;
+import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;

@@ -1,8 +1,0 @@
-package dev.rehearsal.check;
-
-/** How much a finding matters. Any {@link #BLOCKING} finding stops promotion. */
-public enum Severity {
-    INFO,
-    WARNING,
-    BLOCKING
-}
