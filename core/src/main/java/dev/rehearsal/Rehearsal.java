@@ -10,7 +10,6 @@ import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.catalog.DataFacts;
-import dev.rehearsal.check.BuiltInChecks;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
@@ -57,7 +56,7 @@ public final class Rehearsal {
     private final RunSettings settings;
 
     private Rehearsal(Builder builder) {
-        List<Check> all = new ArrayList<>(BuiltInChecks.all());
+        List<Check> all = new ArrayList<>(Check.builtIn());
         all.addAll(builder.checks);
         this.settings = new RunSettings(builder.target, builder.engine, builder.branchProvider, all, builder.policy,
                 builder.dataFacts, builder.keepFailedBranch, builder.branchExpiry, builder.report,
@@ -187,7 +186,7 @@ public final class Rehearsal {
         }
 
         /**
-         * Adds a check run on the migrated branch, after the built-in ones ({@link BuiltInChecks}). See
+         * Adds a check run on the migrated branch, after the built-in ones ({@link Check#builtIn()}). See
          * {@link SqlAssertions} for checks written as SQL files.
          */
         public Builder check(Check check) {

@@ -22,6 +22,16 @@ import java.util.List;
 public interface Check {
     List<Finding> evaluate(CheckContext context) throws Exception;
 
+    /**
+     * The checks every rehearsal runs before the user's own, in the order they run (table rewrites, locks, data loss,
+     * breaking changes, leftovers, backfills, foreign keys without an index, lock timeouts). Tune them with a
+     * {@link Policy}; accept a finding in the migration itself with a {@code -- rehearsal:allow <kind> <reason>}
+     * comment.
+     */
+    static List<Check> builtIn() {
+        return BuiltInChecks.all();
+    }
+
     /** A name for reports; by default the class's simple name. */
     default String name() {
         String simple = getClass().getSimpleName();

@@ -36,6 +36,15 @@ public record Finding(String kind, Severity severity, String migration, String s
         return new Finding(kind, Severity.BLOCKING, null, null, message, Map.of(), null);
     }
 
+    /**
+     * The finding of a migration that failed: {@link FindingKinds#FAILED_ON_DATA} when the error is about the data
+     * (SQLSTATE classes 22 and 23), {@link FindingKinds#MIGRATION_FAILED} otherwise; blocking, with a remedy.
+     */
+    public static Finding ofFailedMigration(String migration, String statement, String sqlState, String message,
+                                            String detail) {
+        return FailureFinding.of(migration, statement, sqlState, message, detail);
+    }
+
     /** True when this finding stops promotion: blocking and not acknowledged. */
     public boolean isBlocking() {
         return severity == Severity.BLOCKING && acknowledgement == null;

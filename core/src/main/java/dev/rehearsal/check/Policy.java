@@ -5,9 +5,11 @@ import dev.rehearsal.api.Setting;
 import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.internal.Durations;
 import dev.rehearsal.internal.Ranges;
+import dev.rehearsal.trace.StatementTrace;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,6 +91,15 @@ public final class Policy {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Applies this policy and the migrations' acknowledgements to raw findings: severities from the policy, ignored
+     * kinds dropped, acknowledged findings marked with their reason ({@code -- rehearsal:allow <kind> <reason>} in the
+     * migration), and one finding for each acknowledgement given without a reason.
+     */
+    public List<Finding> judge(List<Finding> raw, List<StatementTrace> statements) {
+        return Acknowledgements.judge(raw, statements, this);
     }
 
     /**

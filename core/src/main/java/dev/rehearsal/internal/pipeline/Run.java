@@ -13,7 +13,6 @@ import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.DataFacts;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.catalog.Table;
-import dev.rehearsal.check.BuiltInChecks;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.CheckContext;
 import dev.rehearsal.check.Finding;
@@ -315,9 +314,8 @@ public final class Run {
         }
         if (!result.succeeded()) {
             failure = Results.failureOf("branch", result.failure(), statements);
-            findings.addAll(BuiltInChecks.judge(List.of(BuiltInChecks.failure(failure.migration(),
-                    failure.statement(), failure.sqlState(), failure.message(), failure.detail())), statements,
-                    config.policy()));
+            findings.addAll(config.policy().judge(List.of(Finding.ofFailedMigration(failure.migration(),
+                    failure.statement(), failure.sqlState(), failure.message(), failure.detail())), statements));
             return Verdict.FAILED_ON_BRANCH;
         }
         phase = System.nanoTime();
@@ -333,7 +331,7 @@ public final class Run {
         for (Check check : config.checks()) {
             raw.addAll(evaluate(check, context));
         }
-        findings.addAll(BuiltInChecks.judge(raw, statements, config.policy()));
+        findings.addAll(config.policy().judge(raw, statements));
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
     }
