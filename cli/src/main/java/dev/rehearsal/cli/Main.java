@@ -11,7 +11,6 @@ import dev.rehearsal.branch.BranchManagement.BranchInfo;
 import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviderFactory;
-import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.Durations;
@@ -281,7 +280,7 @@ public final class Main implements Runnable {
 
     /** How branches are made: the provider and its options. */
     static final class ProviderOptions {
-        @Option(names = "--branch-provider", defaultValue = BranchProviders.DEFAULT, description = "how branches "
+        @Option(names = "--branch-provider", defaultValue = BranchProvider.DEFAULT, description = "how branches "
                 + "are made: one of the branch providers listed below, or one in a jar on --classpath (default: "
                 + "${DEFAULT-VALUE})")
         String provider;
@@ -296,7 +295,7 @@ public final class Main implements Runnable {
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(classPath.classLoader());
             try {
-                return BranchProviders.named(provider, options);
+                return BranchProvider.named(provider, options);
             } finally {
                 thread.setContextClassLoader(previous);
             }
@@ -308,7 +307,7 @@ public final class Main implements Runnable {
          */
         static String[] help() {
             List<String> lines = new ArrayList<>();
-            for (BranchProviderFactory factory : BranchProviders.factories()) {
+            for (BranchProviderFactory factory : BranchProviderFactory.all()) {
                 wrap(lines, factory.name(), factory.description());
                 wrap(lines, "", "options: " + factory.options().stream().map(Setting::name)
                         .collect(Collectors.joining(", ")));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.api.SettingNames;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.flyway.FlywaySettings;
@@ -76,7 +76,7 @@ class OptionNamesTest {
 
     @Test
     void branchProviderOptionsAreSpelledAsBranchOptions() {
-        List<Setting> options = BranchProviders.factories().stream()
+        List<Setting> options = BranchProviderFactory.all().stream()
                 .flatMap(factory -> factory.options().stream()).toList();
         for (Setting option : options) {
             assertThat(SettingNames.using(OptionNames.INSTANCE, () -> option.spelled("x")))

@@ -3,6 +3,7 @@ package dev.rehearsal.branch;
 import dev.rehearsal.api.DatabaseLocation;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes branches: connectable copies of a parent database, data included.
@@ -14,6 +15,27 @@ import java.util.List;
  * find providers by name through a {@link BranchProviderFactory} registered in {@code META-INF/services}.
  */
 public interface BranchProvider {
+    /** The provider chosen when none is named. */
+    String DEFAULT = "template";
+
+    /**
+     * The provider called {@code name} (null or blank: {@value #DEFAULT}) with these options, as the CLI
+     * ({@code --branch-provider snapshot-copy --branch-option jobs=4}), the Maven plugin ({@code <branchProvider>},
+     * {@code <branchOptions>}) and the Spring Boot starter take it: {@code template}, {@code snapshot-copy},
+     * {@code neon}, or any other provider whose jar registers a {@link BranchProviderFactory}.
+     *
+     * @throws dev.rehearsal.api.ConfigurationException for an unknown name (listing the providers found), an option the
+     *                                                  provider does not have, or a bad value
+     */
+    static BranchProvider named(String name, Map<String, String> options) {
+        return BranchProviders.named(name, options);
+    }
+
+    /** The names of the providers found, built-in ones first. */
+    static List<String> names() {
+        return BranchProviders.names();
+    }
+
     /** A short name for reports, e.g. {@code "template"}. */
     String name();
 

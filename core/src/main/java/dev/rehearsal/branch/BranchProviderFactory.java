@@ -39,6 +39,17 @@ import java.util.TreeSet;
  * }</pre>
  */
 public interface BranchProviderFactory {
+    /**
+     * The factories found: core's (the built-in ones, in the order core lists them), then those of other jars, in
+     * class path order (core's class loader's, then the thread's context class loader's). A name belongs to the first
+     * that has it, a built-in one above all; a later one of the same name is ignored with a warning.
+     *
+     * @throws dev.rehearsal.api.ConfigurationException when a jar lists a factory that cannot be loaded
+     */
+    static List<BranchProviderFactory> all() {
+        return BranchProviders.factories();
+    }
+
     /** The name users choose the provider by: lower-case letters, digits and {@code -}, e.g. {@code snapshot-copy}. */
     String name();
 

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>any other provider whose jar is on that class path, by the name its factory gives.</li>
  * </ul>
  */
-public final class BranchProviders {
+final class BranchProviders {
     /** The provider chosen when none is named. */
-    public static final String DEFAULT = "template";
+    static final String DEFAULT = BranchProvider.DEFAULT;
 
     private static final Logger LOG = LoggerFactory.getLogger(BranchProviders.class);
 
@@ -50,7 +50,7 @@ public final class BranchProviders {
      * @throws ConfigurationException for an unknown name (listing the providers found), an option the provider does
      *                                not have, or a bad value
      */
-    public static BranchProvider named(String name, Map<String, String> options) {
+    static BranchProvider named(String name, Map<String, String> options) {
         String chosen = name == null || name.isBlank() ? DEFAULT : name.trim().toLowerCase(Locale.ROOT);
         List<BranchProviderFactory> found = factories();
         for (BranchProviderFactory factory : found) {
@@ -64,7 +64,7 @@ public final class BranchProviders {
     }
 
     /** The names of the providers found, built-in ones first. */
-    public static List<String> names() {
+    static List<String> names() {
         return names(factories());
     }
 
@@ -75,7 +75,7 @@ public final class BranchProviders {
      *
      * @throws ConfigurationException when a jar lists a factory that cannot be loaded
      */
-    public static List<BranchProviderFactory> factories() {
+    static List<BranchProviderFactory> factories() {
         ClassLoader own = BranchProviders.class.getClassLoader();
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         List<BranchProviderFactory> loaded = new ArrayList<>();

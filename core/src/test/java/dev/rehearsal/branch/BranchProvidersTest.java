@@ -40,33 +40,33 @@ class BranchProvidersTest {
 
     @Test
     void theTemplateProviderIsTheDefault() {
-        assertThat(BranchProviders.named(null, Map.of())).isInstanceOf(TemplateBranchProvider.class);
-        assertThat(BranchProviders.named(" Template ", Map.of("clone", "false")))
+        assertThat(BranchProvider.named(null, Map.of())).isInstanceOf(TemplateBranchProvider.class);
+        assertThat(BranchProvider.named(" Template ", Map.of("clone", "false")))
                 .isInstanceOf(TemplateBranchProvider.class);
     }
 
     @Test
     void snapshotCopyAndNeonAreChosenByNameWithTheirOptions() {
-        assertThat(BranchProviders.named("snapshot-copy", Map.of("jobs", "4", "schema-only", "true")))
+        assertThat(BranchProvider.named("snapshot-copy", Map.of("jobs", "4", "schema-only", "true")))
                 .isInstanceOf(SnapshotCopyBranchProvider.class);
-        assertThat(BranchProviders.named("neon", Map.of("project", "autumn-disk-484331", "api-key-variable",
+        assertThat(BranchProvider.named("neon", Map.of("project", "autumn-disk-484331", "api-key-variable",
                 "PATH"))).isInstanceOf(NeonBranchProvider.class);
     }
 
     @Test
     void theBuiltInProvidersAreFoundThroughTheirServiceFile() {
-        assertThat(BranchProviders.names()).containsExactly("template", "snapshot-copy", "neon");
-        assertThat(BranchProviders.factories()).extracting(BranchProviderFactory::providerType)
+        assertThat(BranchProvider.names()).containsExactly("template", "snapshot-copy", "neon");
+        assertThat(BranchProviderFactory.all()).extracting(BranchProviderFactory::providerType)
                 .containsExactly(TemplateBranchProvider.class, SnapshotCopyBranchProvider.class,
                         NeonBranchProvider.class);
     }
 
     @Test
     void anUnknownProviderOrOptionIsNamedWithWhatThereIs() {
-        assertThatThrownBy(() -> BranchProviders.named("zfs", Map.of()))
+        assertThatThrownBy(() -> BranchProvider.named("zfs", Map.of()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("Unknown branch provider 'zfs': use one of [template, snapshot-copy, neon]");
-        assertThatThrownBy(() -> BranchProviders.named("snapshot-copy", Map.of("threads", "4")))
+        assertThatThrownBy(() -> BranchProvider.named("snapshot-copy", Map.of("threads", "4")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("The snapshot-copy branch provider has no option 'threads': its options are [jobs, "
                         + "maintenance-database, pg-dump, pg-restore, sample, schema-only, work-directory]");
@@ -74,66 +74,66 @@ class BranchProvidersTest {
 
     @Test
     void badValuesSayWhatIsExpected() {
-        assertThatThrownBy(() -> BranchProviders.named("snapshot-copy", Map.of("jobs", "four")))
+        assertThatThrownBy(() -> BranchProvider.named("snapshot-copy", Map.of("jobs", "four")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'jobs' is a whole number, not 'four'");
-        assertThatThrownBy(() -> BranchProviders.named("template", Map.of("clone", "yes")))
+        assertThatThrownBy(() -> BranchProvider.named("template", Map.of("clone", "yes")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'clone' is true or false, not 'yes'");
-        assertThatThrownBy(() -> BranchProviders.named("neon", Map.of("project", "autumn-disk-484331",
+        assertThatThrownBy(() -> BranchProvider.named("neon", Map.of("project", "autumn-disk-484331",
                 "api-key-variable", "REHEARSAL_SURELY_UNSET_VARIABLE")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("No Neon API key");
-        assertThatThrownBy(() -> BranchProviders.named("neon", Map.of("api-key-variable", "PATH")))
+        assertThatThrownBy(() -> BranchProvider.named("neon", Map.of("api-key-variable", "PATH")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("No Neon project id");
     }
 
     @Test
     void messagesAboutOptionsUseTheFrontEndsWords() {
-        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("snapshot-copy",
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProvider.named("snapshot-copy",
                 Map.of("jobs", "four"))))
                 .hasMessage("--branch-option jobs=four: the snapshot-copy branch provider's option 'jobs' is a whole "
                         + "number, not 'four'");
-        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("snapshot-copy",
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProvider.named("snapshot-copy",
                 Map.of("jobs", "100"))))
                 .hasMessage("--branch-option jobs=100 is out of range: give a value from 1 to 64, about the number "
                         + "of cores the source and destination servers can spare");
-        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("neon",
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProvider.named("neon",
                 Map.of("project", "p", "max-retries", "11"))))
                 .hasMessage("--branch-option max-retries=11 is out of range: give a value from 0 to 10");
-        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("neon",
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProvider.named("neon",
                 Map.of("project", "p", "operation-timeout", "2h"))))
                 .hasMessage("--branch-option operation-timeout=2h is out of range: give a value between 1s and 1h, "
                         + "e.g. 5m");
-        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("template",
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProvider.named("template",
                 Map.of("clone", " "))))
                 .hasMessage("--branch-option clone=: The template branch provider's option 'clone' has no value: "
                         + "give one, or leave the option out");
-        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProviders.named("zfs", Map.of())))
+        assertThatThrownBy(() -> SettingNames.using(OPTIONS, () -> BranchProvider.named("zfs", Map.of())))
                 .hasMessageStartingWith("--branchProvider zfs: Unknown branch provider 'zfs'");
     }
 
     @Test
     void aProviderInAJarOnTheContextClassLoaderIsFoundByName() throws Exception {
         try (URLClassLoader loader = providerJar()) {
-            BranchProvider provider = withContext(loader, () -> BranchProviders.named("Unmanaged",
+            BranchProvider provider = withContext(loader, () -> BranchProvider.named("Unmanaged",
                     Map.of("colour", "green")));
             assertThat(provider).isEqualTo(new UnmanagedBranchProviderFactory.UnmanagedBranchProvider("green"));
-            assertThatThrownBy(() -> withContext(loader, () -> BranchProviders.named("zfs", Map.of())))
+            assertThatThrownBy(() -> withContext(loader, () -> BranchProvider.named("zfs", Map.of())))
                     .hasMessage("Unknown branch provider 'zfs': use one of [template, snapshot-copy, neon, "
                             + "unmanaged]");
-            assertThatThrownBy(() -> withContext(loader, () -> BranchProviders.named("unmanaged",
+            assertThatThrownBy(() -> withContext(loader, () -> BranchProvider.named("unmanaged",
                     Map.of("color", "green"))))
                     .hasMessage("The unmanaged branch provider has no option 'color': its options are [colour]");
         }
-        assertThat(BranchProviders.names()).doesNotContain("unmanaged");
+        assertThat(BranchProvider.names()).doesNotContain("unmanaged");
     }
 
     @Test
     void aServiceFileNamingAMissingClassIsRefusedNamingTheServiceFile() throws Exception {
         try (URLClassLoader loader = jarListing("dev.rehearsal.branch.NoSuchFactory")) {
-            assertThatThrownBy(() -> withContext(loader, () -> BranchProviders.named("template", Map.of())))
+            assertThatThrownBy(() -> withContext(loader, () -> BranchProvider.named("template", Map.of())))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("dev.rehearsal.branch.NoSuchFactory")
                     .hasMessageContaining("META-INF/services/dev.rehearsal.branch.BranchProviderFactory");
@@ -143,7 +143,7 @@ class BranchProvidersTest {
     @Test
     void branchManagementIsRefusedForAProviderWithoutItNamingTheOnesThatHaveIt() throws Exception {
         try (URLClassLoader loader = providerJar()) {
-            BranchProvider provider = withContext(loader, () -> BranchProviders.named("unmanaged", Map.of()));
+            BranchProvider provider = withContext(loader, () -> BranchProvider.named("unmanaged", Map.of()));
             assertThatThrownBy(() -> withContext(loader, () -> BranchManager.of(provider,
                     dev.rehearsal.api.DatabaseLocation.of("jdbc:postgresql://localhost/shop", "me", null))))
                     .isInstanceOf(ConfigurationException.class)

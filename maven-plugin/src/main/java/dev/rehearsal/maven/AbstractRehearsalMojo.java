@@ -5,7 +5,6 @@ import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.api.SettingNames;
 import dev.rehearsal.branch.BranchProvider;
-import dev.rehearsal.branch.BranchProviders;
 import dev.rehearsal.flyway.FlywaySettings;
 import dev.rehearsal.liquibase.LiquibaseSettings;
 import java.io.File;
@@ -172,7 +171,7 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
 
     /** The configured branch provider. */
     final BranchProvider provider() {
-        return BranchProviders.named(branchProvider, branchOptions);
+        return BranchProvider.named(branchProvider, branchOptions);
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.api.SettingNames;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.SqlAssertions;
@@ -74,7 +74,7 @@ public final class StartupRehearsal {
     private void configure(Rehearsal.Builder builder) {
         RehearsalProperties.Branch branch = properties.getBranch();
         if (branch.getProvider() != null || !branch.getOptions().isEmpty()) {
-            builder.branchProvider(BranchProviders.named(branch.getProvider(), branch.getOptions()));
+            builder.branchProvider(BranchProvider.named(branch.getProvider(), branch.getOptions()));
         }
         if (properties.getLockRetries() != null) {
             builder.lockRetries(properties.getLockRetries());

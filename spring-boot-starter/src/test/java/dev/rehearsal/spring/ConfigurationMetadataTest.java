@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.api.Setting;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.BranchProvider;
+import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.check.FindingKinds;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +39,8 @@ class ConfigurationMetadataTest {
 
     @Test
     void completesEveryBranchProviderAndOption() {
-        assertThat(values("rehearsal.branch.provider")).containsExactlyElementsOf(BranchProviders.names());
-        List<String> options = BranchProviders.factories().stream().flatMap(factory -> factory.options().stream())
+        assertThat(values("rehearsal.branch.provider")).containsExactlyElementsOf(BranchProvider.names());
+        List<String> options = BranchProviderFactory.all().stream().flatMap(factory -> factory.options().stream())
                 .map(Setting::name).distinct().toList();
         assertThat(values("rehearsal.branch.options.keys")).containsExactlyInAnyOrderElementsOf(options);
     }

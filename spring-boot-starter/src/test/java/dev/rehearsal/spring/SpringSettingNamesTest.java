@@ -7,7 +7,7 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.api.SettingNames;
-import dev.rehearsal.branch.BranchProviders;
+import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.flyway.FlywaySettings;
@@ -66,7 +66,7 @@ class SpringSettingNamesTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("rehearsal.lock-timeout=2h");
         assertThatThrownBy(() -> SettingNames.using(names,
-                () -> BranchProviders.named("snapshot-copy", Map.of("jobs", "many"))))
+                () -> BranchProvider.named("snapshot-copy", Map.of("jobs", "many"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("rehearsal.branch.options.jobs");
     }
