@@ -9,7 +9,7 @@ import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
-import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rehearsal.api.ErrorCode;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.outcome.Outcome;

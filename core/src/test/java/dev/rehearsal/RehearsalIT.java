@@ -18,7 +18,7 @@ import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;

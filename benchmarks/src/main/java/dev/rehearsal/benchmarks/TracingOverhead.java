@@ -5,7 +5,7 @@ import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.flyway.FlywayEngine;
 import dev.rehearsal.internal.pipeline.TracedApply;

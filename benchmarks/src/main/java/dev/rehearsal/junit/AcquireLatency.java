@@ -273,7 +273,7 @@ public final class AcquireLatency {
                 String database = "bench_migrate_" + counter.incrementAndGet();
                 execute("CREATE DATABASE " + database + " TEMPLATE template0");
                 var dataSource = server.database(database).dataSource("bench");
-                engine.apply(dataSource, engine.plan(dataSource), dev.rehearsal.engine.MigrationObserver.NONE);
+                engine.apply(dataSource, engine.plan(dataSource), dev.rehearsal.engine.MigrationEngine.MigrationObserver.NONE);
                 return database;
             }
 

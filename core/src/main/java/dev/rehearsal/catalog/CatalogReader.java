@@ -1,5 +1,6 @@
 package dev.rehearsal.catalog;
 
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.catalog.CatalogSnapshot.EnumType;
 import dev.rehearsal.catalog.CatalogSnapshot.Function;
 import dev.rehearsal.catalog.CatalogSnapshot.Sequence;

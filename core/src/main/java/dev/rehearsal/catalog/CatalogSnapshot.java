@@ -1,12 +1,20 @@
 package dev.rehearsal.catalog;
 
+import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.catalog.Table.Index;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a database holds, as its catalog tells: schemas, tables (columns, constraints, indexes, triggers), views,
@@ -179,6 +187,156 @@ public record CatalogSnapshot(int serverVersion, Instant takenAt, List<Table> ta
         /** {@code schema.name}, each part quoted only where PostgreSQL needs it. */
         public String qualifiedName() {
             return Identifiers.qualify(schema, name);
+        }
+    }
+
+    /**
+     * A database's schema as a canonical, sorted list of lines that names objects instead of numbering them: no OIDs,
+     * no attribute numbers, no sizes, files, sequence positions or data. Two databases that went through the same DDL
+     * have equal fingerprints even when their OIDs differ — a branch and its parent after the same migrations, say —
+     * and any difference in tables, columns (type, nullability, default, identity, generation, order), constraints,
+     * indexes (validity included), triggers, views, sequences, functions, enum types or schemas shows as a line that
+     * only one of them has. NOT NULL is compared through the columns, so that PostgreSQL 18's NOT NULL constraints (and
+     * their generated names) do not set it apart from earlier versions — but a NOT VALID NOT NULL on 18 counts as not
+     * null.
+     *
+     * <pre>{@code
+     * List<String> missing = SchemaFingerprint.of(branchAfter).missingFrom(SchemaFingerprint.of(targetAfter));
+     * }</pre>
+     *
+     * @param lines the schema, one object or property per line, sorted
+     */
+    public record SchemaFingerprint(List<String> lines) {
+        public SchemaFingerprint {
+            lines = lines.stream().sorted().toList();
+        }
+
+        /** The fingerprint of a snapshot (its data facts and physical facts are ignored). */
+        public static SchemaFingerprint of(CatalogSnapshot snapshot) {
+            Objects.requireNonNull(snapshot, "snapshot");
+            List<String> lines = new ArrayList<>();
+            snapshot.schemas().forEach(schema -> lines.add("schema " + Identifiers.quote(schema)));
+            for (Table table : snapshot.tables()) {
+                String name = table.qualifiedName();
+                lines.add(table.kind() + " " + name);
+                int order = 0;
+                for (Column column : table.columns()) {
+                    lines.add("column " + name + "." + Identifiers.quote(column.name()) + " #" + ++order + " "
+                            + column.type() + (column.notNull() ? " not null" : "")
+                            + optional(" default ", column.defaultExpression())
+                            + optional(" identity ", column.identity()) + optional(" generated ", column.generated()));
+                }
+                // NOT NULL is in the column lines on every version; PostgreSQL 18 also lists it as constraints
+                table.constraints().stream().filter(c -> !c.type().equals("not null"))
+                        .forEach(c -> lines.add("constraint " + name + "." + Identifiers.quote(c.name()) + " "
+                                + c.type() + " " + c.definition() + (c.validated() ? "" : " (not validated)")));
+                table.indexes().forEach(i -> lines.add("index " + i.definition() + (i.valid() ? "" : " (INVALID)")));
+                table.triggers().forEach(t -> lines.add("trigger " + t.definition()
+                        + (t.enabled() ? "" : " (disabled)")));
+            }
+            snapshot.views().forEach(v -> lines.add((v.materialized() ? "materialized view " : "view ")
+                    + v.qualifiedName() + " AS " + v.definition().strip()));
+            snapshot.sequences().forEach(s -> lines.add("sequence " + s.qualifiedName() + " " + s.dataType()));
+            snapshot.functions().forEach(f -> lines.add(f.kind() + " " + f.signature() + " sha256 "
+                    + f.definitionHash()));
+            snapshot.enumTypes().forEach(e -> lines.add("enum " + e.qualifiedName() + " " + e.labels()));
+            return new SchemaFingerprint(lines);
+        }
+
+        /** The lines of this fingerprint that {@code other} lacks, in order. Empty when {@code other} has them all. */
+        public List<String> missingFrom(SchemaFingerprint other) {
+            Set<String> theirs = new LinkedHashSet<>(other.lines);
+            return lines.stream().filter(line -> !theirs.contains(line)).toList();
+        }
+
+        /** SHA-256 of the lines, in hex: a short form for reports and comparisons across runs. */
+        public String digest() {
+            try {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                for (String line : lines) {
+                    sha.update(line.getBytes(StandardCharsets.UTF_8));
+                    sha.update((byte) '\n');
+                }
+                return HexFormat.of().formatHex(sha.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
+        }
+
+        private static String optional(String label, String value) {
+            return value == null ? "" : label + value;
+        }
+    }
+
+    /**
+     * How {@link CatalogSnapshot#take} gathers data facts — the row count of each table and the non-null count of each
+     * column — which, counted exactly, need a scan of every table.
+     *
+     * <ul> <li>{@link Mode#EXACT}: one plain {@code SELECT count(*), count(c1), count(c2), ... FROM ONLY t} per table
+     * whose {@linkplain Table#sizeBytes() size} is at most {@code exactLimitBytes}; larger tables get estimates.
+     * <li>{@link Mode#ESTIMATED}: no scan; the row count from {@code pg_class.reltuples} and the non-null counts from
+     * {@code pg_stats.null_frac}, as of the last {@code ANALYZE} (or autovacuum). Facts the statistics do not have (a
+     * table never analyzed) are null. Such tables are marked {@link Table#estimated()}. <li>{@link Mode#NONE}: no
+     * facts; counts are null.
+     * </ul>
+     *
+     * <p>A partitioned table is never scanned itself: its facts are the sums of its leaf partitions' facts (matched by
+     * column name), which costs nothing more; they are estimated when any partition's are, and null when any
+     * partition's are unknown (e.g. a foreign table partition). Virtual generated columns (PostgreSQL 18) are not
+     * counted — counting them would compute them for every row — so their {@code nonNullCount} is null.
+     *
+     * <pre>{@code
+     * CatalogSnapshot.take(connection, DataFacts.exactUpTo(256L << 20)); // count tables up to 256 MiB, estimate above
+     * }</pre>
+     *
+     * @param mode            how facts are gathered
+     * @param exactLimitBytes for {@link Mode#EXACT}, the largest table (by {@code pg_total_relation_size}) still
+     *                        counted exactly; 0 for the other modes
+     */
+    public record DataFacts(Mode mode, long exactLimitBytes) {
+        private static final long ONE_GIB = 1L << 30;
+
+        /** How data facts are gathered. */
+        public enum Mode {
+            /** Counted by a scan, up to a table size; estimated above it. */
+            EXACT,
+            /** Taken from the planner's statistics; no scan. */
+            ESTIMATED,
+            /** Not gathered. */
+            NONE
+        }
+
+        public DataFacts {
+            Objects.requireNonNull(mode, "mode");
+            if (exactLimitBytes < 0) {
+                throw new IllegalArgumentException("The size up to which tables are counted exactly must not be "
+                        + "negative, but was " + exactLimitBytes + ": use DataFacts.estimated() to count none");
+            }
+        }
+
+        /** Exact counts for every table up to {@code bytes} (inclusive), estimates above. */
+        public static DataFacts exactUpTo(long bytes) {
+            return new DataFacts(Mode.EXACT, bytes);
+        }
+
+        /** Estimates from the planner's statistics only: no table is scanned. */
+        public static DataFacts estimated() {
+            return new DataFacts(Mode.ESTIMATED, 0);
+        }
+
+        /** No data facts: row and non-null counts are null. */
+        public static DataFacts none() {
+            return new DataFacts(Mode.NONE, 0);
+        }
+
+        /** Exact counts for tables up to 1 GiB, estimates above. */
+        public static DataFacts defaults() {
+            return exactUpTo(ONE_GIB);
+        }
+
+        /** Whether a table of this size is counted by a scan. */
+        boolean countsExactly(long sizeBytes) {
+            return mode == Mode.EXACT && sizeBytes <= exactLimitBytes;
         }
     }
 }

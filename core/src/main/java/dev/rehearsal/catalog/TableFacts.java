@@ -2,6 +2,7 @@ package dev.rehearsal.catalog;
 
 import dev.rehearsal.catalog.CatalogReader.ColumnBuilder;
 import dev.rehearsal.catalog.CatalogReader.TableBuilder;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,8 +2,8 @@ package dev.rehearsal.engine;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Objects;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -111,5 +111,26 @@ public interface MigrationEngine {
             Objects.requireNonNull(started, "started");
             Objects.requireNonNull(zone, "zone");
         }
+    }
+
+    /**
+     * Told by an engine when each migration starts and ends, on the thread that runs it, so that every statement in
+     * between is attributed to that migration.
+     */
+    public interface MigrationObserver {
+        /** Observes nothing. */
+        MigrationObserver NONE = new MigrationObserver() {
+            @Override
+            public void starting(Migration migration) {
+            }
+
+            @Override
+            public void finished(Migration migration, boolean succeeded) {
+            }
+        };
+
+        void starting(Migration migration);
+
+        void finished(Migration migration, boolean succeeded);
     }
 }

@@ -163,7 +163,7 @@ public record Outcome(Verdict verdict, String target, String engine, List<Migrat
      * @param retries each attempt that gave way to a lock held on the target, and how long it then waited
      * @param verified true when the target's schema was found equal to the rehearsed branch's afterwards; false when it
      *                         differs ({@link Verdict#DIVERGED}) or was not compared (promotion failed)
-     * @param fingerprint the {@linkplain dev.rehearsal.catalog.SchemaFingerprint#digest() digest} of the target's
+     * @param fingerprint the {@linkplain dev.rehearsal.catalog.CatalogSnapshot.SchemaFingerprint#digest() digest} of the target's
      *                         schema after promotion, or null when it was not read
      * @param differences what differs between the target and the rehearsed branch after the same migrations, one line
      *                         each ({@code "only on the target: ..."}, {@code "only on the branch: ..."})

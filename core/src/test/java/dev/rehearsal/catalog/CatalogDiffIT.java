@@ -3,6 +3,7 @@ package dev.rehearsal.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.catalog.SchemaChange.Kind;
 import dev.rehearsal.catalog.SchemaChange.ObjectType;
 import dev.rehearsal.catalog.Table.Constraint;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.catalog.CatalogSnapshot.EnumType;
 import dev.rehearsal.catalog.CatalogSnapshot.Function;
 import dev.rehearsal.catalog.CatalogSnapshot.Sequence;

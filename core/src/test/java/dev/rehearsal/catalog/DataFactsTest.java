@@ -3,7 +3,8 @@ package dev.rehearsal.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rehearsal.catalog.DataFacts.Mode;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts.Mode;
 import org.junit.jupiter.api.Test;
 
 class DataFactsTest {

@@ -3,6 +3,7 @@ package dev.rehearsal.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;

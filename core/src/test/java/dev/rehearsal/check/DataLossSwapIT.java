@@ -3,7 +3,7 @@ package dev.rehearsal.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rehearsal.Rehearsal;
-import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.testing.OnEveryMajor;

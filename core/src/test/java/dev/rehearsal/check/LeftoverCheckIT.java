@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.internal.pipeline.Tracing;
 import dev.rehearsal.testing.TestDatabases;

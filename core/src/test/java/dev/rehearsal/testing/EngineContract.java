@@ -14,7 +14,7 @@ import dev.rehearsal.check.Policy;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.MigrationStatus;

@@ -2,7 +2,7 @@ package dev.rehearsal.testing;
 
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import javax.sql.DataSource;
 

@@ -5,7 +5,7 @@ import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
 import java.sql.SQLException;

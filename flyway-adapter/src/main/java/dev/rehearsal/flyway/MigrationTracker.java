@@ -1,7 +1,7 @@
 package dev.rehearsal.flyway;
 
 import dev.rehearsal.engine.Migration;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import java.util.ArrayList;
 import java.util.List;

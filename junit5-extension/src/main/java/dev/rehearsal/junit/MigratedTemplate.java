@@ -4,7 +4,7 @@ import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Sql;
 import java.io.IOException;

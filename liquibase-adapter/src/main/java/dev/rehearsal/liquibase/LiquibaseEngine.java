@@ -10,7 +10,7 @@ import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationEngine.InterruptedApply;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import java.io.IOException;
 import java.io.OutputStream;

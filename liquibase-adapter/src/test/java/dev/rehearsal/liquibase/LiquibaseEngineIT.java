@@ -11,7 +11,7 @@ import dev.rehearsal.api.ErrorCode;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationEngine.InterruptedApply;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.MigrationStatus.State;

@@ -1,7 +1,7 @@
 package dev.rehearsal.internal.pipeline;
 
 import dev.rehearsal.engine.Migration;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.internal.Sql;
 import java.sql.Array;
 import java.sql.Connection;

@@ -10,7 +10,7 @@ import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.branch.TargetInUseException.SessionInfo;
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.check.Check;

@@ -2,7 +2,7 @@ package dev.rehearsal.internal.pipeline;
 
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.BranchProvider;
-import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.engine.MigrationEngine;

@@ -1,7 +1,7 @@
 package dev.rehearsal.internal.pipeline;
 
 import dev.rehearsal.engine.Migration;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.ContentFingerprint.ContentHash;
 import dev.rehearsal.trace.LockMode;

@@ -7,7 +7,7 @@ import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.copy.SampleCopy;
 import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.catalog.CatalogSnapshot;
-import dev.rehearsal.catalog.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.testing.WideTable;

@@ -7,7 +7,7 @@ import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.branch.TargetInUseException.SessionInfo;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationEngine;
-import dev.rehearsal.engine.MigrationObserver;
+import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
