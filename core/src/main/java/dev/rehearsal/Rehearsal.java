@@ -18,7 +18,6 @@ import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.Durations;
 import dev.rehearsal.internal.Ranges;
 import dev.rehearsal.internal.pipeline.Run;
-import dev.rehearsal.internal.pipeline.RunSettings;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.Promotion;
 import java.nio.file.Path;
@@ -53,12 +52,12 @@ public final class Rehearsal {
     /** The longest a failed branch may be kept. */
     public static final Duration MAX_KEEP = Duration.ofDays(30);
 
-    private final RunSettings settings;
+    private final Run.Settings settings;
 
     private Rehearsal(Builder builder) {
         List<Check> all = new ArrayList<>(Check.builtIn());
         all.addAll(builder.checks);
-        this.settings = new RunSettings(builder.target, builder.engine, builder.branchProvider, all, builder.policy,
+        this.settings = new Run.Settings(builder.target, builder.engine, builder.branchProvider, all, builder.policy,
                 builder.dataFacts, builder.keepFailedBranch, builder.branchExpiry, builder.report,
                 builder.markdownReport, builder.waitForOtherRunners, builder.lockDatabase, builder.lockTimeout,
                 builder.lockRetries, builder.retryBackoff, builder.statementTimeout, builder.reapOrphans,

@@ -63,7 +63,7 @@ class ArchitectureTest {
      * 16); the build holds the share to what it is now, {@link #MAX_PUBLIC_SHARE}, a ratchet lowered as types are
      * hidden or nested, never raised.
      */
-    static final double MAX_PUBLIC_SHARE = 0.48;
+    static final double MAX_PUBLIC_SHARE = 0.42;
     static final double TARGET_PUBLIC_SHARE = 0.40;
     /** Printed at most per dependency between two packages of a cycle; the first few show where to cut. */
     private static final int EDGES_SHOWN = 8;

@@ -57,7 +57,7 @@ final class Promoter {
                      CatalogSnapshot after, List<StatementTrace> statements, Map<String, List<BuiltIndex>> built) {
     }
 
-    private final RunSettings config;
+    private final Run.Settings config;
     private final MigrationEngine engine;
     private final DataSource target;
     private final DataSource guarded;
@@ -70,7 +70,7 @@ final class Promoter {
     private String fingerprint;
     private List<String> differences = List.of();
 
-    Promoter(RunSettings config, DataSource target, Map<String, State> onTarget) {
+    Promoter(Run.Settings config, DataSource target, Map<String, State> onTarget) {
         this.config = config;
         this.engine = config.engine();
         this.target = target;

@@ -6,6 +6,7 @@ import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchMetadata.RunnerIdentity;
+import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.branch.TargetInUseException.SessionInfo;
@@ -18,10 +19,12 @@ import dev.rehearsal.check.CheckContext;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.FindingKinds;
+import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.Migration;
+import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
 import dev.rehearsal.internal.Sql;
@@ -48,6 +51,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +71,7 @@ public final class Run {
     /** SQLSTATEs of a session the server ended: admin shutdown, crash shutdown, cannot connect now, the timeouts. */
     private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03", "57P05", "25P03", "25P04");
 
-    private final RunSettings config;
+    private final Settings config;
     private final boolean promote;
     private final RunnerIdentity identity = RunnerIdentity.newRun();
     private final OwnSessions ownSessions = new OwnSessions();
@@ -99,7 +103,7 @@ public final class Run {
     private Promotion promotion;
     private ProductionSizes production = ProductionSizes.none();
 
-    public Run(RunSettings config, boolean promote) {
+    public Run(Settings config, boolean promote) {
         this.config = config;
         this.promote = promote;
     }
@@ -108,7 +112,7 @@ public final class Run {
      * Drops the branches the settings' provider left behind on the target's server, holding the target's runner
      * turn (see {@link dev.rehearsal.Rehearsal#reapOrphans()}).
      */
-    public static List<String> reapOrphans(RunSettings settings) {
+    public static List<String> reapOrphans(Settings settings) {
         try (RunnerLock turn = RunnerLock.acquire(settings.target(), settings.lockDatabase(),
                 settings.waitForOtherRunners())) {
             turn.verify("dropping orphan branches", "Nothing was changed");
@@ -568,5 +572,38 @@ public final class Run {
 
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    /**
+     * Everything a run is told, checked and complete: the facade's builder makes one, the pipeline reads it and nothing
+     * else. Immutable.
+     *
+     * @param checks the checks to run, built-in ones first
+     * @param keepFailedBranch how long a failed rehearsal's branch is kept; null: dropped at once
+     * @param report the JSON report's file; null: none
+     * @param markdownReport the Markdown report's file; null: none
+     * @param lockDatabase the database holding the runner lock; null: the target's
+     * @param statementTimeout promotion's statement_timeout; null: none
+     * @param productionSizesFile the production sizes to judge by (a {@code rehearsal stats} file); null: none
+     * @param productionSource a read-only connection to production to measure its sizes; null: none
+     */
+    public record Settings(DatabaseLocation target, MigrationEngine engine, BranchProvider branchProvider,
+                          List<Check> checks, Policy policy, DataFacts dataFacts, Duration keepFailedBranch,
+                          Duration branchExpiry, Path report, Path markdownReport, Duration waitForOtherRunners,
+                          String lockDatabase, Duration lockTimeout, int lockRetries, Duration retryBackoff,
+                          Duration statementTimeout, boolean reapOrphans, Path productionSizesFile,
+                          DatabaseLocation productionSource) {
+        public Settings {
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(engine, "engine");
+            Objects.requireNonNull(branchProvider, "branchProvider");
+            checks = List.copyOf(checks);
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(dataFacts, "dataFacts");
+            Objects.requireNonNull(branchExpiry, "branchExpiry");
+            Objects.requireNonNull(waitForOtherRunners, "waitForOtherRunners");
+            Objects.requireNonNull(lockTimeout, "lockTimeout");
+            Objects.requireNonNull(retryBackoff, "retryBackoff");
+        }
     }
 }
