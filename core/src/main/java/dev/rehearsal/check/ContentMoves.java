@@ -3,6 +3,7 @@ package dev.rehearsal.check;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.check.Finding.Severity;
+import dev.rehearsal.internal.Sql;
 import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.ContentFingerprint.ContentHash;
 import dev.rehearsal.trace.StatementTrace;
@@ -68,11 +69,7 @@ final class ContentMoves {
         }
 
         String quotedTable() {
-            return quote(table.schema()) + "." + quote(table.name());
-        }
-
-        private static String quote(String identifier) {
-            return "\"" + identifier.replace("\"", "\"\"") + "\"";
+            return Sql.quote(table.schema()) + "." + Sql.quote(table.name());
         }
     }
 
