@@ -4,7 +4,6 @@ import dev.rehearsal.api.DatabaseException;
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.catalog.CatalogSnapshot.SchemaFingerprint;
-import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.FindingKinds;
@@ -23,12 +22,10 @@ import dev.rehearsal.trace.StatementTrace;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +44,6 @@ final class Promoter {
     private static final Logger LOG = LoggerFactory.getLogger("dev.rehearsal.Rehearsal");
     /** SQLSTATE lock_not_available: {@code lock_timeout} expired. */
     static final String LOCK_NOT_AVAILABLE = "55P03";
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /**
      * What the branch told: the target's state when the branch was made, and the branch after the migrations, with
@@ -93,7 +89,7 @@ final class Promoter {
     }
 
     Verdict promote(Rehearsed rehearsed) {
-        List<String> changes = changesSince(rehearsed);
+        List<String> changes = FreshnessGate.changesSince(rehearsed, engine, target, this::snapshotOfTarget);
         if (!changes.isEmpty()) {
             findings.add(new Finding(FindingKinds.TARGET_CHANGED, Severity.BLOCKING, null, null,
                     "the target changed after the branch was made, so what was rehearsed is not what would be "
@@ -160,55 +156,10 @@ final class Promoter {
         };
     }
 
-    /**
-     * The freshness gate: the target now against the branch as it was made — the same database, so the same OIDs,
-     * for a template copy; for a restored copy, the same schema by name.
-     */
-    private List<String> changesSince(Rehearsed rehearsed) {
-        List<String> changes = new ArrayList<>();
-        MigrationPlan now = engine.plan(target);
-        if (!now.equals(rehearsed.plan())) {
-            changes.add("pending migrations were " + rehearsed.plan().ids() + ", now " + now.ids());
-        }
-        List<String> history = engine.history(target);
-        for (String entry : rehearsed.history()) {
-            if (!history.contains(entry)) {
-                changes.add("history entry gone: " + entry);
-            }
-        }
-        for (String entry : history) {
-            if (!rehearsed.history().contains(entry)) {
-                changes.add("history entry added: " + entry);
-            }
-        }
-        CatalogSnapshot schemaNow = snapshotOfTarget();
-        // A copy made by pg_restore (snapshot-copy provider) has OIDs of its own, which the diff pairs objects by:
-        // when the schemas are the same by name, the differences are only those identities.
-        SchemaFingerprint then = SchemaFingerprint.of(rehearsed.before());
-        SchemaFingerprint current = SchemaFingerprint.of(schemaNow);
-        if (!then.equals(current)) {
-            if (sameObjects(rehearsed.before(), schemaNow)) {
-                for (SchemaChange change : rehearsed.before().changesTo(schemaNow)) {
-                    changes.add("schema: " + change.describe());
-                }
-            } else {
-                then.missingFrom(current).forEach(line -> changes.add("schema: gone from the target: " + line));
-                current.missingFrom(then).forEach(line -> changes.add("schema: new on the target: " + line));
-            }
-        }
-        return changes;
-    }
-
-    /** True when the branch was a file-level copy of the target: its tables have the target's OIDs. */
-    private static boolean sameObjects(CatalogSnapshot branch, CatalogSnapshot target) {
-        return branch.tables().isEmpty() || branch.tables().stream().anyMatch(t -> target.tableByOid(t.oid())
-                .filter(same -> same.qualifiedName().equals(t.qualifiedName())).isPresent());
-    }
-
     /** Applies the plan, adding each migration the engine applied to {@code appliedOnTarget}. */
     private Verdict applyWithRetries(Rehearsed rehearsed, MigrationObserver observer, List<String> appliedOnTarget) {
         MigrationPlan remaining = rehearsed.plan();
-        Duration backoff = config.retryBackoff();
+        Backoff backoff = new Backoff(config.retryBackoff());
         while (true) {
             attempts++;
             ApplyResult result = engine.apply(guarded, remaining, observer);
@@ -231,14 +182,13 @@ final class Promoter {
                 LOG.debug("Promotion failed: {}", failure.summary());
                 return Verdict.PROMOTION_FAILED;
             }
-            long wait = jittered(backoff);
+            long wait = backoff.next();
             String id = engineFailure.migration() == null ? null : engineFailure.migration().id();
             retries.add(new Promotion.Retry(attempts, id, engineFailure.message(), wait));
             LOG.warn("Migration {} could not get its locks on the target within {} ms (attempt {} of {}); it was "
                     + "rolled back, retrying in {} ms", id, config.lockTimeout().toMillis(), attempts,
                     config.lockRetries() + 1, wait);
-            sleep(wait);
-            backoff = doubled(backoff);
+            Backoff.sleep(wait);
             remaining = now;
         }
         if (!appliedOnTarget.equals(rehearsed.applied())) {
@@ -296,7 +246,7 @@ final class Promoter {
 
     /** The target's schema, without data facts; catalog reads give way to a lock like migrations do. */
     private CatalogSnapshot snapshotOfTarget() {
-        Duration backoff = config.retryBackoff();
+        Backoff backoff = new Backoff(config.retryBackoff());
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = target.getConnection()) {
                 if (!config.lockTimeout().isZero()) {
@@ -309,11 +259,10 @@ final class Promoter {
                 if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || attempt > config.lockRetries()) {
                     throw new DatabaseException("Cannot read the catalog of the target: " + Sql.describe(e), e);
                 }
-                long wait = jittered(backoff);
+                long wait = backoff.next();
                 LOG.warn("Reading the target's catalog waited for a lock longer than {} ms; retrying in {} ms",
                         config.lockTimeout().toMillis(), wait);
-                sleep(wait);
-                backoff = doubled(backoff);
+                Backoff.sleep(wait);
             }
         }
     }
@@ -325,26 +274,5 @@ final class Promoter {
             }
         }
         return false;
-    }
-
-    private static Duration doubled(Duration backoff) {
-        Duration twice = backoff.multipliedBy(2);
-        return twice.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : twice;
-    }
-
-    /** Between half and all of {@code backoff}, so that runners that collided do not collide again. */
-    private static long jittered(Duration backoff) {
-        long millis = Math.max(1, backoff.toMillis());
-        return millis / 2 + ThreadLocalRandom.current().nextLong(millis - millis / 2 + 1);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DatabaseException("Interrupted while waiting to retry the promotion; the target has the "
-                    + "migrations the outcome lists as applied", e);
-        }
     }
 }
