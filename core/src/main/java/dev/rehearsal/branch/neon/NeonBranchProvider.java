@@ -1,7 +1,11 @@
 package dev.rehearsal.branch.neon;
 
+import static dev.rehearsal.branch.neon.NeonProject.KEPT;
+import static dev.rehearsal.branch.neon.NeonProject.RUN;
+import static dev.rehearsal.branch.neon.NeonProject.instant;
+import static dev.rehearsal.branch.neon.NeonProject.rfc3339;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.Setting;
@@ -12,28 +16,23 @@ import dev.rehearsal.branch.BranchMetadata;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.branch.BranchRequest;
+import dev.rehearsal.branch.neon.NeonProject.Parent;
 import dev.rehearsal.internal.Ranges;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,41 +101,24 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
             "NeonBranchProvider.builder().retryBackoff(...)");
 
     private static final Logger LOG = LoggerFactory.getLogger(NeonBranchProvider.class);
-    private static final String RUN = "run-";
-    private static final String KEPT = "kept-";
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_-]{0,23}");
     private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd't'HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-    /** What a branch without {@code expires_at} (someone removed it) is listed as expiring at. */
-    private static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
 
-    private final NeonApi api;
-    private final String parentBranch;
-    private final String databaseName;
-    private final String roleName;
-    private final String prefix;
-    private final Instant parentTimestamp;
-    private final String parentLsn;
+    private final NeonProject project;
+    private final NeonBranchManagement management;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private volatile Parent parent;
-
-    /** The parent branch as Neon knows it. */
-    private record Parent(String id, String name) {
-    }
 
     private NeonBranchProvider(Builder builder, String apiKey, String keySource) {
-        this.api = new NeonApi(builder.apiBaseUrl, builder.projectId, apiKey, keySource, builder.maxRetries,
+        NeonApi api = new NeonApi(builder.apiBaseUrl, builder.projectId, apiKey, keySource, builder.maxRetries,
                 builder.retryBackoff, builder.maxBackoff, builder.requestTimeout, builder.operationTimeout);
-        this.parentBranch = builder.parentBranch;
-        this.databaseName = builder.databaseName;
-        this.roleName = builder.roleName;
-        this.prefix = builder.prefix;
-        this.parentTimestamp = builder.parentTimestamp;
-        this.parentLsn = builder.parentLsn;
+        this.project = new NeonProject(api, builder.parentBranch, builder.databaseName, builder.roleName,
+                builder.prefix, builder.parentTimestamp, builder.parentLsn);
+        this.management = new NeonBranchManagement(project, builder.clock);
         this.clock = builder.clock;
     }
 
@@ -151,27 +133,26 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
 
     /** The name prefix every branch of this provider carries. */
     public String prefix() {
-        return prefix;
+        return project.prefix();
     }
 
     @Override
     public Branch create(BranchRequest request) {
-        Parent from = parent();
+        Parent from = project.parent();
         Instant created = clock.instant();
         Instant expires = created.plus(request.expiresAfter());
-        String name = prefix + RUN + STAMP.format(created) + "-" + randomSuffix();
+        String name = project.prefix() + RUN + STAMP.format(created) + "-" + randomSuffix();
         long start = System.nanoTime();
-        JsonNode made = api.post(api.project("/branches"), createBody(name, from.id(), expires));
+        JsonNode made = project.create(name, from.id(), expires);
         String id = made.path("branch").path("id").asText();
         try {
-            api.awaitOperations(made, "branch " + name);
-            DatabaseLocation location = locationOf(made, id);
+            DatabaseLocation location = project.locationOf(made, id);
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched Neon branch '{}' as '{}' ({}) in {} ms", from.name(), name, id, millis);
             return new NeonBranch(this, id, name, location, new BranchMetadata(from.name(), created, expires, null,
                     request.purpose(), false, request.runner(), null), millis);
         } catch (RuntimeException e) {
-            deleteQuietly(id, name, e);
+            project.deleteQuietly(id, name, e);
             throw e;
         }
     }
@@ -188,10 +169,11 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
      */
     @Override
     public List<String> reapOrphans(DatabaseLocation target, Instant now) {
-        Parent from = parent();
+        Parent from = project.parent();
+        String prefix = project.prefix();
         Map<String, String> candidates = new LinkedHashMap<>();
         Map<String, String> names = new LinkedHashMap<>();
-        for (JsonNode branch : branches()) {
+        for (JsonNode branch : project.branches()) {
             String name = branch.path("name").asText();
             if (!name.startsWith(prefix)) {
                 continue;
@@ -206,7 +188,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
             }
             names.put(id, name);
         }
-        Map<String, String> computes = candidates.isEmpty() ? Map.of() : computeStates();
+        Map<String, String> computes = candidates.isEmpty() ? Map.of() : project.computeStates();
         List<String> deleted = new ArrayList<>();
         for (Map.Entry<String, String> candidate : candidates.entrySet()) {
             String id = candidate.getKey();
@@ -218,7 +200,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
                 continue;
             }
             try {
-                delete(id, name);
+                project.delete(id, name);
                 deleted.add(name);
                 LOG.info("Deleted orphan Neon branch {} ({})", name, candidate.getValue());
             } catch (RuntimeException e) {
@@ -229,59 +211,15 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         return deleted;
     }
 
-    /**
-     * The {@code current_state} of the project's computes by branch id; a branch with several computes gets
-     * {@code idle} only when all are.
-     */
-    private Map<String, String> computeStates() {
-        Map<String, String> states = new LinkedHashMap<>();
-        for (JsonNode endpoint : api.get(api.project("/endpoints")).path("endpoints")) {
-            String state = endpoint.path("current_state").asText("unknown");
-            states.merge(endpoint.path("branch_id").asText(), state, (a, b) -> "idle".equals(a) ? b : a);
-        }
-        return states;
-    }
-
     /** Refuses names of the forms this provider gives runs' branches. */
     @Override
     public BranchInfo createBranch(DatabaseLocation parentLocation, String name, Duration expiresAfter) {
-        if (name.startsWith(RUN) || name.startsWith(KEPT)) {
-            throw new ConfigurationException("Branch name '" + name + "' is not allowed: names starting with '"
-                    + RUN + "' or '" + KEPT + "' are those of rehearsal runs' branches, which are reaped. Choose "
-                    + "another name, e.g. 'dev-alice'");
-        }
-        Parent from = parent();
-        String neonName = prefix + name;
-        if (find(neonName).isPresent()) {
-            throw new BranchException("Neon project '" + api.projectId() + "' already has a branch named '"
-                    + neonName + "': delete it first (BranchManager.delete(\"" + name + "\")), reset it, or choose "
-                    + "another name");
-        }
-        JsonNode made = api.post(api.project("/branches"), createBody(neonName, from.id(),
-                clock.instant().plus(expiresAfter)));
-        String id = made.path("branch").path("id").asText();
-        try {
-            api.awaitOperations(made, "branch " + neonName);
-        } catch (RuntimeException e) {
-            deleteQuietly(id, neonName, e);
-            throw e;
-        }
-        LOG.info("Created Neon branch {} ({}) of {}", neonName, id, from.name());
-        return info(branch(id), Map.of(from.id(), from.name()));
+        return management.create(name, expiresAfter);
     }
 
     @Override
     public List<BranchInfo> listBranches(DatabaseLocation parentLocation) {
-        Parent from = parent();
-        List<JsonNode> all = branches();
-        Map<String, String> names = all.stream().collect(Collectors.toMap(b -> b.path("id").asText(),
-                b -> b.path("name").asText(), (a, b) -> a));
-        return all.stream()
-                .filter(b -> b.path("name").asText().startsWith(prefix))
-                .filter(b -> from.id().equals(b.path("parent_id").asText()))
-                .sorted(Comparator.comparing(b -> b.path("name").asText()))
-                .map(b -> info(b, names))
-                .toList();
+        return management.list();
     }
 
     /**
@@ -290,191 +228,41 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
      */
     @Override
     public BranchInfo resetBranch(DatabaseLocation parentLocation, String name) {
-        Parent from = parent();
-        JsonNode branch = require(name);
-        String id = branch.path("id").asText();
-        JsonNode restored = api.post(api.project("/branches/" + id + "/restore"),
-                Map.of("source_branch_id", from.id()));
-        api.awaitOperations(restored, "branch " + prefix + name);
-        LOG.info("Reset Neon branch {} ({}) to the head of {}", prefix + name, id, from.name());
-        return info(branch(id), Map.of(from.id(), from.name()));
+        return management.reset(name);
     }
 
     @Override
     public BranchInfo extendBranch(DatabaseLocation parentLocation, String name, Instant expires) {
-        Parent from = parent();
-        String id = require(name).path("id").asText();
-        JsonNode updated = api.patch(api.project("/branches/" + id),
-                Map.of("branch", Map.of("expires_at", rfc3339(expires))));
-        api.awaitOperations(updated, "branch " + prefix + name);
-        return info(updated.path("branch"), Map.of(from.id(), from.name()));
+        return management.extend(name, expires);
     }
 
     @Override
     public void deleteBranch(DatabaseLocation parentLocation, String name) {
-        delete(require(name).path("id").asText(), prefix + name);
-        LOG.info("Deleted Neon branch {}", prefix + name);
+        management.delete(name);
     }
 
-    /** The branch's database, as {@link #databaseName} and {@link #roleName} on its read-write compute. */
+    /**
+     * The branch's database, as {@link Builder#databaseName} and {@link Builder#roleName} on its read-write compute.
+     */
     @Override
     public DatabaseLocation branchLocation(DatabaseLocation parentLocation, String name) {
-        return connectionUri(require(name).path("id").asText());
+        return management.location(name);
     }
 
+    /** Renames a run's branch to the kept form, so that reaping spares it, and moves its {@code expires_at}. */
     String keep(String id, String name, Instant expires) {
-        String kept = name.startsWith(prefix + RUN) ? prefix + KEPT + name.substring((prefix + RUN).length()) : name;
+        String run = project.prefix() + RUN;
+        String kept = name.startsWith(run) ? project.prefix() + KEPT + name.substring(run.length()) : name;
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", kept);
         fields.put("expires_at", rfc3339(expires));
-        api.awaitOperations(api.patch(api.project("/branches/" + id), Map.of("branch", fields)), "branch " + kept);
+        project.update(id, fields, kept);
         return kept;
     }
 
-    /** Deletes the branch and waits for Neon to have done it; a branch already gone counts as deleted. */
+    /** Deletes a run's branch and waits for Neon to have done it; a branch already gone counts as deleted. */
     void delete(String id, String name) {
-        JsonNode deleted;
-        try {
-            deleted = api.delete(api.project("/branches/" + id));
-        } catch (NeonApiException e) {
-            if (e.status() == 404) {
-                return;
-            }
-            throw new NeonApiException("Could not delete Neon branch '" + name + "' (" + id + "): "
-                    + e.getMessage() + ". Delete it in the Neon Console, or with the Neon CLI: neon branches "
-                    + "delete " + id + " --project-id " + api.projectId(), e.status(), e.neonCode(), e);
-        }
-        api.awaitOperations(deleted, "branch " + name);
-    }
-
-    private void deleteQuietly(String id, String name, RuntimeException primary) {
-        if (id == null || id.isEmpty()) {
-            return;
-        }
-        try {
-            delete(id, name);
-        } catch (RuntimeException e) {
-            primary.addSuppressed(e);
-        }
-    }
-
-    private Map<String, Object> createBody(String name, String parentId, Instant expires) {
-        Map<String, Object> branch = new LinkedHashMap<>();
-        branch.put("name", name);
-        branch.put("parent_id", parentId);
-        if (parentTimestamp != null) {
-            branch.put("parent_timestamp", rfc3339(parentTimestamp));
-        }
-        if (parentLsn != null) {
-            branch.put("parent_lsn", parentLsn);
-        }
-        branch.put("expires_at", rfc3339(expires));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("branch", branch);
-        body.put("endpoints", List.of(Map.of("type", "read_write")));
-        return body;
-    }
-
-    /** The URI Neon returned for the configured database and role, or (when it returned none) asks for it. */
-    private DatabaseLocation locationOf(JsonNode made, String id) {
-        for (JsonNode uri : made.path("connection_uris")) {
-            JsonNode parameters = uri.path("connection_parameters");
-            if (databaseName.equals(parameters.path("database").asText())
-                    && roleName.equals(parameters.path("role").asText())) {
-                return ConnectionUris.toLocation(uri.path("connection_uri").asText());
-            }
-        }
-        return connectionUri(id);
-    }
-
-    private DatabaseLocation connectionUri(String id) {
-        JsonNode answer = api.get(api.project("/connection_uri") + NeonApi.query(Map.of("branch_id", id,
-                "database_name", databaseName, "role_name", roleName)));
-        return ConnectionUris.toLocation(answer.path("uri").asText(null));
-    }
-
-    private Parent parent() {
-        Parent resolved = parent;
-        if (resolved != null) {
-            return resolved;
-        }
-        List<JsonNode> all = branches();
-        for (JsonNode branch : all) {
-            boolean match = parentBranch == null
-                    ? branch.path("default").asBoolean(false) || branch.path("primary").asBoolean(false)
-                    : parentBranch.equals(branch.path("id").asText()) || parentBranch.equals(
-                            branch.path("name").asText());
-            if (match) {
-                resolved = new Parent(branch.path("id").asText(), branch.path("name").asText());
-                parent = resolved;
-                return resolved;
-            }
-        }
-        String known = all.stream().map(b -> b.path("name").asText() + " (" + b.path("id").asText() + ")")
-                .collect(Collectors.joining(", "));
-        throw new ConfigurationException(parentBranch == null
-                ? "Neon project '" + api.projectId() + "' has no default branch to branch from: name the parent "
-                + "with " + PARENT_BRANCH.spelled() + "; its branches are: " + known
-                : "Neon project '" + api.projectId() + "' has no branch with the id or name '" + parentBranch
-                + "': set " + PARENT_BRANCH.spelled() + " to one of its branches: " + known);
-    }
-
-    private List<JsonNode> branches() {
-        List<JsonNode> branches = new ArrayList<>();
-        api.get(api.project("/branches") + NeonApi.query(Map.of("limit", "10000"))).path("branches")
-                .forEach(branches::add);
-        return branches;
-    }
-
-    private JsonNode branch(String id) {
-        return api.get(api.project("/branches/" + id)).path("branch");
-    }
-
-    private Optional<JsonNode> find(String neonName) {
-        return branches().stream().filter(b -> neonName.equals(b.path("name").asText())).findFirst();
-    }
-
-    private JsonNode require(String name) {
-        return find(prefix + name).orElseThrow(() -> new BranchException("Neon project '" + api.projectId()
-                + "' has no branch '" + name + "' (Neon name '" + prefix + name + "'): list the branches with "
-                + "BranchManager.list()"));
-    }
-
-    private BranchInfo info(JsonNode branch, Map<String, String> namesById) {
-        String neonName = branch.path("name").asText();
-        String name = neonName.startsWith(prefix) ? neonName.substring(prefix.length()) : neonName;
-        boolean kept = name.startsWith(KEPT);
-        String parentId = branch.path("parent_id").asText();
-        Instant reset = instant(branch, "last_reset_at");
-        Instant created = reset != null ? reset : instant(branch, "created_at");
-        Instant expires = instant(branch, "expires_at");
-        JsonNode size = branch.path("logical_size");
-        String url;
-        try {
-            url = connectionUri(branch.path("id").asText()).redactedUrl();
-        } catch (BranchException e) {
-            url = "(no connection URI: " + e.getMessage() + ")";
-        }
-        return new BranchInfo(name, namesById.getOrDefault(parentId, parentId), created == null ? Instant.EPOCH
-                : created, expires == null ? NEVER : expires, null, name.startsWith(RUN) || kept
-                ? BranchRequest.RUNNER : DEVELOPER, kept, size.isNumber() ? size.asLong() : null, url);
-    }
-
-    private static Instant instant(JsonNode node, String field) {
-        String text = node.path(field).asText(null);
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /** RFC 3339 at whole seconds, as Neon's examples give it: {@code 2026-11-24T01:02:03Z}. */
-    private static String rfc3339(Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+        project.delete(id, name);
     }
 
     private String randomSuffix() {
@@ -487,8 +275,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
 
     @Override
     public String toString() {
-        return "NeonBranchProvider[" + api + ", parent " + (parentBranch == null ? "(default branch)" : parentBranch)
-                + ", database " + databaseName + ", role " + roleName + ", prefix " + prefix + "]";
+        return "NeonBranchProvider[" + project + "]";
     }
 
     /** Configures a {@link NeonBranchProvider}; every setter checks its argument at once. */
@@ -514,7 +301,10 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         private Builder() {
         }
 
-        /** The Neon project, by its id (Settings page of the project in the Neon Console), e.g. {@code autumn-disk-484331}. */
+        /**
+         * The Neon project, by its id (Settings page of the project in the Neon Console), e.g.
+         * {@code autumn-disk-484331}.
+         */
         public Builder projectId(String projectId) {
             Objects.requireNonNull(projectId, "projectId");
             if (!PROJECT_ID.matcher(projectId).matches()) {
@@ -537,7 +327,10 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
             return this;
         }
 
-        /** The role to connect as on each branch (Neon gives its password with the connection URI). Default {@code neondb_owner}. */
+        /**
+         * The role to connect as on each branch (Neon gives its password with the connection URI). Default
+         * {@code neondb_owner}.
+         */
         public Builder roleName(String roleName) {
             this.roleName = requireText(roleName, "role name", "e.g. 'neondb_owner'");
             return this;
@@ -572,7 +365,10 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
             return this;
         }
 
-        /** The environment variable the API key is read from. Default {@value NeonBranchProvider#DEFAULT_API_KEY_VARIABLE}. */
+        /**
+         * The environment variable the API key is read from. Default
+         * {@value NeonBranchProvider#DEFAULT_API_KEY_VARIABLE}.
+         */
         public Builder apiKeyFromEnvironment(String variable) {
             this.apiKeyVariable = requireText(variable, "environment variable name", "e.g. 'NEON_API_KEY'");
             return this;
@@ -580,7 +376,8 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
 
         /**
          * The prefix of every branch name, by which leftovers are recognised: lower-case letters, digits, {@code _}
-         * and {@code -}, starting with a letter, at most 24 characters. Default {@value NeonBranchProvider#DEFAULT_PREFIX}.
+         * and {@code -}, starting with a letter, at most 24 characters. Default
+         * {@value NeonBranchProvider#DEFAULT_PREFIX}.
          */
         public Builder prefix(String prefix) {
             Objects.requireNonNull(prefix, "prefix");
