@@ -59,12 +59,10 @@ class ArchitectureTest {
             "dev.rehearsal.engine", "dev.rehearsal.catalog", "dev.rehearsal.check", "dev.rehearsal.trace",
             "dev.rehearsal.report", "dev.rehearsal.branch", "dev.rehearsal.branch.copy", "dev.rehearsal.branch.neon");
     /**
-     * Caffeine-like: the implementation behind a small public surface. The goal is {@link #TARGET_PUBLIC_SHARE} (issue
-     * 16); the build holds the share to what it is now, {@link #MAX_PUBLIC_SHARE}, a ratchet lowered as types are
-     * hidden or nested, never raised.
+     * Caffeine-like: the implementation behind a small public surface. A new public type is a promise to users: add
+     * one only as an entry point, nest a type that is part of another, keep the rest package-private.
      */
-    static final double MAX_PUBLIC_SHARE = 0.42;
-    static final double TARGET_PUBLIC_SHARE = 0.40;
+    static final double MAX_PUBLIC_SHARE = 0.40;
     /** Printed at most per dependency between two packages of a cycle; the first few show where to cut. */
     private static final int EDGES_SHOWN = 8;
     private static final String NOT_API = "Not API";
@@ -145,8 +143,8 @@ class ArchitectureTest {
         }
         int all = topLevelTypes.size();
         int allowed = (int) Math.floor(all * MAX_PUBLIC_SHARE);
-        String count = String.format(Locale.ROOT, "%d of core's %d top-level types are public (%.1f %%; the goal is "
-                + "%.0f %%)", publicTypes.size(), all, 100.0 * publicTypes.size() / all, 100 * TARGET_PUBLIC_SHARE);
+        String count = String.format(Locale.ROOT, "%d of core's %d top-level types are public (%.1f %%)",
+                publicTypes.size(), all, 100.0 * publicTypes.size() / all);
         System.out.println("ArchitectureTest: " + count);
 
         assertThat(publicTypes.size()).withFailMessage("%s; at most %.0f %% (%d) may be. Public per package:%n%s",
