@@ -3,7 +3,6 @@ package dev.rehearsal.internal.pipeline;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationPlan;
-import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -18,10 +17,7 @@ public final class TracedApply {
 
     /** Applies {@code plan} to {@code branch}, traced; the statements are collected as a run collects them. */
     public static ApplyResult apply(MigrationEngine engine, DataSource branch, MigrationPlan plan) throws SQLException {
-        KnownRelations known;
-        try (Connection connection = branch.getConnection()) {
-            known = KnownRelations.read(connection);
-        }
+        KnownRelations known = KnownRelations.read(branch);
         try (TracingDataSource tracing = new TracingDataSource(branch, known, new BranchGuard(false))) {
             ApplyResult result = engine.apply(tracing, plan, tracing);
             tracing.statements();

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * The tables, indexes and materialized views that exist before the migrations run, with their storage file and size,
@@ -43,6 +44,13 @@ final class KnownRelations {
             }
         }
         return new KnownRelations(relations);
+    }
+
+    /** The relations of {@code database} now, read on a connection of its own. */
+    public static KnownRelations read(DataSource database) throws SQLException {
+        try (Connection connection = database.getConnection()) {
+            return read(connection);
+        }
     }
 
     /** No relations: every lock is on something new, nothing can be rewritten. */

@@ -22,7 +22,6 @@ import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.engine.ApplyResult;
-import dev.rehearsal.engine.ApplyResult.EngineFailure;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationPlan;
@@ -57,8 +56,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -442,8 +439,8 @@ public final class Run {
     }
 
     private static KnownRelations knownRelations(Branch branch) {
-        try (Connection connection = branch.dataSource().getConnection()) {
-            return KnownRelations.read(connection);
+        try {
+            return KnownRelations.read(branch.dataSource());
         } catch (SQLException e) {
             throw new BranchException("Cannot read the relations of branch " + branch.name() + ": "
                     + Sql.describe(e), e);

@@ -41,9 +41,7 @@ class DropFingerprintsIT {
     private final TestPostgres postgres = databases.postgres();
 
     private static TracingDataSource traced(DataSource database) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            return new TracingDataSource(database, KnownRelations.read(connection));
-        }
+        return new TracingDataSource(database, KnownRelations.read(database));
     }
 
     /** Runs the statements inside migration 7, in one transaction unless {@code autoCommit}, and commits. */
@@ -136,10 +134,7 @@ class DropFingerprintsIT {
                 "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
                 "CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
                 "INSERT INTO events SELECT g, date '2024-06-01' + g FROM generate_series(1, 400) g"));
-        KnownRelations known;
-        try (Connection connection = database.getConnection()) {
-            known = KnownRelations.read(connection);
-        }
+        KnownRelations known = KnownRelations.read(database);
         try (TracingDataSource whole = new TracingDataSource(database, known);
              TracingDataSource small = new TracingDataSource(database, known, StatementGuard.NONE, 8192)) {
             migrate(small, false, "ALTER TABLE events DROP COLUMN id");

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,9 +39,8 @@ class TraceEvidenceIT {
     private final TestPostgres postgres = databases.postgres();
 
     private TracingDataSource traced(String database) throws SQLException {
-        try (Connection connection = postgres.dataSource(database).getConnection()) {
-            return new TracingDataSource(postgres.dataSource(database), KnownRelations.read(connection));
-        }
+        DataSource source = postgres.dataSource(database);
+        return new TracingDataSource(source, KnownRelations.read(source));
     }
 
     /** Runs the statements in one transaction, inside migration 7, pausing before the commit. */

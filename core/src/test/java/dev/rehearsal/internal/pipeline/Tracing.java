@@ -26,10 +26,7 @@ public final class Tracing {
      */
     public static List<StatementTrace> trace(DataSource database, Migration migration, boolean succeeded, Work work)
             throws SQLException {
-        KnownRelations known;
-        try (Connection connection = database.getConnection()) {
-            known = KnownRelations.read(connection);
-        }
+        KnownRelations known = KnownRelations.read(database);
         try (TracingDataSource traced = new TracingDataSource(database, known)) {
             traced.starting(migration);
             try (Connection connection = traced.getConnection()) {

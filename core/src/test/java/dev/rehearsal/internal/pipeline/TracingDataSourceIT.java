@@ -250,10 +250,7 @@ class TracingDataSourceIT {
     @Test
     void theTimeAGuardTakesIsNeitherTheStatementsNorHeldByTheMigrationsLocks() throws SQLException {
         String database = databases.create("guarded", ITEMS);
-        KnownRelations known;
-        try (Connection connection = postgres.dataSource(database).getConnection()) {
-            known = KnownRelations.read(connection);
-        }
+        KnownRelations known = KnownRelations.read(postgres.dataSource(database));
         StatementGuard slow = sql -> {
             if (sql.startsWith("UPDATE")) {
                 try {
@@ -283,10 +280,7 @@ class TracingDataSourceIT {
         String plainDatabase = databases.create("noevidence", ITEMS);
         postgres.logStatements(tracedDatabase);
         postgres.logStatements(plainDatabase);
-        KnownRelations known;
-        try (Connection connection = postgres.dataSource(tracedDatabase).getConnection()) {
-            known = KnownRelations.read(connection);
-        }
+        KnownRelations known = KnownRelations.read(postgres.dataSource(tracedDatabase));
         try (TracingDataSource traced = new TracingDataSource(postgres.dataSource(tracedDatabase), known)) {
             ServerView withEvidence = runWorkloadAndLook(traced, tracedDatabase);
             ServerView without = runWorkloadAndLook(postgres.dataSource(plainDatabase), plainDatabase);
