@@ -431,6 +431,10 @@ public final class Rehearsal {
                         + Setting.PRODUCTION_URL.spelled() + ": give one of them");
             }
             branchProvider.validate(target);
+            branchProvider.validateExpiry(Setting.BRANCH_EXPIRY, branchExpiry);
+            if (keepFailedBranch != null) {
+                branchProvider.validateExpiry(Setting.KEEP_FAILED_BRANCH, keepFailedBranch);
+            }
             return new Rehearsal(this);
         }
     }

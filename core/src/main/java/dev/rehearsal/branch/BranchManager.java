@@ -30,7 +30,7 @@ public final class BranchManager {
     public static final Duration MAX_EXPIRY = Duration.ofDays(90);
 
     /** The expiry of a named branch: the CLI's {@code --expires}, the Maven plugin's {@code <branchExpiry>}. */
-    private static final Setting EXPIRY = Setting.rehearsal("expires", "BranchManager's expiresAfter(...)");
+    public static final Setting EXPIRY = Setting.rehearsal("expires", "BranchManager's expiresAfter(...)");
 
     private final BranchManagement provider;
     private final DatabaseLocation parent;

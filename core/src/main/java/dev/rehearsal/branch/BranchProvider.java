@@ -1,6 +1,8 @@
 package dev.rehearsal.branch;
 
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.Setting;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,16 @@ public interface BranchProvider {
      * @throws dev.rehearsal.api.ConfigurationException naming the problem and the fix
      */
     default void validate(DatabaseLocation target) {
+    }
+
+    /**
+     * Checks, before any branch is made, that a branch of this provider may be set to expire {@code expiresAfter}
+     * from now: the service some providers stand on limits it (Neon: 30 days). Nothing by default.
+     *
+     * @param setting the setting that asks for this expiry, named in the message as the user's front end spells it
+     * @throws dev.rehearsal.api.ConfigurationException naming the setting, the limit and the fix
+     */
+    default void validateExpiry(Setting setting, Duration expiresAfter) {
     }
 
     /**

@@ -6,18 +6,33 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Turns the {@code postgresql://role:password@host/database?sslmode=require} URIs that Neon hands out into
- * {@link DatabaseLocation}s, whose text never shows the password. Messages never quote the URI.
+ * Turns the {@code postgresql://role:password@host/database?sslmode=require&channel_binding=require} URIs that Neon
+ * hands out into {@link DatabaseLocation}s, whose text never shows the password. Messages never quote the URI.
  */
 final class ConnectionUris {
+    /**
+     * libpq's names of the parameters Neon's URIs carry, or may, whose pgjdbc name differs; the others (e.g.
+     * {@code sslmode}, {@code options}, {@code sslrootcert}) are spelled alike.
+     */
+    private static final Map<String, String> PGJDBC_NAMES = Map.of(
+            "channel_binding", "channelBinding",
+            "sslnegotiation", "sslNegotiation",
+            "application_name", "ApplicationName",
+            "connect_timeout", "connectTimeout");
+    /** Credentials belong to the location's user and password, never to its URL, which is shown. */
+    private static final Set<String> CREDENTIALS = Set.of("user", "password", "sslpassword");
+
     private ConnectionUris() {
     }
 
     /**
-     * The location of a connection URI. Of its parameters only {@code sslmode} is kept: pgjdbc names the others
-     * differently, and Neon's defaults (TLS required) are what matters.
+     * The location of a connection URI, with every parameter of the URI kept under pgjdbc's name for it:
+     * {@code channel_binding=require} (which Neon adds, so that the server's certificate is bound to the SCRAM
+     * exchange) becomes {@code channelBinding=require}, {@code sslmode} stays as it is.
      */
     static DatabaseLocation toLocation(String connectionUri) {
         URI uri;
@@ -46,11 +61,18 @@ final class ConnectionUris {
         }
         jdbc.append('/').append(URLEncoder.encode(decode(path.substring(1)), StandardCharsets.UTF_8));
         String query = uri.getRawQuery();
+        char separator = '?';
         if (query != null) {
             for (String parameter : query.split("&")) {
-                if (parameter.startsWith("sslmode=")) {
-                    jdbc.append("?sslmode=").append(parameter.substring("sslmode=".length()));
+                int equals = parameter.indexOf('=');
+                String name = decode(equals < 0 ? parameter : parameter.substring(0, equals));
+                String value = equals < 0 ? "" : decode(parameter.substring(equals + 1));
+                if (name.isEmpty() || CREDENTIALS.contains(name)) {
+                    continue;
                 }
+                jdbc.append(separator).append(URLEncoder.encode(PGJDBC_NAMES.getOrDefault(name, name),
+                        StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                separator = '&';
             }
         }
         return DatabaseLocation.of(jdbc.toString(), user, password);

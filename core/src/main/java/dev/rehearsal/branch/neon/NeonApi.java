@@ -19,14 +19,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The few calls of the Neon API (v2) that {@link NeonBranchProvider} makes, with Neon's rules for retrying and
- * waiting: 429 (rate limit, honouring {@code Retry-After}), 423 (the project is busy with another operation) and 503
- * are retried for every method; other 5xx only for methods that are safe to repeat, since a POST that Neon may have
- * carried out must not make a second branch. Operations that a call starts are polled until they finish.
+ * waiting: 429 (rate limit, honouring {@code Retry-After}), 423 (the project is busy with another operation), 422
+ * saying the branch is not ready (it still has operations in progress) and 503 are retried for every method, since
+ * Neon did nothing; other 5xx only for methods that are safe to repeat, since a POST that Neon may have carried out
+ * must not make a second branch. Other 422s (a request Neon will never accept) are not retried. Operations that a
+ * call starts are polled until they end: {@code scheduling}, {@code running} and {@code cancelling} are polled on,
+ * {@code finished} and {@code skipped} (nothing was left to do) are done, {@code failed}, {@code error} and
+ * {@code cancelled} are errors.
  *
  * <p>The API key goes into the {@code Authorization} header and nowhere else: no log line, message or
  * {@code toString} contains it, and text from the API is scrubbed of it before it is shown.
@@ -35,7 +40,10 @@ final class NeonApi {
     private static final Logger LOG = LoggerFactory.getLogger(NeonBranchProvider.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FINISHED = Set.of("finished", "skipped");
-    private static final Set<String> FAILED = Set.of("failed", "error", "cancelling", "cancelled");
+    /** Neon's terminal failures; {@code cancelling} is not one: the operation may still be working. */
+    private static final Set<String> FAILED = Set.of("failed", "error", "cancelled");
+    /** A 422 that only says "not yet": the branch still has operations in progress. */
+    private static final Pattern NOT_READY = Pattern.compile("(?i)not ready|in progress");
     private static final Duration MAX_POLL_PAUSE = Duration.ofSeconds(2);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -163,7 +171,7 @@ final class NeonApi {
             if (status < 300) {
                 return parse(response.body());
             }
-            if (retryable(status, method) && attempt <= maxRetries) {
+            if ((retryable(status, method) || notReady(status, response.body())) && attempt <= maxRetries) {
                 Duration wait = status == 429 ? retryAfter(response).orElse(backoff(attempt)) : backoff(attempt);
                 LOG.info("Neon API answered HTTP {} to {} {}; retrying in {} ms (attempt {} of {})", status, method,
                         path, wait.toMillis(), attempt + 1, maxRetries + 1);
@@ -197,6 +205,11 @@ final class NeonApi {
             return true;
         }
         return status >= 500 && !"POST".equals(method);
+    }
+
+    /** A 422 whose message says the branch is not ready yet: Neon did nothing, and will once its operations end. */
+    private static boolean notReady(int status, String body) {
+        return status == 422 && NOT_READY.matcher(parseQuietly(body).path("message").asText("")).find();
     }
 
     /** Exponential: first, 2 x first, 4 x first, ... up to the maximum. */
@@ -244,7 +257,7 @@ final class NeonApi {
                     + NeonBranchProvider.API_KEY_VARIABLE.spelled() + ")", status, code, null);
         }
         String retried = attempts > 1 ? " after " + attempts + " attempts over " + nanos / 1_000_000 + " ms" : "";
-        String hint = status == 429 || status == 423 || status >= 500
+        String hint = status == 429 || status == 423 || status >= 500 || notReady(status, body)
                 ? ". Neon is busy or unavailable: try again later, or allow more retries with "
                 + NeonBranchProvider.MAX_RETRIES.spelled()
                 : status == 404 ? ". Check the project id ('" + projectId + "') and the branch, and the API base URL"

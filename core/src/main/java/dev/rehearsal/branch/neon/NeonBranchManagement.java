@@ -9,6 +9,7 @@ import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.BranchManagement.BranchInfo;
+import dev.rehearsal.branch.BranchManager;
 import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.neon.NeonProject.Parent;
 import java.time.Clock;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Branch management for {@link NeonBranchProvider}: a named branch {@code name} is the Neon branch
- * {@code <prefix><name>} of the parent branch; it is reset with {@code POST .../restore} and extended by moving its
- * {@code expires_at}. Names of the forms runs' branches have are refused, so that reaping never takes a named one.
+ * {@code <prefix><name>} of the parent branch; it is reset from its own parent ({@code parent_id}) with
+ * {@code POST .../restore} and extended by moving its {@code expires_at}. Names of the forms runs' branches have are
+ * refused, so that reaping never takes a named one. Expiries beyond Neon's limit are refused before any request
+ * ({@link NeonBranchProvider#MAX_EXPIRY}).
  */
 final class NeonBranchManagement {
     /** Under the provider's name, as {@link NeonApi} logs: one logger to configure for everything Neon. */
@@ -41,6 +44,7 @@ final class NeonBranchManagement {
     }
 
     BranchInfo create(String name, Duration expiresAfter) {
+        NeonBranchProvider.requireWithinNeonsLimit(BranchManager.EXPIRY, expiresAfter);
         if (name.startsWith(RUN) || name.startsWith(KEPT)) {
             throw new ConfigurationException("Branch name '" + name + "' is not allowed: names starting with '"
                     + RUN + "' or '" + KEPT + "' are those of rehearsal runs' branches, which are reaped. Choose "
@@ -62,8 +66,7 @@ final class NeonBranchManagement {
     List<BranchInfo> list() {
         Parent from = project.parent();
         List<JsonNode> all = project.branches();
-        Map<String, String> names = all.stream().collect(Collectors.toMap(b -> b.path("id").asText(),
-                b -> b.path("name").asText(), (a, b) -> a));
+        Map<String, String> names = namesById(all);
         return all.stream()
                 .filter(b -> b.path("name").asText().startsWith(project.prefix()))
                 .filter(b -> from.id().equals(b.path("parent_id").asText()))
@@ -72,15 +75,30 @@ final class NeonBranchManagement {
                 .toList();
     }
 
+    /**
+     * Restores the branch from the head of its own parent, as Neon's "reset from parent" does: the branch may have
+     * been made from another parent than the one this provider is configured with now.
+     */
     BranchInfo reset(String name) {
-        Parent from = project.parent();
-        String id = require(name).path("id").asText();
-        project.restore(id, project.prefix() + name, from);
-        LOG.info("Reset Neon branch {} ({}) to the head of {}", project.prefix() + name, id, from.name());
-        return info(project.branch(id), Map.of(from.id(), from.name()));
+        List<JsonNode> all = project.branches();
+        JsonNode branch = require(name, all);
+        String id = branch.path("id").asText();
+        String neonName = project.prefix() + name;
+        String parentId = branch.path("parent_id").asText("");
+        if (parentId.isEmpty()) {
+            throw new BranchException("Neon branch '" + neonName + "' (" + id + ") of project '" + project.id()
+                    + "' has no parent to reset it from: it is a root branch. Delete it and create it again");
+        }
+        Map<String, String> names = namesById(all);
+        project.restore(id, neonName, parentId);
+        LOG.info("Reset Neon branch {} ({}) to the head of its parent {}", neonName, id,
+                names.getOrDefault(parentId, parentId));
+        return info(project.branch(id), names);
     }
 
     BranchInfo extend(String name, Instant expires) {
+        NeonBranchProvider.requireWithinNeonsLimit(BranchManager.EXPIRY, Duration.between(clock.instant(),
+                expires));
         Parent from = project.parent();
         String id = require(name).path("id").asText();
         JsonNode updated = project.update(id, Map.of("expires_at", NeonProject.rfc3339(expires)),
@@ -98,10 +116,20 @@ final class NeonBranchManagement {
     }
 
     private JsonNode require(String name) {
+        return require(name, project.branches());
+    }
+
+    private JsonNode require(String name, List<JsonNode> all) {
         String prefix = project.prefix();
-        return project.find(prefix + name).orElseThrow(() -> new BranchException("Neon project '" + project.id()
+        return all.stream().filter(b -> (prefix + name).equals(b.path("name").asText())).findFirst()
+                .orElseThrow(() -> new BranchException("Neon project '" + project.id()
                 + "' has no branch '" + name + "' (Neon name '" + prefix + name + "'): list the branches with "
                 + "BranchManager.list()"));
+    }
+
+    private static Map<String, String> namesById(List<JsonNode> branches) {
+        return branches.stream().collect(Collectors.toMap(b -> b.path("id").asText(), b -> b.path("name").asText(),
+                (a, b) -> a));
     }
 
     private BranchInfo info(JsonNode branch, Map<String, String> namesById) {

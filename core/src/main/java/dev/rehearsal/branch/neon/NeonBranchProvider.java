@@ -17,6 +17,7 @@ import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchProviderFactory;
 import dev.rehearsal.branch.BranchRequest;
 import dev.rehearsal.branch.neon.NeonProject.Parent;
+import dev.rehearsal.internal.Durations;
 import dev.rehearsal.internal.Ranges;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * with {@code POST .../restore}, and moves their {@code expires_at}. A run's branches are named
  * {@code <prefix>run-<utc timestamp>-<random>} and renamed {@code <prefix>kept-...} when kept, so that
  * {@link #reapOrphans} can tell them apart; it only ever deletes branches of this prefix.
+ *
+ * <p>Neon accepts an {@code expires_at} at most 30 days ahead: a longer expiry (the run's branch expiry, how long a
+ * failed run's branch is kept, a named branch's expiry) is refused before any request, at {@link #MAX_EXPIRY}.
  *
  * <p>The target given to Rehearsal is the parent branch's database (its connection URL, with the role's
  * password): Rehearsal reads pending migrations there and promotes there. Its runner lock lives in another database
@@ -96,13 +100,24 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
     /** The option {@code operation-timeout} (a duration) of {@link Factory}: {@link Builder#operationTimeout}. */
     public static final Setting OPERATION_TIMEOUT = Setting.branchOption("operation-timeout",
             "NeonBranchProvider.builder().operationTimeout(...)");
+    /** Neon's limit: it refuses an {@code expires_at} more than this ahead of its own clock. */
+    public static final Duration NEON_EXPIRY_LIMIT = Duration.ofDays(30);
+    /**
+     * The longest expiry this provider sets: {@link #NEON_EXPIRY_LIMIT} less 5 minutes, so that a clock of this
+     * machine a little ahead of Neon's does not make Neon refuse what was checked here.
+     */
+    public static final Duration MAX_EXPIRY = NEON_EXPIRY_LIMIT.minusMinutes(5);
     /** The first pause before a retry: a setting of the builder only, no option of the front ends. */
     private static final Setting RETRY_BACKOFF = Setting.branchOption("retry-backoff",
             "NeonBranchProvider.builder().retryBackoff(...)");
+    /** Neon's {@code limit} of a page of branches (1 to 10000): for tests only, no option of the front ends. */
+    private static final Setting BRANCH_PAGE_SIZE = Setting.branchOption("branch-page-size",
+            "NeonBranchProvider.builder().branchPageSize(...)");
 
     private static final Logger LOG = LoggerFactory.getLogger(NeonBranchProvider.class);
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_-]{0,23}");
-    private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    /** Neon's pattern of a project id, {@code ^[a-z0-9-]{1,60}$}. */
+    private static final Pattern PROJECT_ID = Pattern.compile("[a-z0-9-]{1,60}");
     private static final Pattern LSN = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd't'HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -117,7 +132,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         NeonApi api = new NeonApi(builder.apiBaseUrl, builder.projectId, apiKey, keySource, builder.maxRetries,
                 builder.retryBackoff, builder.maxBackoff, builder.requestTimeout, builder.operationTimeout);
         this.project = new NeonProject(api, builder.parentBranch, builder.databaseName, builder.roleName,
-                builder.prefix, builder.parentTimestamp, builder.parentLsn);
+                builder.prefix, builder.parentTimestamp, builder.parentLsn, builder.branchPageSize);
         this.management = new NeonBranchManagement(project, builder.clock);
         this.clock = builder.clock;
     }
@@ -136,8 +151,18 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         return project.prefix();
     }
 
+    /**
+     * Refuses an expiry longer than {@link #MAX_EXPIRY}, which Neon would refuse (or nearly: see there), naming
+     * {@code setting} as the user's front end spells it.
+     */
+    @Override
+    public void validateExpiry(Setting setting, Duration expiresAfter) {
+        requireWithinNeonsLimit(setting, expiresAfter);
+    }
+
     @Override
     public Branch create(BranchRequest request) {
+        requireWithinNeonsLimit(Setting.BRANCH_EXPIRY, request.expiresAfter());
         Parent from = project.parent();
         Instant created = clock.instant();
         Instant expires = created.plus(request.expiresAfter());
@@ -211,7 +236,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         return deleted;
     }
 
-    /** Refuses names of the forms this provider gives runs' branches. */
+    /** Refuses names of the forms this provider gives runs' branches, and expiries beyond {@link #MAX_EXPIRY}. */
     @Override
     public BranchInfo createBranch(DatabaseLocation parentLocation, String name, Duration expiresAfter) {
         return management.create(name, expiresAfter);
@@ -223,8 +248,10 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
     }
 
     /**
-     * Restores the branch from the head of the parent ({@code POST .../restore} with the parent as
-     * {@code source_branch_id}); Neon restarts the branch's compute, which ends its sessions.
+     * Restores the branch from the head of its own parent ({@code POST .../restore} with the branch's
+     * {@code parent_id} as {@code source_branch_id}), as Neon's "reset from parent" does, whatever parent this
+     * provider is configured with now; Neon restarts the branch's compute, which ends its sessions, and starts the
+     * branch's expiry countdown again.
      */
     @Override
     public BranchInfo resetBranch(DatabaseLocation parentLocation, String name) {
@@ -251,6 +278,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
 
     /** Renames a run's branch to the kept form, so that reaping spares it, and moves its {@code expires_at}. */
     String keep(String id, String name, Instant expires) {
+        requireWithinNeonsLimit(Setting.KEEP_FAILED_BRANCH, Duration.between(clock.instant(), expires));
         String run = project.prefix() + RUN;
         String kept = name.startsWith(run) ? project.prefix() + KEPT + name.substring(run.length()) : name;
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -263,6 +291,22 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
     /** Deletes a run's branch and waits for Neon to have done it; a branch already gone counts as deleted. */
     void delete(String id, String name) {
         project.delete(id, name);
+    }
+
+    /**
+     * {@code expiresAfter} when Neon accepts it, with the margin for clock skew; otherwise a
+     * {@link ConfigurationException} naming {@code setting}.
+     */
+    static Duration requireWithinNeonsLimit(Setting setting, Duration expiresAfter) {
+        if (expiresAfter.compareTo(MAX_EXPIRY) > 0) {
+            // to the second: an expiry computed from an instant is a few milliseconds short of what was asked for
+            Duration shown = Duration.ofSeconds((expiresAfter.toMillis() + 500) / 1000);
+            throw new ConfigurationException(setting.spelled(Durations.format(shown)) + " is longer than Neon keeps "
+                    + "a branch: Neon accepts an expires_at at most 30 days ahead, and Rehearsal keeps 5 minutes of "
+                    + "that for the clocks of this machine and Neon to differ. Give at most 30 days less 5 minutes, "
+                    + "e.g. " + setting.spelled("29d"));
+        }
+        return expiresAfter;
     }
 
     private String randomSuffix() {
@@ -295,6 +339,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration operationTimeout = Duration.ofMinutes(5);
+        private int branchPageSize = 100;
         private Clock clock = Clock.systemUTC();
         private Function<String, String> environment = System::getenv;
 
@@ -303,13 +348,14 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
 
         /**
          * The Neon project, by its id (Settings page of the project in the Neon Console), e.g.
-         * {@code autumn-disk-484331}.
+         * {@code autumn-disk-484331}: 1 to 60 lower-case letters, digits and {@code -}, as Neon's ids are.
          */
         public Builder projectId(String projectId) {
             Objects.requireNonNull(projectId, "projectId");
             if (!PROJECT_ID.matcher(projectId).matches()) {
-                throw new ConfigurationException("Neon project id '" + projectId + "' is not valid: give the id from "
-                        + "the project's Settings page in the Neon Console, e.g. 'autumn-disk-484331'");
+                throw new ConfigurationException(PROJECT.spelled(projectId) + " is not a Neon project id: Neon's "
+                        + "are 1 to 60 lower-case letters, digits and '-'. Give the id from the project's Settings "
+                        + "page in the Neon Console, e.g. " + PROJECT.spelled("autumn-disk-484331"));
             }
             this.projectId = projectId;
             return this;
@@ -426,6 +472,12 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         public Builder operationTimeout(Duration timeout) {
             this.operationTimeout = Ranges.duration(OPERATION_TIMEOUT, timeout, Duration.ofSeconds(1),
                     Duration.ofHours(1), "e.g. 5m");
+            return this;
+        }
+
+        /** How many branches to ask Neon for at a time when listing them (tests: several pages). Default 100. */
+        Builder branchPageSize(int size) {
+            this.branchPageSize = Ranges.number(BRANCH_PAGE_SIZE, size, 1, 10_000);
             return this;
         }
 

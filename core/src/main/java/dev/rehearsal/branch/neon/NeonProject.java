@@ -34,6 +34,7 @@ final class NeonProject {
     private final String prefix;
     private final Instant parentTimestamp;
     private final String parentLsn;
+    private final int pageSize;
     private volatile Parent parent;
 
     /** The parent branch as Neon knows it. */
@@ -44,9 +45,10 @@ final class NeonProject {
      * @param parentBranch    id or name of the parent, or null for the project's default branch
      * @param parentTimestamp the point of the parent's history to branch from, or null (see {@code parentLsn})
      * @param parentLsn       the point of the parent's history to branch from, or null; both null: its head
+     * @param pageSize        how many branches to ask for at a time when listing them
      */
     NeonProject(NeonApi api, String parentBranch, String databaseName, String roleName, String prefix,
-                Instant parentTimestamp, String parentLsn) {
+                Instant parentTimestamp, String parentLsn, int pageSize) {
         this.api = api;
         this.parentBranch = parentBranch;
         this.databaseName = databaseName;
@@ -54,6 +56,7 @@ final class NeonProject {
         this.prefix = prefix;
         this.parentTimestamp = parentTimestamp;
         this.parentLsn = parentLsn;
+        this.pageSize = pageSize;
     }
 
     /** The project's id, for messages. */
@@ -92,12 +95,32 @@ final class NeonProject {
                 + "': set " + NeonBranchProvider.PARENT_BRANCH.spelled() + " to one of its branches: " + known);
     }
 
-    /** All of the project's branches, whoever made them. */
+    /**
+     * All of the project's branches, whoever made them, oldest first: page after page, each asked for with the
+     * {@code cursor} the previous one gave as {@code pagination.next}, until a page brings no branch not seen yet.
+     * Sorted by {@code created_at}, which never changes, so that a branch updated meanwhile is neither missed nor
+     * seen twice.
+     */
     List<JsonNode> branches() {
-        List<JsonNode> branches = new ArrayList<>();
-        api.get(api.project("/branches") + NeonApi.query(Map.of("limit", "10000"))).path("branches")
-                .forEach(branches::add);
-        return branches;
+        Map<String, JsonNode> branches = new LinkedHashMap<>();
+        String cursor = null;
+        while (true) {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("limit", Integer.toString(pageSize));
+            query.put("sort_by", "created_at");
+            query.put("sort_order", "asc");
+            if (cursor != null) {
+                query.put("cursor", cursor);
+            }
+            JsonNode answer = api.get(api.project("/branches") + NeonApi.query(query));
+            int before = branches.size();
+            answer.path("branches").forEach(branch -> branches.putIfAbsent(branch.path("id").asText(), branch));
+            String next = answer.path("pagination").path("next").asText("");
+            if (branches.size() == before || next.isEmpty() || next.equals(cursor)) {
+                return new ArrayList<>(branches.values());
+            }
+            cursor = next;
+        }
     }
 
     JsonNode branch(String id) {
@@ -150,10 +173,13 @@ final class NeonProject {
         return updated;
     }
 
-    /** Restores the branch from the head of {@code source} and waits; Neon restarts the branch's compute. */
-    void restore(String id, String name, Parent source) {
+    /**
+     * Restores the branch from the head of the branch {@code sourceId} and waits; Neon restarts the branch's
+     * compute, and starts its {@code expires_at} countdown again.
+     */
+    void restore(String id, String name, String sourceId) {
         JsonNode restored = api.post(api.project("/branches/" + id + "/restore"),
-                Map.of("source_branch_id", source.id()));
+                Map.of("source_branch_id", sourceId));
         api.awaitOperations(restored, "branch " + name);
     }
 

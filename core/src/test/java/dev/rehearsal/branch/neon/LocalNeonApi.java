@@ -12,12 +12,16 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,12 +40,22 @@ import java.util.regex.Pattern;
  *
  * <p>Work happens when an operation finishes, as on Neon, where a branch cannot be used before its operations are
  * done: an operation is {@code scheduling} or {@code running} when returned, and moves one state further every time
- * it is polled. Failures can be injected ({@link #fail}); every request is recorded ({@link #requests()}).
+ * it is polled; the states an operation goes through can be scripted ({@link #operationStates}), e.g. to
+ * {@code cancelling} and {@code cancelled}. Failures can be injected ({@link #fail}); every request is recorded
+ * ({@link #requests()}).
+ *
+ * <p>As Neon: an {@code expires_at} must be in the future and at most 30 days ahead (else 400), on create and on
+ * update; a restore starts the expiry countdown again from the restore, with the interval that was set
+ * ({@code ttl_interval_seconds}); deleting a branch that does not exist (or no more) answers 204 without a body;
+ * branches are listed page by page ({@code limit}, {@code cursor} from {@code pagination.next}, {@code sort_by},
+ * {@code sort_order}).
  */
 final class LocalNeonApi implements AutoCloseable {
     static final String PROJECT = "local-project-123456";
     static final String ROOT_ID = "br-main-000001";
     static final String DATABASE = "neondb";
+    /** Neon's limit of an {@code expires_at} ahead of now. */
+    static final Duration EXPIRY_LIMIT = Duration.ofDays(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BRANCHES = Pattern.compile("/projects/([^/]+)/branches");
@@ -59,6 +73,7 @@ final class LocalNeonApi implements AutoCloseable {
     private final Map<String, FakeBranch> branches = new LinkedHashMap<>();
     private final Map<String, Operation> operations = new HashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
+    private final Map<String, List<String>> scripts = new HashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
 
     /** A request as recorded: method, path (with query) and the status answered. */
@@ -69,7 +84,7 @@ final class LocalNeonApi implements AutoCloseable {
         }
     }
 
-    private record Fault(String method, Pattern path, int status, String retryAfter) {
+    private record Fault(String method, Pattern path, int status, String retryAfter, String message) {
     }
 
     private static final class FakeBranch {
@@ -80,6 +95,7 @@ final class LocalNeonApi implements AutoCloseable {
         String name;
         Instant updatedAt;
         Instant expiresAt;
+        Duration ttl;
         Instant lastResetAt;
         String state = "init";
         boolean endpoint;
@@ -92,6 +108,7 @@ final class LocalNeonApi implements AutoCloseable {
             this.createdAt = createdAt;
             this.updatedAt = createdAt;
             this.expiresAt = expiresAt;
+            this.ttl = expiresAt == null ? null : Duration.between(createdAt, expiresAt);
         }
     }
 
@@ -101,14 +118,16 @@ final class LocalNeonApi implements AutoCloseable {
         final String action;
         final Runnable work;
         final Instant createdAt = Instant.now();
+        final Deque<String> script;
         String status;
         String error;
 
-        Operation(String branchId, String action, String status, Runnable work) {
+        Operation(String branchId, String action, String status, Runnable work, List<String> script) {
             this.branchId = branchId;
             this.action = action;
             this.status = status;
             this.work = work;
+            this.script = script == null ? null : new ArrayDeque<>(script);
         }
     }
 
@@ -143,9 +162,23 @@ final class LocalNeonApi implements AutoCloseable {
      * {@code status} (a 429 with {@code Retry-After: 1}), without doing anything else.
      */
     synchronized LocalNeonApi fail(String method, String pathRegex, int status, int times) {
+        return fail(method, pathRegex, status, times, "injected HTTP " + status);
+    }
+
+    /** As {@link #fail(String, String, int, int)}, with Neon's {@code message}. */
+    synchronized LocalNeonApi fail(String method, String pathRegex, int status, int times, String message) {
         for (int i = 0; i < times; i++) {
-            faults.add(new Fault(method, Pattern.compile(pathRegex), status, status == 429 ? "1" : null));
+            faults.add(new Fault(method, Pattern.compile(pathRegex), status, status == 429 ? "1" : null, message));
         }
+        return this;
+    }
+
+    /**
+     * The next operation {@code action} (e.g. {@code create_branch}) goes through {@code states} instead, one a
+     * poll, and stays in the last; its work is done only if it reaches {@code finished}.
+     */
+    synchronized LocalNeonApi operationStates(String action, String... states) {
+        scripts.put(action, List.of(states));
         return this;
     }
 
@@ -197,11 +230,15 @@ final class LocalNeonApi implements AutoCloseable {
             if (answer.retryAfter != null) {
                 exchange.getResponseHeaders().add("Retry-After", answer.retryAfter);
             }
-            byte[] bytes = JSON.writeValueAsBytes(answer.body);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+            if (answer.body == null) {
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                byte[] bytes = JSON.writeValueAsBytes(answer.body);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
             }
         }
         recorded.add(new Request(method, path + (query == null ? "" : "?" + query), status, Instant.now()));
@@ -226,8 +263,7 @@ final class LocalNeonApi implements AutoCloseable {
                 .findFirst().orElse(null);
         if (fault != null) {
             faults.remove(fault);
-            return new Answer(fault.status(), Map.of("code", "", "message", "injected HTTP " + fault.status()),
-                    fault.retryAfter());
+            return new Answer(fault.status(), Map.of("code", "", "message", fault.message()), fault.retryAfter());
         }
         try {
             JsonNode json = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
@@ -250,7 +286,7 @@ final class LocalNeonApi implements AutoCloseable {
                     return notFound("project");
                 }
                 return switch (method) {
-                    case "GET" -> Answer.ok(Map.of("branches", branches.values().stream().map(this::json).toList()));
+                    case "GET" -> list(parameters(query));
                     case "POST" -> create(json);
                     default -> Answer.error(405, "method not allowed");
                 };
@@ -261,7 +297,8 @@ final class LocalNeonApi implements AutoCloseable {
                 }
                 FakeBranch branch = branches.get(m.group(2));
                 if (branch == null) {
-                    return notFound("branch");
+                    // Neon: "Returned if the branch doesn't exist or has already been deleted"
+                    return method.equals("DELETE") ? new Answer(204, null, null) : notFound("branch");
                 }
                 return switch (method) {
                     case "GET" -> Answer.ok(Map.of("branch", json(branch)));
@@ -299,10 +336,12 @@ final class LocalNeonApi implements AutoCloseable {
         if (branches.values().stream().anyMatch(b -> b.name.equals(name))) {
             return Answer.error(409, "branch with name '" + name + "' already exists");
         }
-        Instant expires = spec.hasNonNull("expires_at") ? OffsetDateTime.parse(spec.path("expires_at").asText())
-                .toInstant() : null;
-        if (expires != null && !expires.isAfter(Instant.now())) {
-            return Answer.error(400, "expires_at must be in the future");
+        Instant expires = null;
+        if (spec.hasNonNull("expires_at")) {
+            expires = expiry(spec.path("expires_at").asText());
+            if (expires == null) {
+                return badExpiry(spec.path("expires_at").asText());
+            }
         }
         String database = "neon_" + server.getAddress().getPort() + "_" + id.replace('-', '_');
         FakeBranch branch = new FakeBranch(id, name, parentId, database, Instant.now(), expires);
@@ -333,14 +372,22 @@ final class LocalNeonApi implements AutoCloseable {
     }
 
     private Answer update(FakeBranch branch, JsonNode spec) {
+        Instant expires = null;
+        if (spec.hasNonNull("expires_at")) {
+            expires = expiry(spec.path("expires_at").asText());
+            if (expires == null) {
+                return badExpiry(spec.path("expires_at").asText());
+            }
+        }
         if (spec.has("name")) {
             branch.name = spec.path("name").asText();
         }
+        Instant now = Instant.now();
         if (spec.has("expires_at")) {
-            branch.expiresAt = spec.path("expires_at").isNull() ? null
-                    : OffsetDateTime.parse(spec.path("expires_at").asText()).toInstant();
+            branch.expiresAt = expires;
+            branch.ttl = expires == null ? null : Duration.between(now, expires);
         }
-        branch.updatedAt = Instant.now();
+        branch.updatedAt = now;
         return Answer.ok(Map.of("branch", json(branch), "operations", List.of()));
     }
 
@@ -375,6 +422,10 @@ final class LocalNeonApi implements AutoCloseable {
             postgres.dropDatabase(branch.database);
             copy(source.database, branch.database);
             branch.lastResetAt = Instant.now();
+            if (branch.ttl != null) {
+                // Neon: the countdown starts again at the reset, with the interval that was set
+                branch.expiresAt = branch.lastResetAt.plus(branch.ttl);
+            }
         });
         Operation start = operation(id, "start_compute", "scheduling", () -> { });
         return Answer.ok(Map.of("branch", json(branch), "operations", List.of(json(recopy), json(start))));
@@ -385,20 +436,106 @@ final class LocalNeonApi implements AutoCloseable {
         if (operation == null) {
             return notFound("operation");
         }
-        switch (operation.status) {
-            case "scheduling" -> operation.status = "running";
-            case "running" -> {
-                try {
-                    operation.work.run();
-                    operation.status = "finished";
-                } catch (RuntimeException e) {
-                    operation.status = "failed";
-                    operation.error = e.getMessage();
+        if (operation.script != null) {
+            if (!operation.script.isEmpty()) {
+                operation.status = operation.script.poll();
+                if ("finished".equals(operation.status)) {
+                    finish(operation);
                 }
             }
+            return Answer.ok(Map.of("operation", json(operation)));
+        }
+        switch (operation.status) {
+            case "scheduling" -> operation.status = "running";
+            case "running" -> finish(operation);
             default -> { }
         }
         return Answer.ok(Map.of("operation", json(operation)));
+    }
+
+    private static void finish(Operation operation) {
+        try {
+            operation.work.run();
+            operation.status = "finished";
+        } catch (RuntimeException e) {
+            operation.status = "failed";
+            operation.error = e.getMessage();
+        }
+    }
+
+    /**
+     * A page of branches: sorted by {@code sort_by} ({@code updated_at} by default) in {@code sort_order}
+     * ({@code desc} by default), then by id; at most {@code limit} of them after the {@code cursor} (every one
+     * without a limit), and the cursor of the last one as {@code pagination.next}.
+     */
+    private Answer list(Map<String, String> query) {
+        String sortBy = query.getOrDefault("sort_by", "updated_at");
+        String order = query.getOrDefault("sort_order", "desc");
+        if (!List.of("name", "created_at", "updated_at").contains(sortBy) || !List.of("asc", "desc").contains(order)) {
+            return Answer.error(400, "invalid sort_by or sort_order");
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(query.getOrDefault("limit", "10000"));
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > 10_000) {
+            return Answer.error(400, "limit must be from 1 to 10000");
+        }
+        Comparator<String> keys = order.equals("asc") ? Comparator.naturalOrder() : Comparator.reverseOrder();
+        List<FakeBranch> sorted = branches.values().stream()
+                .sorted(Comparator.comparing((FakeBranch b) -> sortKey(b, sortBy), keys).thenComparing(b -> b.id))
+                .toList();
+        String cursor = query.get("cursor");
+        int from = 0;
+        if (cursor != null) {
+            String after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            from = sorted.size();
+            for (int i = 0; i < sorted.size(); i++) {
+                FakeBranch b = sorted.get(i);
+                int byKey = keys.compare(sortKey(b, sortBy), after.substring(0, after.lastIndexOf('|')));
+                if (byKey > 0 || byKey == 0 && b.id.compareTo(after.substring(after.lastIndexOf('|') + 1)) > 0) {
+                    from = i;
+                    break;
+                }
+            }
+        }
+        List<FakeBranch> page = sorted.subList(from, Math.min(sorted.size(), from + limit));
+        Map<String, Object> pagination = new LinkedHashMap<>();
+        if (!page.isEmpty()) {
+            FakeBranch last = page.get(page.size() - 1);
+            pagination.put("next", Base64.getUrlEncoder().encodeToString((sortKey(last, sortBy) + "|" + last.id)
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        pagination.put("sort_by", sortBy);
+        pagination.put("sort_order", order);
+        return Answer.ok(Map.of("branches", page.stream().map(this::json).toList(), "pagination", pagination));
+    }
+
+    private static String sortKey(FakeBranch branch, String sortBy) {
+        return switch (sortBy) {
+            case "name" -> branch.name;
+            case "created_at" -> branch.createdAt.toString();
+            default -> branch.updatedAt.toString();
+        };
+    }
+
+    /** The time an {@code expires_at} gives when Neon accepts it: RFC 3339, in the future, at most 30 days ahead. */
+    private static Instant expiry(String text) {
+        Instant expires;
+        try {
+            expires = OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+        Instant now = Instant.now();
+        return expires.isAfter(now) && !expires.isAfter(now.plus(EXPIRY_LIMIT)) ? expires : null;
+    }
+
+    private static Answer badExpiry(String text) {
+        return Answer.error(400, "expires_at '" + text + "' is invalid: it must be an RFC 3339 timestamp in the "
+                + "future, at most 30 days from now");
     }
 
     private Answer connectionUri(Map<String, String> parameters) {
@@ -421,11 +558,11 @@ final class LocalNeonApi implements AutoCloseable {
 
     private String uri(FakeBranch branch) {
         return "postgresql://" + role + ":" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "@localhost:"
-                + postgres.port() + "/" + branch.database + "?sslmode=disable";
+                + postgres.port() + "/" + branch.database + "?sslmode=disable&channel_binding=disable";
     }
 
     private Operation operation(String branchId, String action, String status, Runnable work) {
-        Operation operation = new Operation(branchId, action, status, work);
+        Operation operation = new Operation(branchId, action, status, work, scripts.remove(action));
         operations.put(operation.id, operation);
         return operation;
     }
@@ -449,6 +586,9 @@ final class LocalNeonApi implements AutoCloseable {
         json.put("updated_at", time(branch.updatedAt));
         if (branch.expiresAt != null) {
             json.put("expires_at", time(branch.expiresAt));
+        }
+        if (branch.ttl != null) {
+            json.put("ttl_interval_seconds", branch.ttl.toSeconds());
         }
         if (branch.lastResetAt != null) {
             json.put("last_reset_at", time(branch.lastResetAt));

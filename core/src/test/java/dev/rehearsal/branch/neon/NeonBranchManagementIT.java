@@ -20,6 +20,7 @@ import dev.rehearsal.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Branch management through {@link BranchManager} on the local Neon API, with real databases behind it. */
 class NeonBranchManagementIT {
+    private static final String BRANCHES = "/projects/" + LocalNeonApi.PROJECT + "/branches";
+    private static final String RESTORE = BRANCHES + "/br-[a-z0-9-]+/restore";
     @RegisterExtension
     final TestDatabases databases = new TestDatabases();
     private final TestPostgres postgres = databases.postgres();
@@ -67,6 +70,7 @@ class NeonBranchManagementIT {
         // the developer works on the branch, the parent moves on
         DatabaseLocation alice = branches.location("dev-alice");
         assertThat(alice.hasPassword()).isTrue();
+        assertThat(alice.redactedUrl()).contains("channelBinding=disable"); // Neon's channel_binding, kept
         try (Connection connection = alice.dataSource("test").getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("DELETE FROM customers WHERE id > 10");
@@ -82,15 +86,17 @@ class NeonBranchManagementIT {
         String aliceDatabase = neon.api.databaseOf("rehearsal-dev-alice");
         assertThat(postgres.describe(aliceDatabase)).isNotEqualTo(postgres.describe(neon.parentDatabase));
 
+        neon.api.expire("rehearsal-dev-alice", Instant.now().plus(Duration.ofHours(1))); // 7 days less 1 h passed
         BranchInfo reset = branches.reset("dev-alice");
 
         assertThat(postgres.describe(aliceDatabase)).isEqualTo(postgres.describe(neon.parentDatabase));
         assertThat(reset.created()).isAfter(created.created().minusSeconds(1));
-        assertThat(reset.expires()).isEqualTo(created.expires());
+        // as on Neon, a reset starts the branch's 7 days again
+        assertThat(reset.expires()).isCloseTo(Instant.now().plus(Duration.ofDays(7)), within(5, ChronoUnit.SECONDS));
         assertThat(neon.api.count("POST", "/projects/.*/branches/br-[a-z0-9-]+/restore")).isEqualTo(1);
 
-        BranchInfo extended = branches.extend("dev-alice", Duration.ofDays(30));
-        assertThat(extended.expires()).isCloseTo(Instant.now().plus(Duration.ofDays(30)), within(5,
+        BranchInfo extended = branches.extend("dev-alice", Duration.ofDays(29));
+        assertThat(extended.expires()).isCloseTo(Instant.now().plus(Duration.ofDays(29)), within(5,
                 ChronoUnit.SECONDS));
         assertThat(branches.list()).singleElement().extracting(BranchInfo::expires).isEqualTo(extended.expires());
 
@@ -138,6 +144,101 @@ class NeonBranchManagementIT {
         assertThat(neon.api.branchNames()).containsExactlyInAnyOrder("main", kept.name(), "rehearsal-dev-dave",
                 "other-dev-frank");
         interrupted.close(); // already gone: not an error
+        assertThat(neon.api.requests()).last().satisfies(request -> {
+            assertThat(request.method()).isEqualTo("DELETE");
+            assertThat(request.status()).as("Neon's answer for a branch already deleted").isEqualTo(204);
+        });
+    }
+
+    @Test
+    void resetsABranchFromItsOwnParentNotFromTheParentTheProviderIsConfiguredWith() {
+        branches.create("dev-base");
+        postgres.execute(neon.api.databaseOf("rehearsal-dev-base"), "SET ROLE " + neon.role,
+                "CREATE TABLE only_on_base (id int)");
+        branches.create("dev-alice");
+        String alice = neon.api.databaseOf("rehearsal-dev-alice");
+        postgres.execute(alice, "SET ROLE " + neon.role, "DROP TABLE customers");
+        BranchManager fromBase = BranchManager.of(neon.provider().parentBranch("rehearsal-dev-base").build(),
+                neon.parent());
+
+        BranchInfo reset = fromBase.reset("dev-alice");
+
+        assertThat(postgres.describe(alice)).isEqualTo(postgres.describe(neon.parentDatabase))
+                .isNotEqualTo(postgres.describe(neon.api.databaseOf("rehearsal-dev-base")));
+        assertThat(reset.parent()).isEqualTo("main");
+    }
+
+    @Test
+    void listsEveryBranchPageByPageWithNeonsCursor() {
+        for (String name : List.of("dev-a", "dev-b", "dev-c", "dev-d", "dev-e")) {
+            branches.create(name, Duration.ofDays(1));
+        }
+        long before = neon.api.count("GET", BRANCHES);
+
+        BranchManager paged = BranchManager.of(neon.provider().branchPageSize(2).build(), neon.parent());
+
+        assertThat(paged.list()).extracting(BranchInfo::name).containsExactly("dev-a", "dev-b", "dev-c", "dev-d",
+                "dev-e");
+        List<String> pages = neon.api.requests().stream().filter(r -> r.method().equals("GET"))
+                .map(LocalNeonApi.Request::path).filter(path -> path.matches(BRANCHES + "\\?.*")).skip(before)
+                .toList();
+        assertThat(pages).hasSizeGreaterThanOrEqualTo(3).allMatch(path -> path.contains("limit=2"));
+        assertThat(pages.get(0)).doesNotContain("cursor=");
+        assertThat(pages).filteredOn(path -> path.contains("cursor=")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void refusesAnExpiryBeyondNeonsLimitBeforeAnyRequestAndTheApiRefusesOneThatGetsThrough() {
+        branches.create("dev-bob");
+        long requests = neon.api.requests().size();
+
+        assertThat(catchThrowable(() -> branches.create("dev-carol", Duration.ofDays(31))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("at most 30 days ahead");
+        assertThat(catchThrowable(() -> branches.extend("dev-bob", Duration.ofDays(60))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("expiresAfter(60d)");
+        assertThat(neon.api.requests()).hasSize((int) requests);
+
+        // a clock two days ahead of Neon's gets past the margin: Neon refuses, and says why
+        NeonBranchProvider ahead = neon.provider().clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(2)))
+                .build();
+        assertThat(catchThrowable(() -> BranchManager.of(ahead, neon.parent()).create("dev-carol",
+                Duration.ofDays(29)))).isInstanceOf(BranchException.class)
+                .hasMessageContaining("HTTP 400").hasMessageContaining("at most 30 days from now");
+        assertThat(catchThrowable(() -> ahead.extendBranch(neon.parent(), "dev-bob", Instant.now().plus(
+                Duration.ofDays(31))))).isInstanceOf(BranchException.class).hasMessageContaining("HTTP 400");
+        assertThat(neon.api.branchNames()).containsExactly("main", "rehearsal-dev-bob");
+    }
+
+    @Test
+    void keepsPollingWhileAnOperationIsCancellingAndReportsTheOneThatEndsCancelled() {
+        neon.api.operationStates("create_branch", "running", "cancelling", "cancelling", "cancelled");
+
+        assertThat(catchThrowable(() -> branches.create("dev-dan"))).isInstanceOf(BranchException.class)
+                .hasMessageContaining("create_branch").hasMessageContaining("ended 'cancelled'");
+        assertThat(neon.api.branchNames()).containsExactly("main");
+
+        neon.api.operationStates("create_branch", "cancelling", "finished");
+        assertThat(branches.create("dev-dan").name()).isEqualTo("dev-dan");
+
+        neon.api.operationStates("start_compute", "running", "error");
+        assertThat(catchThrowable(() -> branches.create("dev-erin"))).isInstanceOf(BranchException.class)
+                .hasMessageContaining("start_compute").hasMessageContaining("ended 'error'");
+        assertThat(neon.api.branchNames()).containsExactly("main", "rehearsal-dev-dan");
+    }
+
+    @Test
+    void retriesWhileNeonSaysTheBranchIsNotReadyButNotAnotherRefusal() {
+        branches.create("dev-fay");
+        neon.api.fail("POST", RESTORE, 422, 2, "branch is not ready: it has operations in progress");
+
+        branches.reset("dev-fay");
+
+        assertThat(neon.api.count("POST", RESTORE)).isEqualTo(3);
+
+        neon.api.fail("POST", RESTORE, 422, 1, "branch is protected");
+        assertThat(catchThrowable(() -> branches.reset("dev-fay"))).isInstanceOf(BranchException.class)
+                .hasMessageContaining("HTTP 422").hasMessageContaining("branch is protected");
+        assertThat(neon.api.count("POST", RESTORE)).isEqualTo(4);
     }
 
     @Test
