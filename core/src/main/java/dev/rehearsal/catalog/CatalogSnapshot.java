@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * What a database holds, as its catalog tells: schemas, tables (columns, constraints, indexes, triggers), views,
  * sequences, functions and enum types, with data facts (row and non-null counts) per table. Taken on the branch
- * before and after the migrations, two snapshots give the {@linkplain CatalogDiff schema changes}, and their data
+ * before and after the migrations, two snapshots give the {@linkplain #changesTo schema changes}, and their data
  * facts and physical facts (sizes, {@code relfilenode}s) give the checks their evidence: rows lost, tables
  * rewritten, indexes left invalid, constraints left {@code NOT VALID}.
  *
@@ -32,7 +32,7 @@ import java.util.Set;
  * CatalogSnapshot before = CatalogSnapshot.take(branch, DataFacts.defaults());
  * // ... migrate the branch ...
  * CatalogSnapshot after = CatalogSnapshot.take(branch, DataFacts.defaults());
- * CatalogDiff.between(before, after).forEach(change -> System.out.println(change.describe()));
+ * before.changesTo(after).forEach(change -> System.out.println(change.describe()));
  * }</pre>
  *
  * @param serverVersion {@code server_version_num}, e.g. {@code 180001}

@@ -4,10 +4,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One difference between two {@link CatalogSnapshot}s of a database, as {@link CatalogDiff} finds it.
+ * One difference between two {@link CatalogSnapshot}s of a database, as {@link CatalogSnapshot#changesTo} finds it.
  *
  * <pre>{@code
- * for (SchemaChange change : CatalogDiff.between(before, after)) {
+ * for (SchemaChange change : before.changesTo(after)) {
  *     if (change.objectType() == ObjectType.COLUMN && change.kind() == Kind.RENAMED) {
  *         System.out.println(change.describe()); // column public.clients.mail: renamed from public.clients.email
  *     }

@@ -8,7 +8,8 @@ import java.util.Optional;
  * A table or partitioned table, with its columns, constraints, indexes, triggers and data facts.
  *
  * <p>Physical facts — {@code relfilenode}, {@code sizeBytes} — are kept for the checks (a changed
- * {@code relfilenode} means the table was rewritten) but are not schema: {@link CatalogDiff} ignores them.
+ * {@code relfilenode} means the table was rewritten) but are not schema: the
+ * {@linkplain CatalogSnapshot#changesTo schema changes} ignore them.
  *
  * <p>A partitioned table has no storage of its own: its {@code sizeBytes} is the sum over its leaf partitions, and so
  * are its {@code rowCount} and non-null counts (see {@link DataFacts}); its {@code relfilenode} is 0. Each partition
@@ -48,7 +49,7 @@ public record Table(long oid, String schema, String name, String kind, long relf
 
     /**
      * {@code schema.name.column} for a column of this table, each part quoted only where PostgreSQL needs it, e.g.
-     * {@code public."Order"."Total €"}: as the {@linkplain CatalogDiff schema changes} name it.
+     * {@code public."Order"."Total €"}: as the {@linkplain CatalogSnapshot#changesTo schema changes} name it.
      */
     public String qualifiedName(String column) {
         return Identifiers.qualify(schema, name, column);
