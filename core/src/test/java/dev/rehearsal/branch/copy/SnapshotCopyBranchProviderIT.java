@@ -110,9 +110,11 @@ class SnapshotCopyBranchProviderIT {
                 System.out.printf("Copy of %s in %d ms; the writer committed %d transactions meanwhile, its slowest "
                         + "statement took %.1f ms%n", bank, copyMillis, during, writer.maxMillis());
                 // No lock of the copy conflicts with the writer's: what it waits for is the CPU, on a machine
-                // shared with the copy's own processes. 200 ms is far below what waiting for the copy would take.
+                // shared with the copy's own processes (under load, hundreds of ms). A writer blocked by the copy
+                // would wait for most of it: its slowest statement stays well below that, however loaded the machine.
                 assertThat(during).as("transactions committed during the copy").isPositive();
-                assertThat(writer.maxMillis()).as("slowest writer statement during the copy, ms").isLessThan(200);
+                assertThat(writer.maxMillis()).as("slowest writer statement during a copy of %d ms", copyMillis)
+                        .isLessThan(copyMillis / 2.0);
 
                 assertThat(postgres18.query(copy, "SELECT sum(balance) FROM accounts"))
                         .containsExactly(String.valueOf(ACCOUNTS * BALANCE));
