@@ -76,10 +76,10 @@ class CliBranchProviderIT {
 
         assertThat(withoutJar.exit()).isEqualTo(64);
         assertThat(withoutJar.err()).contains("--branch-provider marked: Unknown branch provider 'marked': use one "
-                + "of [template, snapshot-copy, neon]");
+                + "of [template, snapshot-copy, neon, auto]");
         assertThat(unknown.exit()).isEqualTo(64);
         assertThat(unknown.err()).contains("--branch-provider zfs: Unknown branch provider 'zfs': use one of "
-                + "[template, snapshot-copy, neon, marked]");
+                + "[template, snapshot-copy, neon, auto, marked]");
         assertThat(postgres.databasesOfThisProcess()).containsExactlyElementsOf(before);
     }
 
@@ -99,7 +99,7 @@ class CliBranchProviderIT {
         assertThat(unmanaged.exit()).isEqualTo(64);
         assertThat(unmanaged.err()).contains("The 'marked' branch provider cannot manage named branches (create, "
                 + "list, reset, extend, delete): choose one that can with --branch-provider, one of [template, "
-                + "snapshot-copy, neon]");
+                + "snapshot-copy, neon, auto]");
         assertThat(files.resolve("never.txt")).doesNotExist();
     }
 

@@ -13,6 +13,10 @@ import java.util.stream.Collectors;
 public class TargetInUseException extends BranchException {
     private static final long serialVersionUID = 1L;
 
+    /** The auto provider's option naming a branch server (AutoBranchProvider.SERVER, which depends on this package). */
+    private static final Setting SERVER = Setting.branchOption("server",
+            "AutoBranchProvider.builder().branchServer(...)");
+
     private final transient List<SessionInfo> sessions;
 
     public TargetInUseException(String database, List<SessionInfo> sessions, String serverDetail) {
@@ -33,9 +37,11 @@ public class TargetInUseException extends BranchException {
                 + " other session(s) are:\n" + listed + "\n"
                 + "Rehearsal never terminates other sessions. Close them (stop the application or its connection "
                 + "pool, or disconnect the tool) and run again, or branch it with a provider that copies a "
-                + "database in use: " + Setting.BRANCH_PROVIDER.spelled("snapshot-copy")
-                + " (SnapshotCopyBranchProvider: pg_dump/pg_restore of one snapshot; the copy takes time in "
-                + "proportion to the data).";
+                + "database in use: " + Setting.BRANCH_PROVIDER.spelled("auto") + " (a template copy while the "
+                + "target is free; while it is in use, the branch server given with " + SERVER.spelled("<its API URL>")
+                + " — a branch in seconds whatever the size, see rehearsal server — else a snapshot copy), or "
+                + Setting.BRANCH_PROVIDER.spelled("snapshot-copy") + " (pg_dump/pg_restore of one snapshot; the "
+                + "copy takes time in proportion to the data).";
     }
 
     /**

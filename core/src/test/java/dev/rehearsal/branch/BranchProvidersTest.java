@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
 import dev.rehearsal.api.SettingNames;
+import dev.rehearsal.branch.copy.AutoBranchProvider;
 import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
@@ -55,17 +56,17 @@ class BranchProvidersTest {
 
     @Test
     void theBuiltInProvidersAreFoundThroughTheirServiceFile() {
-        assertThat(BranchProvider.names()).containsExactly("template", "snapshot-copy", "neon");
+        assertThat(BranchProvider.names()).containsExactly("template", "snapshot-copy", "neon", "auto");
         assertThat(BranchProviderFactory.all()).extracting(BranchProviderFactory::providerType)
                 .containsExactly(TemplateBranchProvider.class, SnapshotCopyBranchProvider.class,
-                        NeonBranchProvider.class);
+                        NeonBranchProvider.class, AutoBranchProvider.class);
     }
 
     @Test
     void anUnknownProviderOrOptionIsNamedWithWhatThereIs() {
         assertThatThrownBy(() -> BranchProvider.named("zfs", Map.of()))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("Unknown branch provider 'zfs': use one of [template, snapshot-copy, neon]");
+                .hasMessage("Unknown branch provider 'zfs': use one of [template, snapshot-copy, neon, auto]");
         assertThatThrownBy(() -> BranchProvider.named("snapshot-copy", Map.of("threads", "4")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("The snapshot-copy branch provider has no option 'threads': its options are [jobs, "
@@ -122,7 +123,7 @@ class BranchProvidersTest {
             assertThat(provider).isEqualTo(new UnmanagedBranchProviderFactory.UnmanagedBranchProvider("green"));
             assertThatThrownBy(() -> withContext(loader, () -> BranchProvider.named("zfs", Map.of())))
                     .hasMessage("Unknown branch provider 'zfs': use one of [template, snapshot-copy, neon, "
-                            + "unmanaged]");
+                            + "auto, unmanaged]");
             assertThatThrownBy(() -> withContext(loader, () -> BranchProvider.named("unmanaged",
                     Map.of("color", "green"))))
                     .hasMessage("The unmanaged branch provider has no option 'color': its options are [colour]");
@@ -149,7 +150,7 @@ class BranchProvidersTest {
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessage("The 'unmanaged' branch provider cannot manage named branches (create, list, reset, "
                             + "extend, delete): choose one that can with branchProvider(...), one of [template, "
-                            + "snapshot-copy, neon]");
+                            + "snapshot-copy, neon, auto]");
         }
     }
 

@@ -95,8 +95,10 @@ abstract class AbstractRehearsalMojo extends AbstractMojo {
     /**
      * How branches are made: {@code template} ({@code CREATE DATABASE … TEMPLATE}, the default; needs the target
      * without other sessions), {@code snapshot-copy} ({@code pg_dump}/{@code pg_restore} of one snapshot; works
-     * while the target is in use) or {@code neon} (the Neon API, key from {@code NEON_API_KEY}); or a provider of
-     * one's own, by its name, whose jar is a dependency of the plugin ({@code <plugin><dependencies>}).
+     * while the target is in use), {@code neon} (the Neon API, key from {@code NEON_API_KEY}) or {@code auto}
+     * (template while the target is free; while it is in use, the branch server of the option {@code server}, else
+     * snapshot-copy); or a provider of one's own, by its name, whose jar is a dependency of the plugin
+     * ({@code <plugin><dependencies>}).
      */
     @Parameter(property = "rehearsal.branchProvider", defaultValue = "template")
     String branchProvider;

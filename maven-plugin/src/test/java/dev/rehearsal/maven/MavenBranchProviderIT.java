@@ -69,7 +69,7 @@ class MavenBranchProviderIT {
         assertThat(Files.readAllLines(marker)).containsExactly(report.at("/branch/name").asText());
         assertThat(report.at("/branch/name").asText()).startsWith(MarkedBranchProvider.PREFIX);
         assertThat(unknown.output()).contains("Unknown branch provider 'zfs': use one of [template, snapshot-copy, "
-                + "neon, marked]", "BUILD FAILURE");
+                + "neon, auto, marked]", "BUILD FAILURE");
         assertThat(postgres.branchesOf(target)).isEmpty();
     }
 }

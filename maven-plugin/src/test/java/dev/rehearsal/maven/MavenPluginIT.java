@@ -254,7 +254,7 @@ class MavenPluginIT {
         assertThat(snapshot.exit()).as(snapshot.output()).isZero();
         assertThat(snapshot.output()).contains(": PASSED", "snapshot");
         assertThat(unknown.output()).contains("Unknown branch provider 'zfs': use one of [template, "
-                + "snapshot-copy, neon]", "BUILD FAILURE");
+                + "snapshot-copy, neon, auto]", "BUILD FAILURE");
         assertThat(postgres15.branchesOf(target)).isEmpty();
     }
 

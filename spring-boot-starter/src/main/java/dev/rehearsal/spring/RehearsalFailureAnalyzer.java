@@ -48,7 +48,8 @@ class RehearsalFailureAnalyzer extends AbstractFailureAnalyzer<RehearsalExceptio
             case CONFIGURATION -> "Nothing was done. Change the setting the message names, or start without "
                     + "Rehearsal: rehearsal.enabled=false.";
             case BRANCH -> "Nothing was applied to the database. Fix what the message names (the role may need "
-                    + "CREATEDB; a database in use can be copied with rehearsal.branch.provider=snapshot-copy).";
+                    + "CREATEDB; a database in use is branched by rehearsal.branch.provider=auto, with a branch server or "
+                    + "else a snapshot copy).";
             case DATABASE -> "Nothing was done. Check that the database is up and that spring.datasource.url, "
                     + "username and password (or spring.flyway.*, spring.liquibase.*) are right.";
             case LOCKED -> "Nothing was applied: another instance was migrating the same database. Start again; "

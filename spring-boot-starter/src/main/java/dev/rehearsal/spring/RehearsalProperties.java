@@ -332,8 +332,10 @@ public class RehearsalProperties {
     public static class Branch {
         /**
          * template (CREATE DATABASE ... TEMPLATE on the same server; needs the database free of other sessions),
-         * snapshot-copy (pg_dump/pg_restore of one snapshot; works while the database is in use), neon, or a
-         * provider of one's own on the application's class path, by its name. Default template.
+         * snapshot-copy (pg_dump/pg_restore of one snapshot; works while the database is in use), neon, auto
+         * (template while the database is free; while it is in use, the branch server named by the option server,
+         * else snapshot-copy), or a provider of one's own on the application's class path, by its name. Default
+         * template.
          */
         private String provider;
 

@@ -118,7 +118,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
         this.workDirectory = builder.workDirectory;
         this.clock = builder.clock;
         this.management = new DatabaseBranchManagement(this::maintenance,
-                (parent, name, metadata) -> copy(parent, maintenance(parent), name, metadata), naming, clock);
+                (parent, name, metadata) -> copyNamed(parent, maintenance(parent), name, metadata), naming, clock);
     }
 
     /** A provider with the defaults: same server, prefix {@value TemplateBranchProvider#DEFAULT_PREFIX}, full copy. */
@@ -208,6 +208,11 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
      * database. A run's branch is labelled (with its first heartbeat) as soon as it exists, before the restore;
      * during the restore its sessions keep it from being reaped, and after it the run's heartbeats.
      */
+    /** A labelled copy of {@code parent} named {@code name} on {@code maintenance}'s server, for branch management. */
+    void copyNamed(DatabaseLocation parent, DatabaseLocation maintenance, String name, BranchMetadata metadata) {
+        copy(parent, maintenance, name, metadata);
+    }
+
     private BranchMetadata copy(DatabaseLocation parent, DatabaseLocation maintenance, String name,
                                 BranchMetadata metadata) {
         removeDeadDumps();

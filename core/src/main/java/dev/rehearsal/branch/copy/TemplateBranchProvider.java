@@ -76,7 +76,7 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         this.clone = builder.clone;
         this.clock = builder.clock;
         this.management = new DatabaseBranchManagement(parent -> parent.withDatabase(maintenanceDatabase),
-                this::copyForManagement, naming, clock);
+                this::copyNamed, naming, clock);
     }
 
     /** A provider with the defaults: prefix {@value #DEFAULT_PREFIX}, maintenance database {@code postgres}, clone. */
@@ -312,8 +312,21 @@ public final class TemplateBranchProvider extends DatabaseBranchProvider {
         return management;
     }
 
+    /** Where the branches of {@code parent} live: the maintenance database of its server. */
+    DatabaseLocation maintenance(DatabaseLocation parent) {
+        return parent.withDatabase(maintenanceDatabase);
+    }
+
+    BranchNaming naming() {
+        return naming;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     /** A labelled copy of the parent, for branch management. */
-    private void copyForManagement(DatabaseLocation parent, String name, BranchMetadata metadata) {
+    void copyNamed(DatabaseLocation parent, String name, BranchMetadata metadata) {
         DatabaseLocation maintenance = parent.withDatabase(maintenanceDatabase);
         try (Connection connection = Sql.connect(maintenance, "the maintenance database '" + maintenanceDatabase
                 + "'")) {
