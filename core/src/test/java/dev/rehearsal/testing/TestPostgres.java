@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
+import org.postgresql.PGConnection;
 
 /**
  * The embedded PostgreSQL (18 by default, from Maven Central) shared by every test of a JVM, started on first use
@@ -424,10 +425,34 @@ public final class TestPostgres {
      * one.
      */
     public <T> T inOneSession(String database, Function<Queries, T> work) {
+        int pid;
+        T result;
         try (Connection connection = dataSource(database).getConnection()) {
-            return work.apply(new Queries(connection, database));
+            pid = connection.unwrap(PGConnection.class).getBackendPID();
+            result = work.apply(new Queries(connection, database));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not connect to " + database + ": " + e.getMessage(), e);
+        }
+        if (!"postgres".equals(database)) {
+            awaitEnded(pid);
+        }
+        return result;
+    }
+
+    /**
+     * Waits (at most 10 s) for the server process of a closed session to end: it ends a moment after the client
+     * went, and until then the database counts as in use — a test that copies the database next (a template copy)
+     * would find the fixture's own session in the way on a loaded machine.
+     */
+    private void awaitEnded(int pid) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (isConnected(pid) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
