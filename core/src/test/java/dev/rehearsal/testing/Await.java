@@ -10,8 +10,11 @@ import java.util.function.BooleanSupplier;
  * polled every few milliseconds for seconds would take the CPU from the runner it waits for.
  */
 public final class Await {
-    /** How long a test waits for something before it gives up. */
-    public static final Duration PATIENCE = Duration.ofSeconds(60);
+    /**
+     * How long a test waits for something before it gives up: only a failing test waits this long, so it is generous
+     * — a child JVM that starts, branches and migrates took over 60 s on a 2-core machine at a load of 14.
+     */
+    public static final Duration PATIENCE = Duration.ofSeconds(180);
     private static final long FIRST_PAUSE_MILLIS = 10;
     private static final long LONGEST_PAUSE_MILLIS = 200;
 
