@@ -6,6 +6,7 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
+import dev.rehearsal.testing.Await;
 import dev.rehearsal.testing.RunnerProcesses;
 import dev.rehearsal.testing.TestDatabases;
 import dev.rehearsal.testing.TestPostgres;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * where {@code rehearsal_test.pause} is on, which the runner's client programs get through {@code PGOPTIONS}.
  */
 class SnapshotCopyCrashIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration PATIENCE = Await.PATIENCE;
     /** What the killed programs get to die in: the watchdog needs milliseconds. */
     private static final Duration SECONDS = Duration.ofSeconds(5);
 
