@@ -39,7 +39,7 @@ public class TargetInUseException extends BranchException {
                 + "pool, or disconnect the tool) and run again, or branch it with a provider that copies a "
                 + "database in use: " + Setting.BRANCH_PROVIDER.spelled("auto") + " (a template copy while the "
                 + "target is free; while it is in use, the branch server given with " + SERVER.spelled("<its API URL>")
-                + " — a branch in seconds whatever the size, see rehearsal server — else a snapshot copy), or "
+                + " — a branch in seconds whatever the size — else a snapshot copy), or "
                 + Setting.BRANCH_PROVIDER.spelled("snapshot-copy") + " (pg_dump/pg_restore of one snapshot; the "
                 + "copy takes time in proportion to the data).";
     }
