@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The fastest way to branch the target as it is at the moment: a template copy ({@link TemplateBranchProvider}, O(1)
  * with {@code file_copy_method = clone}) when nobody else is connected to it; otherwise the branch server when one
- * is configured ({@code rehearsal server}, spoken to as {@link NeonBranchProvider} speaks to Neon: seconds whatever
- * the size, production in use or not); otherwise a snapshot copy ({@link SnapshotCopyBranchProvider}: in proportion
- * to the data). Each run's outcome names the way its branch was made, and the log says why.
+ * is configured (a server that speaks the Neon API, spoken to as {@link NeonBranchProvider} speaks to Neon: seconds
+ * whatever the size, production in use or not); otherwise a snapshot copy ({@link SnapshotCopyBranchProvider}: in
+ * proportion to the data). Each run's outcome names the way its branch was made, and the log says why.
  *
  * <p>Sessions that are Rehearsal's own ({@code application_name} {@value Sql#APPLICATION_NAME}) and idle — a
  * connection the run closed, whose server process ends a moment later — are waited for briefly before the template
@@ -57,7 +57,9 @@ public final class AutoBranchProvider implements BranchProvider, BranchManagemen
     /** The option {@code server-project} of {@link Factory}: {@link Builder#branchServerProject}. */
     public static final Setting SERVER_PROJECT = Setting.branchOption("server-project",
             "AutoBranchProvider.builder().branchServerProject(...)");
-    /** The option {@code server-api-key-variable} of {@link Factory}: {@link Builder#branchServerKeyFromEnvironment}. */
+    /**
+     * The option {@code server-api-key-variable} of {@link Factory}: {@link Builder#branchServerKeyFromEnvironment}.
+     */
     public static final Setting SERVER_API_KEY_VARIABLE = Setting.branchOption("server-api-key-variable",
             "AutoBranchProvider.builder().branchServerKeyFromEnvironment(...)");
 
@@ -272,7 +274,7 @@ public final class AutoBranchProvider implements BranchProvider, BranchManagemen
         }
 
         /**
-         * The branch server ({@code rehearsal server}) that branches the target while it is in use, by its API URL,
+         * The branch server (one that speaks the Neon API) that branches the target while it is in use, by its API URL,
          * e.g. {@code http://branches.internal:8088/api/v2}. Its connection URIs are asked for with the target's
          * database and user names.
          */
