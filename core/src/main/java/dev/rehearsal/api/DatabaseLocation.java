@@ -194,6 +194,12 @@ public final class DatabaseLocation {
         return new DatabaseLocation(hosts, ports, otherDatabase, parameters, user, password);
     }
 
+    /** The same location, with {@code other}'s password (which stays unexposed). */
+    public DatabaseLocation withPasswordOf(DatabaseLocation other) {
+        Objects.requireNonNull(other, "other");
+        return new DatabaseLocation(hosts, ports, database, parameters, user, other.password);
+    }
+
     public String database() {
         return database;
     }

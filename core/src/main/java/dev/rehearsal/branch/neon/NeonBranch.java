@@ -49,7 +49,7 @@ final class NeonBranch implements Branch {
 
     @Override
     public String copyMethod() {
-        return "Neon branch (copy-on-write)";
+        return provider.copyMethod();
     }
 
     /** A Neon branch has its compute, roles and databases to itself. */

@@ -111,8 +111,9 @@ final class NeonBranchManagement {
         LOG.info("Deleted Neon branch {}", project.prefix() + name);
     }
 
-    DatabaseLocation location(String name) {
-        return project.connectionUri(require(name).path("id").asText());
+    /** The branch's database, with the parent's password where its URI has none (a branch server's). */
+    DatabaseLocation location(DatabaseLocation parent, String name) {
+        return NeonProject.withPasswordOf(project.connectionUri(require(name).path("id").asText()), parent);
     }
 
     private JsonNode require(String name) {

@@ -127,6 +127,8 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
     private final NeonBranchManagement management;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final URI apiBaseUrl;
+    private final boolean isNeon;
 
     private NeonBranchProvider(Builder builder, String apiKey, String keySource) {
         NeonApi api = new NeonApi(builder.apiBaseUrl, builder.projectId, apiKey, keySource, builder.maxRetries,
@@ -135,6 +137,8 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
                 builder.prefix, builder.parentTimestamp, builder.parentLsn, builder.branchPageSize);
         this.management = new NeonBranchManagement(project, builder.clock);
         this.clock = builder.clock;
+        this.apiBaseUrl = builder.apiBaseUrl;
+        this.isNeon = "console.neon.tech".equals(builder.apiBaseUrl.getHost());
     }
 
     public static Builder builder() {
@@ -144,6 +148,14 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
     @Override
     public String name() {
         return "neon";
+    }
+
+    /**
+     * How this provider's branches are made, for runs' outcomes: a Neon branch, or a branch of a branch server (any
+     * other API base URL: a server that speaks Neon's API, such as Rehearsal's {@code rehearsal server}).
+     */
+    String copyMethod() {
+        return isNeon ? "Neon branch (copy-on-write)" : "branch server " + apiBaseUrl + " (Neon API)";
     }
 
     /** The name prefix every branch of this provider carries. */
@@ -171,7 +183,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
         JsonNode made = project.create(name, from.id(), expires);
         String id = made.path("branch").path("id").asText();
         try {
-            DatabaseLocation location = project.locationOf(made, id);
+            DatabaseLocation location = project.locationOf(made, id, request.parent());
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched Neon branch '{}' as '{}' ({}) in {} ms", from.name(), name, id, millis);
             return new NeonBranch(this, id, name, location, new BranchMetadata(from.name(), created, expires, null,
@@ -273,7 +285,7 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
      */
     @Override
     public DatabaseLocation branchLocation(DatabaseLocation parentLocation, String name) {
-        return management.location(name);
+        return management.location(parentLocation, name);
     }
 
     /** Renames a run's branch to the kept form, so that reaping spares it, and moves its {@code expires_at}. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -224,16 +225,19 @@ final class NeonProject {
         return states;
     }
 
-    /** The URI Neon returned for the configured database and role, or (when it returned none) asks for it. */
-    DatabaseLocation locationOf(JsonNode made, String id) {
+    /**
+     * The URI Neon returned for the configured database and role, or (when it returned none) asks for it; the
+     * parent's password where the URI carries none (see {@link #withPasswordOf}).
+     */
+    DatabaseLocation locationOf(JsonNode made, String id, DatabaseLocation parent) {
         for (JsonNode uri : made.path("connection_uris")) {
             JsonNode parameters = uri.path("connection_parameters");
             if (databaseName.equals(parameters.path("database").asText())
                     && roleName.equals(parameters.path("role").asText())) {
-                return ConnectionUris.toLocation(uri.path("connection_uri").asText());
+                return withPasswordOf(ConnectionUris.toLocation(uri.path("connection_uri").asText()), parent);
             }
         }
-        return connectionUri(id);
+        return withPasswordOf(connectionUri(id), parent);
     }
 
     /** The branch's database, as the configured database and role on its read-write compute. */
@@ -241,6 +245,19 @@ final class NeonProject {
         JsonNode answer = api.get(api.project("/connection_uri") + NeonApi.query(Map.of("branch_id", id,
                 "database_name", databaseName, "role_name", roleName)));
         return ConnectionUris.toLocation(answer.path("uri").asText(null));
+    }
+
+    /**
+     * {@code branch} with the parent's password when its URI carries none and its role is the parent's: Neon puts
+     * the role's password in every URI, a branch server (which never learns passwords: its branches keep the
+     * source's roles and theirs) puts none.
+     */
+    static DatabaseLocation withPasswordOf(DatabaseLocation branch, DatabaseLocation parent) {
+        if (branch.hasPassword() || parent == null || !parent.hasPassword()
+                || !Objects.equals(branch.user(), parent.user())) {
+            return branch;
+        }
+        return branch.withPasswordOf(parent);
     }
 
     /** A time Neon gave, or null when the field is missing or not a time. */
