@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "rehearsal", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Rehearses PostgreSQL migrations on a branch of the target before they touch it.",
         subcommands = {Main.RehearseCommand.class, Main.MigrateCommand.class, Main.BranchCommand.class,
-                Main.StatsCommand.class, DemoCommand.class},
+                Main.StatsCommand.class, ServerCommand.class, DemoCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success (passed, promoted or nothing pending)", "  1  blocked by findings",
                 "  2  a migration failed on the branch", "  3  promotion failed", "  4  branch error",
