@@ -710,8 +710,9 @@ final class NeonCompatibleApi implements AutoCloseable {
         StoredBranch stored = branch.stored();
         String user = stored.role() != null ? stored.role() : role;
         String name = stored.database() != null ? stored.database() : database;
-        return Answer.ok(Map.of("uri", "postgresql://" + uriEncode(user) + "@" + host(stored) + ":" + stored.port()
-                + "/" + uriEncode(name)));
+        String host = host(stored);
+        return Answer.ok(Map.of("uri", "postgresql://" + uriEncode(user) + "@" + (host.contains(":") ? "[" + host
+                + "]" : host) + ":" + stored.port() + "/" + uriEncode(name)));
     }
 
     /** Percent-encoding for a URI's user and path: a space is {@code %20} (a {@code +} would stay a plus). */
