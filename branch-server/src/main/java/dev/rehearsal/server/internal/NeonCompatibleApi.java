@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rehearsal.server.internal.BranchOperations.Operation;
 import dev.rehearsal.server.internal.BranchRecords.BranchRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,24 +24,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -98,9 +92,6 @@ final class NeonCompatibleApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTEXT = "/api/v2";
     private static final int MAX_BODY = 1 << 20;
-    /** Operations remembered for polling; the oldest ended ones are forgotten first. */
-    private static final int MAX_OPERATIONS = 10_000;
-    private static final List<String> SORT_KEYS = List.of("created_at", "updated_at", "name");
 
     private final BranchStore store;
     private final BranchRecords records;
@@ -111,35 +102,14 @@ final class NeonCompatibleApi implements AutoCloseable {
     private final Instant startedAt = Instant.now();
     private final HttpServer server;
     private final ExecutorService requestThreads;
-    private final ExecutorService workers;
+    private final BranchOperations operations;
     private final ScheduledExecutorService reaper;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Guards {@link #operations}, {@link #busy} and changes of branch names (their uniqueness). */
+    /**
+     * Held while checking a branch and starting an operation on it, and while giving a branch a name (unique), so
+     * that two requests do not both pass the check.
+     */
     private final Object lock = new Object();
-    private final Map<String, Operation> operations = new LinkedHashMap<>();
-    /** The operation in progress on each branch that has one. */
-    private final Map<String, Operation> busy = new HashMap<>();
-
-    /** Neon's operation: an action on a branch, {@code scheduling}, {@code running}, {@code finished} or {@code failed}. */
-    private static final class Operation {
-        final String id = UUID.randomUUID().toString();
-        final String branchId;
-        final String action;
-        final Instant createdAt = Instant.now();
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        volatile String status = "scheduling";
-        volatile String error;
-        volatile Instant updatedAt = createdAt;
-
-        Operation(String branchId, String action) {
-            this.branchId = branchId;
-            this.action = action;
-        }
-
-        boolean ended() {
-            return done.isDone();
-        }
-    }
 
     private record Answer(int status, Object body) {
         static Answer ok(Object body) {
@@ -162,7 +132,7 @@ final class NeonCompatibleApi implements AutoCloseable {
         this.projectId = builder.projectId;
         this.advertisedHost = builder.advertisedHost;
         this.answerWithin = builder.answerWithin;
-        restore();
+        recover();
         try {
             server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 50);
         } catch (IOException e) {
@@ -171,7 +141,7 @@ final class NeonCompatibleApi implements AutoCloseable {
                     + " (" + e.getMessage() + "): choose another port, or stop what listens there", e);
         }
         requestThreads = Executors.newFixedThreadPool(builder.requestThreads, threads("rehearsal-api"));
-        workers = Executors.newFixedThreadPool(builder.workers, threads("rehearsal-branch-worker"));
+        operations = new BranchOperations(builder.workers);
         reaper = Executors.newSingleThreadScheduledExecutor(threads("rehearsal-branch-reaper"));
         server.createContext(CONTEXT, this::handle);
         server.setExecutor(requestThreads);
@@ -208,7 +178,7 @@ final class NeonCompatibleApi implements AutoCloseable {
      * Hands the store the recorded branches and forgets those it did not bring back: a branch whose copy was still
      * being made when the server stopped, or whose copy is gone.
      */
-    private void restore() {
+    private void recover() {
         List<StoredBranch> recorded = new ArrayList<>();
         for (BranchRecord record : records.branches()) {
             if (record.stored() == null) {
@@ -380,7 +350,7 @@ final class NeonCompatibleApi implements AutoCloseable {
             }
             branch = records.add(fresh.withName(name, now));
             String id = branch.id();
-            operation = run(id, "create_branch", () -> {
+            operation = operations.start(id, "create_branch", () -> {
                 StoredBranch stored;
                 try {
                     stored = store.create(id);
@@ -399,12 +369,12 @@ final class NeonCompatibleApi implements AutoCloseable {
                 }
             });
         }
-        awaitBriefly(operation);
+        operation.awaitAtMost(answerWithin);
         BranchRecord now = records.get(branch.id()).orElse(branch);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("branch", json(now));
         answer.put("endpoints", List.of(endpoint(now)));
-        answer.put("operations", List.of(json(operation)));
+        answer.put("operations", List.of(operation.json(projectId)));
         return new Answer(201, answer);
     }
 
@@ -463,13 +433,13 @@ final class NeonCompatibleApi implements AutoCloseable {
             }
             operation = startDelete(branch);
         }
-        awaitBriefly(operation);
-        return Answer.ok(Map.of("branch", json(branch), "operations", List.of(json(operation))));
+        operation.awaitAtMost(answerWithin);
+        return Answer.ok(Map.of("branch", json(branch), "operations", List.of(operation.json(projectId))));
     }
 
     /** Deletes the branch's copy, then its record. Under {@link #lock}, the branch having no operation. */
     private Operation startDelete(BranchRecord branch) {
-        return run(branch.id(), "delete_timeline", () -> {
+        return operations.start(branch.id(), "delete_timeline", () -> {
             StoredBranch stored = records.get(branch.id()).map(BranchRecord::stored).orElse(null);
             if (stored != null) {
                 store.delete(stored);
@@ -509,16 +479,16 @@ final class NeonCompatibleApi implements AutoCloseable {
             if (notReady != null) {
                 return notReady;
             }
-            operation = run(id, "create_timeline", () -> {
+            operation = operations.start(id, "create_timeline", () -> {
                 BranchRecord current = records.get(id).orElseThrow(() -> new IllegalStateException("branch " + id
                         + " was deleted before its reset"));
                 StoredBranch fresh = store.reset(current.stored());
                 records.update(id, r -> r.reset(fresh, Instant.now()));
             });
         }
-        awaitBriefly(operation);
+        operation.awaitAtMost(answerWithin);
         BranchRecord now = records.get(id).orElse(branch);
-        return Answer.ok(Map.of("branch", json(now), "operations", List.of(json(operation))));
+        return Answer.ok(Map.of("branch", json(now), "operations", List.of(operation.json(projectId))));
     }
 
     /**
@@ -526,86 +496,24 @@ final class NeonCompatibleApi implements AutoCloseable {
      * "not ready", which Neon's clients retry. Null when the branch is ready. Under {@link #lock}.
      */
     private Answer notReady(BranchRecord branch) {
-        Operation running = busy.get(branch.id());
-        if (running == null) {
-            return null;
-        }
-        return Answer.error(422, "branch " + branch.id() + " is not ready: its operation " + running.action + " ("
-                + running.id + ") is in progress. Try again when it has ended");
+        return operations.inProgress(branch.id()).map(running -> Answer.error(422, "branch " + branch.id()
+                + " is not ready: its operation " + running.action() + " (" + running.id() + ") is in progress. "
+                + "Try again when it has ended")).orElse(null);
     }
 
-    /**
-     * A page of branches: sorted by {@code sort_by} ({@code updated_at} by default) in {@code sort_order}
-     * ({@code desc} by default), then by id; at most {@code limit} of them after the {@code cursor} (every one
-     * without a limit), and the cursor of the last one as {@code pagination.next}.
-     */
+    /** A page of branches, the root included ({@link BranchPages}). */
     private Answer list(Map<String, String> query) {
-        String sortBy = query.getOrDefault("sort_by", "updated_at");
-        String order = query.getOrDefault("sort_order", "desc");
-        if (!SORT_KEYS.contains(sortBy) || !List.of("asc", "desc").contains(order)) {
-            return Answer.error(400, "invalid sort_by or sort_order: sort_by is one of " + SORT_KEYS
-                    + ", sort_order asc or desc");
-        }
-        int limit;
-        try {
-            limit = Integer.parseInt(query.getOrDefault("limit", "10000"));
-        } catch (NumberFormatException e) {
-            limit = 0;
-        }
-        if (limit < 1 || limit > 10_000) {
-            return Answer.error(400, "limit must be from 1 to 10000");
-        }
-        Comparator<String> keys = order.equals("asc") ? Comparator.naturalOrder() : Comparator.reverseOrder();
         List<BranchRecord> all = new ArrayList<>();
         all.add(records.root());
         all.addAll(records.branches());
-        List<BranchRecord> sorted = all.stream()
-                .sorted(Comparator.comparing((BranchRecord b) -> sortKey(b, sortBy), keys)
-                        .thenComparing(BranchRecord::id))
-                .toList();
-        int from = 0;
-        String cursor = query.get("cursor");
-        if (cursor != null) {
-            String after;
-            try {
-                after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                after = "";
-            }
-            int bar = after.lastIndexOf('|');
-            if (bar < 0) {
-                return Answer.error(400, "invalid cursor: give the pagination.next of the previous page");
-            }
-            String key = after.substring(0, bar);
-            String id = after.substring(bar + 1);
-            from = sorted.size();
-            for (int i = 0; i < sorted.size(); i++) {
-                BranchRecord b = sorted.get(i);
-                int byKey = keys.compare(sortKey(b, sortBy), key);
-                if (byKey > 0 || byKey == 0 && b.id().compareTo(id) > 0) {
-                    from = i;
-                    break;
-                }
-            }
+        BranchPages.Page page;
+        try {
+            page = BranchPages.page(all, query);
+        } catch (IllegalArgumentException e) {
+            return Answer.error(400, e.getMessage());
         }
-        List<BranchRecord> page = sorted.subList(from, Math.min(sorted.size(), from + limit));
-        Map<String, Object> pagination = new LinkedHashMap<>();
-        if (!page.isEmpty()) {
-            BranchRecord last = page.get(page.size() - 1);
-            pagination.put("next", Base64.getUrlEncoder().encodeToString((sortKey(last, sortBy) + "|" + last.id())
-                    .getBytes(StandardCharsets.UTF_8)));
-        }
-        pagination.put("sort_by", sortBy);
-        pagination.put("sort_order", order);
-        return Answer.ok(Map.of("branches", page.stream().map(this::json).toList(), "pagination", pagination));
-    }
-
-    private static String sortKey(BranchRecord branch, String sortBy) {
-        return switch (sortBy) {
-            case "name" -> branch.name();
-            case "created_at" -> time(branch.createdAt());
-            default -> time(branch.updatedAt());
-        };
+        return Answer.ok(Map.of("branches", page.branches().stream().map(this::json).toList(), "pagination",
+                page.pagination()));
     }
 
     private Map<String, Object> json(BranchRecord branch) {
@@ -722,93 +630,9 @@ final class NeonCompatibleApi implements AutoCloseable {
 
     // ---- operations
 
-    /**
-     * Starts {@code work} on a worker as operation {@code action} of branch {@code branchId}, which has it until it
-     * ends. Under {@link #lock}.
-     */
-    private Operation run(String branchId, String action, Runnable work) {
-        Operation operation = new Operation(branchId, action);
-        operations.put(operation.id, operation);
-        forgetOldOperations();
-        busy.put(branchId, operation);
-        try {
-            workers.execute(() -> {
-                operation.status = "running";
-                operation.updatedAt = Instant.now();
-                RuntimeException failure = null;
-                try {
-                    work.run();
-                } catch (RuntimeException e) {
-                    failure = e;
-                    LOG.warn("Operation {} of branch {} failed", action, branchId, e);
-                }
-                end(operation, failure);
-            });
-        } catch (RejectedExecutionException e) {
-            end(operation, new IllegalStateException("the branch server is stopping"));
-        }
-        return operation;
-    }
-
-    /** Frees the branch first, so that a client that sees the operation ended may go on at once. */
-    private void end(Operation operation, RuntimeException failure) {
-        synchronized (lock) {
-            busy.remove(operation.branchId, operation);
-        }
-        if (failure != null) {
-            operation.error = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-        }
-        operation.updatedAt = Instant.now();
-        operation.status = failure == null ? "finished" : "failed";
-        operation.done.complete(null);
-    }
-
-    private void forgetOldOperations() {
-        var iterator = operations.values().iterator();
-        while (operations.size() > MAX_OPERATIONS && iterator.hasNext()) {
-            if (iterator.next().ended()) {
-                iterator.remove();
-            }
-        }
-    }
-
-    /** Waits until the operation has ended or {@link Builder#answerWithin} has passed, whichever comes first. */
-    private void awaitBriefly(Operation operation) {
-        try {
-            operation.done.get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // answered as running: the client polls
-        } catch (ExecutionException e) {
-            // never: the future is only completed normally
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private Answer operation(String id) {
-        Operation operation;
-        synchronized (lock) {
-            operation = operations.get(id);
-        }
-        return operation == null ? notFound("operation") : Answer.ok(Map.of("operation", json(operation)));
-    }
-
-    private Map<String, Object> json(Operation operation) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", operation.id);
-        json.put("project_id", projectId);
-        json.put("branch_id", operation.branchId);
-        json.put("action", operation.action);
-        json.put("status", operation.status);
-        String error = operation.error;
-        if (error != null) {
-            json.put("error", error);
-        }
-        json.put("failures_count", error == null ? 0 : 1);
-        json.put("created_at", time(operation.createdAt));
-        json.put("updated_at", time(operation.updatedAt));
-        json.put("total_duration_ms", Duration.between(operation.createdAt, operation.updatedAt).toMillis());
-        return json;
+        return operations.get(id).map(o -> Answer.ok(Map.of("operation", o.json(projectId))))
+                .orElse(notFound("operation"));
     }
 
     private void deleteQuietly(StoredBranch stored, RuntimeException primary) {
@@ -830,7 +654,7 @@ final class NeonCompatibleApi implements AutoCloseable {
                     continue;
                 }
                 synchronized (lock) {
-                    if (busy.containsKey(branch.id()) || records.get(branch.id()).isEmpty()) {
+                    if (operations.inProgress(branch.id()).isPresent() || records.get(branch.id()).isEmpty()) {
                         continue;
                     }
                     LOG.info("Deleting branch {} ({}): it expired at {}", branch.name(), branch.id(),
@@ -886,9 +710,7 @@ final class NeonCompatibleApi implements AutoCloseable {
         json.put("disk_used_bytes", status.diskUsedBytes());
         json.put("disk_free_bytes", status.diskFreeBytes());
         json.put("branches", records.branches().size());
-        synchronized (lock) {
-            json.put("operations_in_progress", busy.size());
-        }
+        json.put("operations_in_progress", operations.inProgress());
         json.put("started_at", time(startedAt));
         json.put("uptime_seconds", Duration.between(startedAt, Instant.now()).toSeconds());
         return json;
@@ -896,7 +718,8 @@ final class NeonCompatibleApi implements AutoCloseable {
 
     // ---- helpers
 
-    private static String time(Instant instant) {
+    /** A time as Neon shows it: RFC 3339 at whole seconds, {@code 2026-11-24T01:02:03Z}. */
+    static String time(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
@@ -947,14 +770,7 @@ final class NeonCompatibleApi implements AutoCloseable {
         reaper.shutdownNow();
         server.stop(0);
         requestThreads.shutdownNow();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.warn("Operations still in progress after a minute: stopping the store under them");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        operations.close();
         store.close();
         LOG.info("Branch server API on port {} stopped", port());
     }
@@ -1001,7 +817,10 @@ final class NeonCompatibleApi implements AutoCloseable {
             return this;
         }
 
-        /** The project id clients give ({@code ^[a-z0-9-]{1,60}$}, as Neon's). Default {@value #DEFAULT_PROJECT}. */
+        /**
+         * The project id clients give ({@code ^[a-z0-9-]{1,60}$}, as Neon's). Default
+         * {@value NeonCompatibleApi#DEFAULT_PROJECT}.
+         */
         Builder projectId(String projectId) {
             Objects.requireNonNull(projectId, "projectId");
             if (!projectId.matches("[a-z0-9-]{1,60}")) {

@@ -200,6 +200,29 @@ class NeonCompatibleApiIT {
     }
 
     @Test
+    void keepsARunBranchRenamedAndReapsOnlyIdleOrphans() throws Exception {
+        NeonBranchProvider provider = provider();
+        Branch kept = provider.create(new BranchRequest(target(), Duration.ofMinutes(10), "rehearsal"));
+        Instant until = Instant.now().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        kept.keepUntil(until);
+        kept.close();
+        Branch orphan = provider.create(new BranchRequest(target(), Duration.ofMinutes(10), "rehearsal"));
+        Branch busy = provider.create(new BranchRequest(target(), Duration.ofMinutes(10), "rehearsal"));
+
+        assertThat(kept.name()).startsWith("rehearsal-kept-");
+        assertThat(branch(idOf(kept.name())).path("expires_at").asText()).isEqualTo(until.toString());
+        List<String> reaped;
+        try (Connection session = connect(busy.location())) {
+            reaped = provider.reapOrphans(target(), Instant.now());
+        }
+
+        assertThat(reaped).as("the kept branch is spared, the one in use left alone").containsExactly(orphan.name());
+        assertThat(store.databases()).containsExactlyInAnyOrder(kept.location().database(),
+                busy.location().database());
+        busy.close();
+    }
+
+    @Test
     void managesNamedBranchesThroughTheirLifeAsNeonDoes() throws Exception {
         NeonBranchProvider provider = provider();
         BranchInfo created = provider.createBranch(target(), "alice", Duration.ofHours(1));
