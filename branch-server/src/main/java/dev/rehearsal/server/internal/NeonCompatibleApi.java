@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /projects/{p}/operations/{id}}, {@code GET /projects/{p}/endpoints} (one read-write compute a
  *       branch: {@code init} while it is made, then {@code active} while someone has a session on it, else
  *       {@code idle}), {@code GET /projects/{p}/connection_uri};</li>
- *   <li>{@code GET /status}, the server's own: the store's {@link StoreStatus}, the number of branches, the uptime.</li>
+ *   <li>{@code GET /status}, the server's own: the store's {@link StoreStatus}, the number of branches, the
+ *       uptime.</li>
  * </ul>
  *
  * <p>An {@code expires_at} must be in the future and at most 30 days ahead (else 400), as on Neon; a reaper deletes
