@@ -130,10 +130,9 @@ public final class BranchServer implements AutoCloseable {
         }
         Path cache = settings.dataDirectory.resolve("binaries");
         store = settings.mode == Mode.LOGICAL ? logicalStore(cache) : physicalStore(cache);
-        BranchRecords records = BranchRecords.open(settings.dataDirectory.resolve("branches.json"));
         try {
-            api = NeonCompatibleApi.start(store, records, settings.apiKey, settings.projectId, settings.host,
-                    settings.port, settings.clock);
+            api = NeonCompatibleApi.builder(store, new BranchRecords(settings.dataDirectory), settings.apiKey)
+                    .bind(settings.host, settings.port).projectId(settings.projectId).start();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -200,7 +199,7 @@ public final class BranchServer implements AutoCloseable {
     /** The API's base URL, e.g. {@code http://127.0.0.1:8088/api/v2}: give it to the Neon provider's API URL. */
     public String baseUrl() {
         requireStarted();
-        return "http://" + advertised(settings.host) + ":" + api.port() + "/api/v2";
+        return api.baseUrl();
     }
 
     /** The mirror's lag or age, the slot's retained WAL, the disk, the branches. */
@@ -243,11 +242,6 @@ public final class BranchServer implements AutoCloseable {
         if (api == null) {
             throw new IllegalStateException("The branch server is not running: start() it first");
         }
-    }
-
-    static String advertised(String host) {
-        return host.equals("0.0.0.0") || host.equals("*") ? "localhost" : host.contains(":") ? "[" + host + "]"
-                : host;
     }
 
     @Override

@@ -45,7 +45,7 @@ import java.util.function.UnaryOperator;
  * records.update(made.id(), r -> r.withStored(store.create(made.id())));
  * }</pre>
  */
-final class BranchRecords {
+public final class BranchRecords {
     /** The id of the root branch, the mirror. */
     static final String ROOT_ID = "br-mirror";
     /** The name of the root branch. */
@@ -115,7 +115,7 @@ final class BranchRecords {
      *
      * @throws BranchException when the file cannot be read or is not the server's records
      */
-    BranchRecords(Path dataDirectory) {
+    public BranchRecords(Path dataDirectory) {
         this.file = dataDirectory.resolve(FILE);
         load();
     }

@@ -33,6 +33,13 @@ public interface BranchStore extends AutoCloseable {
      */
     boolean inUse(StoredBranch branch);
 
+    /**
+     * Whether each branch is a PostgreSQL server of its own (physical clones), or a database beside others on one
+     * server (the logical mirror's template clones), where statements on roles or settings of the server would reach
+     * the other branches: clients learn it from the branch's {@code rehearsal.own_server}.
+     */
+    boolean ownServerPerBranch();
+
     /** How branches are copied, for the status and for runs' outcomes, e.g. {@code "reflink clone (XFS)"}. */
     String copyMethod();
 

@@ -287,6 +287,12 @@ public final class LogicalStore implements BranchStore {
         }
     }
 
+    /** Branches are databases of one server, the server's own PostgreSQL. */
+    @Override
+    public boolean ownServerPerBranch() {
+        return false;
+    }
+
     @Override
     public String copyMethod() {
         return copyOnWrite != null && copyOnWrite.supported()

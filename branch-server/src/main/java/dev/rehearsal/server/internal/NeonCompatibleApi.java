@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * <p>The store is called from several worker threads at once, never for one branch from two at a time; closing the
  * API closes the store.
  */
-final class NeonCompatibleApi implements AutoCloseable {
+public final class NeonCompatibleApi implements AutoCloseable {
     /** The project id served unless told otherwise. */
     static final String DEFAULT_PROJECT = "local";
     /** Neon's limit of an {@code expires_at} ahead of now. */
@@ -157,17 +157,17 @@ final class NeonCompatibleApi implements AutoCloseable {
      * An API over {@code store} and {@code records} for clients with {@code apiKey}; {@link Builder#start()} starts
      * the store and serves.
      */
-    static Builder builder(BranchStore store, BranchRecords records, String apiKey) {
+    public static Builder builder(BranchStore store, BranchRecords records, String apiKey) {
         return new Builder(store, records, apiKey);
     }
 
     /** The port the API listens on (the one chosen when it was asked to listen on port 0). */
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** The base URL to give {@code NeonBranchProvider.builder().apiBaseUrl(...)}, on the address it listens on. */
-    String baseUrl() {
+    public String baseUrl() {
         String host = server.getAddress().getHostString();
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
             host = "localhost";
@@ -543,6 +543,12 @@ final class NeonCompatibleApi implements AutoCloseable {
         if (branch.lastResetAt() != null) {
             json.put("last_reset_at", time(branch.lastResetAt()));
         }
+        if (!branch.isRoot()) {
+            // not Neon's: what Rehearsal's Neon provider reports about a branch of this server, and whether
+            // statements that reach a whole server stay within the branch
+            json.put("rehearsal", Map.of("copy_method", store.copyMethod(), "own_server",
+                    store.ownServerPerBranch()));
+        }
         return json;
     }
 
@@ -782,7 +788,7 @@ final class NeonCompatibleApi implements AutoCloseable {
     }
 
     /** Configures a {@link NeonCompatibleApi}; every setter checks its argument at once. */
-    static final class Builder {
+    public static final class Builder {
         private final BranchStore store;
         private final BranchRecords records;
         private final String apiKey;
@@ -807,7 +813,7 @@ final class NeonCompatibleApi implements AutoCloseable {
         }
 
         /** The address and port to listen on; port 0 takes any free one ({@link #port()}). Default localhost:0. */
-        Builder bind(String host, int port) {
+        public Builder bind(String host, int port) {
             Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("Port " + port + " is not a TCP port: give 1 to 65535, or 0 for "
@@ -822,7 +828,7 @@ final class NeonCompatibleApi implements AutoCloseable {
          * The project id clients give ({@code ^[a-z0-9-]{1,60}$}, as Neon's). Default
          * {@value NeonCompatibleApi#DEFAULT_PROJECT}.
          */
-        Builder projectId(String projectId) {
+        public Builder projectId(String projectId) {
             Objects.requireNonNull(projectId, "projectId");
             if (!projectId.matches("[a-z0-9-]{1,60}")) {
                 throw new IllegalArgumentException("Project id '" + projectId + "' is not one Neon's clients "
@@ -833,7 +839,7 @@ final class NeonCompatibleApi implements AutoCloseable {
         }
 
         /** The host name clients reach the branches at, in connection URIs. Default: the store's host of each. */
-        Builder advertisedHost(String host) {
+        public Builder advertisedHost(String host) {
             Objects.requireNonNull(host, "host");
             if (host.isBlank() || host.contains("/") || host.contains("@")) {
                 throw new IllegalArgumentException("'" + host + "' is not a host name: give the name or address "
@@ -844,7 +850,7 @@ final class NeonCompatibleApi implements AutoCloseable {
         }
 
         /** How often expired branches are looked for. Default 5 s. */
-        Builder reaperInterval(Duration interval) {
+        public Builder reaperInterval(Duration interval) {
             this.reaperInterval = positive(interval, "reaper interval");
             return this;
         }
@@ -853,7 +859,7 @@ final class NeonCompatibleApi implements AutoCloseable {
          * How long a request that starts an operation waits for it before answering it {@code running}: a client
          * then polls. Default 5 s.
          */
-        Builder answerWithin(Duration wait) {
+        public Builder answerWithin(Duration wait) {
             Objects.requireNonNull(wait, "wait");
             if (wait.isNegative()) {
                 throw new IllegalArgumentException("The answer wait " + wait + " is negative: give 0 or more");
@@ -863,7 +869,7 @@ final class NeonCompatibleApi implements AutoCloseable {
         }
 
         /** How many operations run at once (copies, resets, deletes; one at a time per branch). Default 4. */
-        Builder workers(int workers) {
+        public Builder workers(int workers) {
             if (workers < 1 || workers > 64) {
                 throw new IllegalArgumentException("Workers " + workers + ": give 1 to 64");
             }
@@ -876,7 +882,7 @@ final class NeonCompatibleApi implements AutoCloseable {
          *
          * @throws UncheckedIOException when the address cannot be listened on
          */
-        NeonCompatibleApi start() {
+        public NeonCompatibleApi start() {
             return new NeonCompatibleApi(this);
         }
 

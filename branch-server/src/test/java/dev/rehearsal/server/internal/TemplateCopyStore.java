@@ -103,6 +103,11 @@ final class TemplateCopyStore implements BranchStore {
     }
 
     @Override
+    public boolean ownServerPerBranch() {
+        return false;
+    }
+
+    @Override
     public String copyMethod() {
         return "template copy (FILE_COPY, test)";
     }

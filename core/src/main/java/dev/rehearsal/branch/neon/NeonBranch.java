@@ -12,13 +12,17 @@ final class NeonBranch implements Branch {
     private final String id;
     private final DatabaseLocation location;
     private final long creationMillis;
+    private final String copyMethod;
+    private final boolean ownServer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String name;
     private volatile BranchMetadata metadata;
     private volatile boolean kept;
 
     NeonBranch(NeonBranchProvider provider, String id, String name, DatabaseLocation location,
-               BranchMetadata metadata, long creationMillis) {
+               BranchMetadata metadata, long creationMillis, String copyMethod, boolean ownServer) {
+        this.copyMethod = copyMethod;
+        this.ownServer = ownServer;
         this.provider = provider;
         this.id = id;
         this.name = name;
@@ -49,13 +53,17 @@ final class NeonBranch implements Branch {
 
     @Override
     public String copyMethod() {
-        return provider.copyMethod();
+        return copyMethod;
     }
 
-    /** A Neon branch has its compute, roles and databases to itself. */
+    /**
+     * A Neon branch has its compute, roles and databases to itself, as has a branch server's in physical mode; a
+     * branch server's in logical mode is a database beside others on one server (it says so in the branch's
+     * {@code rehearsal.own_server}).
+     */
     @Override
     public boolean hasOwnServer() {
-        return true;
+        return ownServer;
     }
 
     @Override

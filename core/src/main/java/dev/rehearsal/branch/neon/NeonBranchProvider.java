@@ -152,7 +152,8 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
 
     /**
      * How this provider's branches are made, for runs' outcomes: a Neon branch, or a branch of a branch server (any
-     * other API base URL: a server that speaks Neon's API, such as Rehearsal's {@code rehearsal server}).
+     * other API base URL: a server that speaks Neon's API, such as Rehearsal's {@code rehearsal server}, which adds
+     * how it copies in the branch's {@code rehearsal.copy_method}).
      */
     String copyMethod() {
         return isNeon ? "Neon branch (copy-on-write)" : "branch server " + apiBaseUrl + " (Neon API)";
@@ -186,8 +187,12 @@ public final class NeonBranchProvider implements BranchProvider, BranchManagemen
             DatabaseLocation location = project.locationOf(made, id, request.parent());
             long millis = (System.nanoTime() - start) / 1_000_000;
             LOG.debug("Branched Neon branch '{}' as '{}' ({}) in {} ms", from.name(), name, id, millis);
+            JsonNode server = made.path("branch").path("rehearsal");
+            String copyMethod = server.hasNonNull("copy_method")
+                    ? copyMethod() + ": " + server.path("copy_method").asText() : copyMethod();
             return new NeonBranch(this, id, name, location, new BranchMetadata(from.name(), created, expires, null,
-                    request.purpose(), false, request.runner(), null), millis);
+                    request.purpose(), false, request.runner(), null), millis, copyMethod,
+                    server.path("own_server").asBoolean(true));
         } catch (RuntimeException e) {
             project.deleteQuietly(id, name, e);
             throw e;
