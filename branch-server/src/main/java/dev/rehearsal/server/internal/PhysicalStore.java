@@ -33,9 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.postgresql.ds.common.BaseDataSource;
@@ -618,7 +615,12 @@ public final class PhysicalStore implements BranchStore {
      * resumed whatever happens. One copy at a time: pauses must not overlap.
      */
     private Clone cloneStandby(Path target) {
+        if (standbyPort == 0) {
+            throw new IllegalStateException("The store has not been started: call start() first");
+        }
+        long t0 = System.nanoTime();
         awaitCatchUp();
+        long caughtUp = System.nanoTime();
         copying.lock();
         try (Connection standby = Sql.connect(local("127.0.0.1", standbyPort), "the standby");
              Statement statement = standby.createStatement()) {
@@ -634,6 +636,7 @@ public final class PhysicalStore implements BranchStore {
                 Instant at = Instant.now();
                 try {
                     statement.execute("CHECKPOINT");
+                    LOG.debug("Restartpoint of the standby: {} ms", (System.nanoTime() - caughtUp) / 1_000_000);
                 } catch (SQLException e) {
                     if (!"42501".equals(e.getSQLState())) {
                         throw e;
@@ -641,7 +644,10 @@ public final class PhysicalStore implements BranchStore {
                     // without the right to checkpoint, the copy replays from the last restartpoint: longer, as safe
                     LOG.debug("No restartpoint before copying ({}): the branch replays more WAL", e.getMessage());
                 }
+                long copyStart = System.nanoTime();
                 copy(standbyDirectory, target);
+                LOG.debug("Copy of the standby to {}: {} ms (catching up with the source: {} ms)", target,
+                        (System.nanoTime() - copyStart) / 1_000_000, (caughtUp - t0) / 1_000_000);
                 clone = new Clone(lsn, at);
             } finally {
                 resume(statement);
@@ -769,10 +775,14 @@ public final class PhysicalStore implements BranchStore {
         synchronized (reservedPorts) {
             reservedPorts.add(port);
         }
+        long t0 = System.nanoTime();
         branch.start(START);
+        LOG.debug("Start of {}: {} ms", directory, (System.nanoTime() - t0) / 1_000_000);
         if (Files.exists(directory.resolve("standby.signal"))) {
             try {
+                long promoting = System.nanoTime();
                 branch.promote();
+                LOG.debug("Promotion of {}: {} ms", directory, (System.nanoTime() - promoting) / 1_000_000);
             } catch (BranchException e) {
                 throw new BranchException(e.getMessage() + "\nIts log (" + branch.log() + "):\n" + branch.logTail(), e);
             }
@@ -898,20 +908,41 @@ public final class PhysicalStore implements BranchStore {
         if (process.isEmpty()) {
             return;
         }
+        long t0 = System.nanoTime();
         try {
             new Postmaster(settings.binaries(), directory).stop(mode);
+            LOG.debug("pg_ctl stop -m {} of {}: {} ms", mode, directory, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.warn("pg_ctl could not stop the postmaster of {} ({}): ending it", directory, e.getMessage());
             Postmaster.killLeftover(directory);
         }
+        // pg_ctl returns when postmaster.pid is gone, a moment before the process ends
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!hasEnded(process.get().pid()) && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        if (!hasEnded(process.get().pid())) {
+            LOG.warn("The postmaster {} of {} has not ended 30 s after it was stopped", process.get().pid(), directory);
+        } else {
+            LOG.debug("Postmaster of {} ended: {} ms", directory, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /**
+     * Whether process {@code pid} has ended: gone, or a zombie (its ports and files are closed; its parent, init once
+     * pg_ctl has gone, collects it when it will, a second or two later in some containers).
+     */
+    static boolean hasEnded(long pid) {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return true;
+        }
         try {
-            // pg_ctl returns when postmaster.pid is gone, a moment before the process ends
-            process.get().onExit().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("The postmaster {} of {} has not ended", process.get().pid(), directory);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BranchException("Interrupted while stopping the postmaster of " + directory, e);
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            // pid (command) state ...: the command may hold spaces and parentheses, the state follows the last ')'
+            return stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return !process.get().isAlive();
         }
     }
 

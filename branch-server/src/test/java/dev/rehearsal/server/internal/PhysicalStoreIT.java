@@ -2,7 +2,9 @@ package dev.rehearsal.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.testing.XfsLoopMount;
@@ -12,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -108,6 +111,11 @@ class PhysicalStoreIT {
             assertThat(branch.port()).isPositive();
             assertThat(branch.point()).matches("[0-9A-F]+/[0-9A-F]+");
             assertConsistent(branch, database);
+            Path data = xfs.path().resolve("live");
+            assertThat(Files.readString(data.resolve("standby/postgresql.auto.conf")))
+                    .contains("passfile=").doesNotContain(PASSWORD);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("source.pgpass"))))
+                    .isEqualTo("rw-------");
             assertThat(store.inUse(branch)).isFalse();
             try (Connection session = connect(branch, database)) {
                 assertThat(store.inUse(branch)).isTrue();
@@ -172,12 +180,15 @@ class PhysicalStoreIT {
             Files.createDirectories(data.resolve("branches/br-half.new/base"));
             Files.writeString(data.resolve("branches/br-half.new/PG_VERSION"), "15\n");
             new Postmaster(binaries, data.resolve("branches/br-kept")).stop("immediate");
+            // ... killed while resetting br-kept: the copy before the reset is <id>.old, the new one half made
+            Files.move(data.resolve("branches/br-kept"), data.resolve("branches/br-kept.old"));
+            Files.createDirectories(data.resolve("branches/br-kept.new/base"));
             // the killed server is never closed: its standby and br-orphan still run
 
             List<StoredBranch> alive = next.start(List.of(kept));
 
             assertThat(alive).containsExactly(kept);
-            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(PhysicalStore.hasEnded(orphanPid)).as("the orphan's postmaster has ended").isTrue();
             assertThat(portIsFree(orphan.port())).isTrue();
             assertThat(Files.list(data.resolve("branches")).map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("br-kept", "br-kept.log");
@@ -232,6 +243,24 @@ class PhysicalStoreIT {
         } finally {
             store.remove();
         }
+    }
+
+    @Test
+    void refusesBinariesOfAnotherMajorThanTheSources() {
+        String database = source.createDatabase("major");
+        Path data = temporary.resolve("major");
+        ServerBinaries other = ServerBinaries.onClassPath(Path.of("target/postgres-classpath-unpacked"));
+        Assumptions.assumeTrue(other.major() != 15, "the class path's binaries are PostgreSQL 15");
+        PhysicalStore store = new PhysicalStore(new PhysicalSettings(
+                DatabaseLocation.of(source.jdbcUrl(database), "postgres", PASSWORD), data, other, null, "127.0.0.1",
+                true, PhysicalSettings.slotNameFor(data)));
+        assertThatThrownBy(() -> store.start(List.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("The source runs PostgreSQL 15")
+                .hasMessageContaining("must run the source's major version")
+                .hasMessageContaining("Give binaries of PostgreSQL 15");
+        assertThat(source.query("postgres", "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?",
+                PhysicalSettings.slotNameFor(data))).isEmpty();
     }
 
     @Test
