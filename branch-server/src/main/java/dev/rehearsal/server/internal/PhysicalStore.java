@@ -67,6 +67,8 @@ import org.slf4j.LoggerFactory;
  * 18). {@code pg_basebackup} must be of that major or newer (Debian's client package is enough). Sources of
  * PostgreSQL 13 and older are not supported.
  *
+ * <p>Calls for different branches may overlap (copies are made one at a time); calls for one branch must not.
+ *
  * <p>Layout of the data directory: {@code standby/} (and {@code standby.log}), {@code branches/<id>/} (and
  * {@code <id>.log}; {@code <id>.new} and {@code <id>.old} while a copy is made or reset), and {@code source.pgpass},
  * the source's password for {@code pg_basebackup} and the standby's walreceiver, outside every directory that is
@@ -195,14 +197,32 @@ public final class PhysicalStore implements BranchStore {
             Files.move(directory, old, StandardCopyOption.ATOMIC_MOVE);
             Files.move(copy, directory, StandardCopyOption.ATOMIC_MOVE);
             point = startBranch(directory, id, branch.port());
-            FileTrees.delete(old);
-            FileTrees.deleteQuietly(new Postmaster(settings.binaries(), old).log());
-        } catch (IOException e) {
-            throw new BranchException("Could not reset branch " + id + " in " + branchesDirectory + ": "
-                    + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            BranchException failure = new BranchException("Could not reset branch " + id + " in "
+                    + branchesDirectory + ": " + e.getMessage() + ". The branch as it was is back", e);
+            putBack(id, branch.port(), failure);
+            throw failure;
         }
+        FileTrees.deleteQuietly(old);
         LOG.info("Branch {} reset on port {}: a copy of the source at {}", id, branch.port(), point);
         return new StoredBranch(id, settings.host(), branch.port(), null, null, point, clone.at());
+    }
+
+    /** After a failed reset: the copy from before the reset ({@code <id>.old}) in place and running again. */
+    private void putBack(String id, int port, BranchException failure) {
+        Path directory = branchesDirectory.resolve(id);
+        Path old = branchesDirectory.resolve(id + OLD);
+        try {
+            stopLeftover(directory, "immediate");
+            if (Files.isDirectory(old)) {
+                FileTrees.delete(directory);
+                Files.move(old, directory, StandardCopyOption.ATOMIC_MOVE);
+            }
+            FileTrees.delete(branchesDirectory.resolve(id + NEW));
+            startBranch(directory, id, port);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     @Override
@@ -243,17 +263,19 @@ public final class PhysicalStore implements BranchStore {
     public StoreStatus status() {
         String mirrorLsn = null;
         Double lagSeconds = null;
-        try (Connection standby = Sql.connect(local("127.0.0.1", standbyPort), "the standby");
-             Statement statement = standby.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_last_wal_replay_lsn()::text, CASE "
-                     + "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-                     + "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END")) {
-            result.next();
-            mirrorLsn = result.getString(1);
-            double seconds = result.getDouble(2);
-            lagSeconds = result.wasNull() ? null : seconds;
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("The standby's state is unknown", e);
+        if (standbyPort != 0) {
+            try (Connection standby = Sql.connect(local("127.0.0.1", standbyPort), "the standby");
+                 Statement statement = standby.createStatement();
+                 ResultSet result = statement.executeQuery("SELECT pg_last_wal_replay_lsn()::text, CASE "
+                         + "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+                         + "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END")) {
+                result.next();
+                mirrorLsn = result.getString(1);
+                double seconds = result.getDouble(2);
+                lagSeconds = result.wasNull() ? null : seconds;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("The standby's state is unknown", e);
+            }
         }
         Long lagBytes = null;
         Long retained = null;
@@ -763,6 +785,9 @@ public final class PhysicalStore implements BranchStore {
         conf.put("listen_addresses", settings.host());
         conf.put("primary_conninfo", "");
         conf.put("primary_slot_name", "");
+        // a new WAL segment is not filled with zeros first: on a copy-on-write file system that would allocate its
+        // 16 MB at once (and guarantee nothing), for each branch
+        conf.put("wal_init_zero", "off");
         return conf;
     }
 

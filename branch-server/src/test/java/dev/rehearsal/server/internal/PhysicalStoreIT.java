@@ -88,29 +88,43 @@ class PhysicalStoreIT {
             assertThat(status.slotWalStatus()).isEqualTo("reserved");
             assertThat(status.replayLagBytes()).isNotNull();
 
-            StoredBranch branch;
+            List<StoredBranch> branches = new ArrayList<>();
             long without;
             long during;
             long committedDuring;
-            long branchMillis;
+            long[] branchMillis = new long[3];
+            long usedBefore = xfs.usedBytes();
             try (Writer writer = new Writer(database)) {
                 Thread.sleep(1500);
                 without = writer.takeWorstMillis();
                 long before = writer.commits();
-                long t0 = System.nanoTime();
-                branch = store.create("br-live-1");
-                branchMillis = (System.nanoTime() - t0) / 1_000_000;
+                for (int i = 0; i < branchMillis.length; i++) {
+                    long t0 = System.nanoTime();
+                    branches.add(store.create("br-live-" + i));
+                    branchMillis[i] = (System.nanoTime() - t0) / 1_000_000;
+                    Thread.sleep(200);
+                }
                 committedDuring = writer.commits() - before;
                 during = writer.takeWorstMillis();
             }
-            System.out.printf("branch of a live source: %d ms; the writer's worst transaction: %d ms without "
-                    + "branching, %d ms while branching (%d commits meanwhile)%n", branchMillis, without, during,
-                    committedDuring);
+            long usedPerBranch = (xfs.usedBytes() - usedBefore) / branchMillis.length;
+            long standbySize = apparentSize(xfs.path().resolve("live/standby"));
+            System.out.printf("branches of a live source: %s ms; the writer's worst transaction: %d ms without "
+                    + "branching, %d ms while branching (%d commits meanwhile); disk: %d kB a branch, the standby "
+                    + "%d kB%n", java.util.Arrays.toString(branchMillis), without, during, committedDuring,
+                    usedPerBranch / 1024, standbySize / 1024);
             assertThat(during).as("the worst latency of the source's writer while branching").isLessThan(1000);
             assertThat(committedDuring).as("the writer's commits while branching").isPositive();
-            assertThat(branch.port()).isPositive();
-            assertThat(branch.point()).matches("[0-9A-F]+/[0-9A-F]+");
-            assertConsistent(branch, database);
+            // a plain copy would take the standby's size again; a reflink clone takes what the branch writes (its
+            // first WAL segment on its own timeline, its end-of-recovery checkpoint)
+            assertThat(usedPerBranch).as("disk used by a branch").isLessThan(standbySize / 2);
+            for (StoredBranch branch : branches) {
+                assertThat(branch.point()).matches("[0-9A-F]+/[0-9A-F]+");
+                assertConsistent(branch, database);
+            }
+            assertThat(lsn(branches.get(2).point())).isGreaterThan(lsn(branches.get(0).point()));
+            assertThat(branches).extracting(StoredBranch::port).doesNotHaveDuplicates();
+            StoredBranch branch = branches.get(0);
             Path data = xfs.path().resolve("live");
             assertThat(Files.readString(data.resolve("standby/postgresql.auto.conf")))
                     .contains("passfile=").doesNotContain(PASSWORD);
@@ -168,13 +182,13 @@ class PhysicalStoreIT {
         source.execute(database, "CREATE TABLE notes (note text)", "INSERT INTO notes VALUES ('kept')");
         Path data = xfs.path().resolve("reap");
         PhysicalStore killed = store(data, database);
-        StoredBranch kept;
-        StoredBranch orphan;
         PhysicalStore next = store(data, database);
         try {
             killed.start(List.of());
-            kept = killed.create("br-kept");
-            orphan = killed.create("br-orphan");
+            StoredBranch kept = killed.create("br-kept");
+            StoredBranch running = killed.create("br-running");
+            StoredBranch orphan = killed.create("br-orphan");
+            long runningPid = PhysicalStore.runningPostmaster(data.resolve("branches/br-running")).orElseThrow();
             long orphanPid = PhysicalStore.runningPostmaster(data.resolve("branches/br-orphan")).orElseThrow();
             // a copy half made when the server was killed, and the kept branch's postmaster gone with it
             Files.createDirectories(data.resolve("branches/br-half.new/base"));
@@ -183,17 +197,22 @@ class PhysicalStoreIT {
             // ... killed while resetting br-kept: the copy before the reset is <id>.old, the new one half made
             Files.move(data.resolve("branches/br-kept"), data.resolve("branches/br-kept.old"));
             Files.createDirectories(data.resolve("branches/br-kept.new/base"));
-            // the killed server is never closed: its standby and br-orphan still run
+            // the killed server is never closed: its standby, br-running and br-orphan still run
 
-            List<StoredBranch> alive = next.start(List.of(kept));
+            List<StoredBranch> alive = next.start(List.of(kept, running));
 
-            assertThat(alive).containsExactly(kept);
+            assertThat(alive).containsExactly(kept, running);
+            assertThat(PhysicalStore.runningPostmaster(data.resolve("branches/br-running")))
+                    .as("a recorded branch still running is kept as it is").contains(runningPid);
             assertThat(PhysicalStore.hasEnded(orphanPid)).as("the orphan's postmaster has ended").isTrue();
             assertThat(portIsFree(orphan.port())).isTrue();
             assertThat(Files.list(data.resolve("branches")).map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("br-kept", "br-kept.log");
-            try (Connection connection = connect(kept, database); Statement statement = connection.createStatement()) {
-                assertThat(strings(statement, "SELECT note FROM notes")).containsExactly("kept");
+                    .containsExactlyInAnyOrder("br-kept", "br-kept.log", "br-running", "br-running.log");
+            for (StoredBranch branch : alive) {
+                try (Connection connection = connect(branch, database);
+                     Statement statement = connection.createStatement()) {
+                    assertThat(strings(statement, "SELECT note FROM notes")).containsExactly("kept");
+                }
             }
             assertThat(next.create("br-after").port()).isPositive();
         } finally {
@@ -419,6 +438,13 @@ class PhysicalStoreIT {
     private static long lsn(String lsn) {
         String[] parts = lsn.split("/");
         return (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
+    }
+
+    /** The bytes of a directory's files as their sizes say (what a plain copy would write). */
+    private static long apparentSize(Path directory) throws IOException {
+        try (var files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
     }
 
     private static boolean portIsFree(int port) {
