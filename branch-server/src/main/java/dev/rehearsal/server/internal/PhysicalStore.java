@@ -128,6 +128,8 @@ public final class PhysicalStore implements BranchStore {
             LOG.info("Making the standby of {} in {}: {}", settings.source().redactedUrl(), standbyDirectory,
                     rebuild.get());
             makeStandby();
+        } else {
+            LOG.info("Carrying on with the standby in {}", standbyDirectory);
         }
         standbyPort = freePort("127.0.0.1");
         standby.configure(standbySettings());
@@ -258,7 +260,11 @@ public final class PhysicalStore implements BranchStore {
         return copyMethod;
     }
 
-    /** The standby's and the slot's state; what cannot be read (the source or the standby down) is null. */
+    /**
+     * The standby's and the slot's state; what cannot be read (the source or the standby down) is null. A slot
+     * whose {@code wal_status} is {@code lost} cannot feed the standby any more: the next {@link #start} makes the
+     * standby anew.
+     */
     @Override
     public StoreStatus status() {
         String mirrorLsn = null;
@@ -483,9 +489,14 @@ public final class PhysicalStore implements BranchStore {
         } catch (IOException e) {
             return Optional.of("its files are unreadable (" + e.getMessage() + ")");
         }
-        if (!slotExists()) {
+        Optional<String> walStatus = slotWalStatus();
+        if (walStatus.isEmpty()) {
             return Optional.of("its replication slot " + settings.slotName() + " is gone from the source: the WAL "
                     + "it had not received may be gone too");
+        }
+        if ("lost".equals(walStatus.get())) {
+            return Optional.of("its replication slot " + settings.slotName() + " lost WAL the standby had not "
+                    + "received (max_slot_wal_keep_size on the source)");
         }
         return Optional.empty();
     }
@@ -577,13 +588,14 @@ public final class PhysicalStore implements BranchStore {
                 + standby.logTail());
     }
 
-    private boolean slotExists() {
+    /** The slot's {@code wal_status} on the source; empty when there is no slot. */
+    private Optional<String> slotWalStatus() {
         try (Connection source = Sql.connect(settings.source(), "the source");
              PreparedStatement statement = source.prepareStatement(
-                     "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+                     "SELECT coalesce(wal_status, 'unknown') FROM pg_replication_slots WHERE slot_name = ?")) {
             statement.setString(1, settings.slotName());
             try (ResultSet result = statement.executeQuery()) {
-                return result.next();
+                return result.next() ? Optional.of(result.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new BranchException("Could not read the replication slots of the source: " + e.getMessage(), e);

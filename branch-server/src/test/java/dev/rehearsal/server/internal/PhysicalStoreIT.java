@@ -221,6 +221,53 @@ class PhysicalStoreIT {
     }
 
     @Test
+    void startAfterCloseCarriesOnAndMakesTheStandbyAnewWhenItsSlotLostWal() throws Exception {
+        String database = source.createDatabase("again");
+        source.execute(database, "CREATE TABLE notes (note text)", "INSERT INTO notes VALUES ('first')");
+        Path data = xfs.path().resolve("again");
+        String slot = PhysicalSettings.slotNameFor(data);
+        PhysicalStore store = store(data, database);
+        try {
+            store.start(List.of());
+            StoredBranch branch = store.create("br-again");
+            Object standby = Files.getAttribute(data.resolve("standby/PG_VERSION"), "unix:ino");
+            store.close();
+            assertThat(portIsFree(branch.port())).isTrue();
+
+            store = store(data, database);
+            assertThat(store.start(List.of(branch))).containsExactly(branch);
+            assertThat(Files.getAttribute(data.resolve("standby/PG_VERSION"), "unix:ino"))
+                    .as("the standby is the same").isEqualTo(standby);
+            try (Connection connection = connect(branch, database); Statement statement = connection.createStatement()) {
+                assertThat(strings(statement, "SELECT note FROM notes")).containsExactly("first");
+            }
+            store.close();
+
+            // while the mirror is down, the source keeps less WAL than it needs
+            source.execute("postgres", "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+            for (int i = 0; i < 10 && !source.query("postgres", "SELECT wal_status FROM pg_replication_slots "
+                    + "WHERE slot_name = ?", slot).equals(List.of("lost")); i++) {
+                source.execute(database, "INSERT INTO notes VALUES ('later')", "SELECT pg_switch_wal()", "CHECKPOINT");
+            }
+            assertThat(source.query("postgres", "SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?",
+                    slot)).containsExactly("lost");
+
+            store = store(data, database);
+            store.start(List.of());
+            assertThat(Files.getAttribute(data.resolve("standby/PG_VERSION"), "unix:ino"))
+                    .as("the standby is made anew").isNotEqualTo(standby);
+            assertThat(store.status().slotWalStatus()).isIn("reserved", "extended");
+            StoredBranch now = store.create("br-now");
+            try (Connection connection = connect(now, database); Statement statement = connection.createStatement()) {
+                assertThat(strings(statement, "SELECT count(*) FROM notes WHERE note = 'later'")).doesNotContain("0");
+            }
+        } finally {
+            source.execute("postgres", "ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            store.remove();
+        }
+    }
+
+    @Test
     void removeDropsTheSlotOnTheSourceAndDeletesEverything() throws Exception {
         String database = source.createDatabase("remove");
         Path data = xfs.path().resolve("remove");
