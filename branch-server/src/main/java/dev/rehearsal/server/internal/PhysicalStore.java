@@ -52,10 +52,12 @@ import org.slf4j.LoggerFactory;
  * once. The clone starts in recovery from its last restartpoint, like a standby after a crash, and replays the WAL the
  * standby had received: at least up to the paused LSN (a record the walreceiver was writing at that instant fails its
  * checksum and ends the WAL, as after a crash). It is consistent there and is promoted; where its new timeline leaves
- * the source's (its history file) is the branch's point. Pages are never torn (nothing but hint bits is written while
- * replay is paused), so this holds even when the source
- * runs without {@code full_page_writes}. Nothing here touches the source but the standby's walsender: writers on the
- * source are never blocked.
+ * the source's (its history file) is the branch's point. No page is copied torn: a reflink clone takes each file at
+ * once, and after the restartpoint nothing but hint bits is written while replay is paused. (Should the standby have
+ * had no new restartpoint to make, pages replay had changed may be written during a plain copy: a torn one is
+ * repaired by its full-page image in the WAL, as after a crash, which needs {@code full_page_writes}, PostgreSQL's
+ * default.) Nothing here touches the source but the standby's walsender, which the source never waits for (a source
+ * that would count the mirror as a synchronous standby is refused): writers on the source are never blocked.
  *
  * <p><b>The source's disk.</b> The slot makes the source keep every WAL segment the standby has not received: a
  * mirror that stalls (its server stopped for days) would fill the source's disk. Set {@code max_slot_wal_keep_size}
@@ -380,12 +382,14 @@ public final class PhysicalStore implements BranchStore {
              ResultSet result = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000, "
                      + "(SELECT system_identifier FROM pg_control_system()), "
                      + "current_setting('max_slot_wal_keep_size'), (SELECT count(*) FROM pg_tablespace "
-                     + "WHERE spcname NOT IN ('pg_default', 'pg_global'))")) {
+                     + "WHERE spcname NOT IN ('pg_default', 'pg_global')), "
+                     + "current_setting('synchronous_standby_names')")) {
             result.next();
             int major = result.getInt(1);
             long system = result.getLong(2);
             String keep = result.getString(3);
             long tablespaces = result.getLong(4);
+            String synchronous = result.getString(5);
             if (major != settings.binaries().major()) {
                 throw new ConfigurationException("The source runs PostgreSQL " + major + " and the branch server's "
                         + "binaries are " + settings.binaries() + ": a physical standby and its branches must run "
@@ -400,6 +404,13 @@ public final class PhysicalStore implements BranchStore {
                 throw new ConfigurationException("The source has " + tablespaces + " tablespace(s) of its own: their "
                         + "files live outside the data directory, which is all a branch copies. Use the logical "
                         + "mirror for this source");
+            }
+            if (Stream.of(synchronous.split("[\\s,()\"]+")).anyMatch(name -> name.equals("*")
+                    || name.equalsIgnoreCase(settings.slotName()))) {
+                throw new ConfigurationException("The source's synchronous_standby_names ('" + synchronous + "') "
+                        + "would count the branch server's standby (application_name " + settings.slotName() + ") as "
+                        + "a synchronous standby: the source's commits could wait for it, and a paused or stopped "
+                        + "mirror would block them. Name the source's synchronous standbys instead of '*'");
             }
             if ("-1".equals(keep)) {
                 LOG.warn("The source has max_slot_wal_keep_size = -1: should this mirror stall, the slot {} keeps "

@@ -244,7 +244,7 @@ class PhysicalStoreIT {
             store.close();
 
             // while the mirror is down, the source keeps less WAL than it needs
-            source.execute("postgres", "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+            setOnTheSource("max_slot_wal_keep_size", "1MB");
             for (int i = 0; i < 10 && !source.query("postgres", "SELECT wal_status FROM pg_replication_slots "
                     + "WHERE slot_name = ?", slot).equals(List.of("lost")); i++) {
                 source.execute(database, "INSERT INTO notes VALUES ('later')", "SELECT pg_switch_wal()", "CHECKPOINT");
@@ -262,7 +262,7 @@ class PhysicalStoreIT {
                 assertThat(strings(statement, "SELECT count(*) FROM notes WHERE note = 'later'")).doesNotContain("0");
             }
         } finally {
-            source.execute("postgres", "ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            setOnTheSource("max_slot_wal_keep_size", "-1");
             store.remove();
         }
     }
@@ -325,6 +325,23 @@ class PhysicalStoreIT {
                 .hasMessageContaining("The source runs PostgreSQL 15")
                 .hasMessageContaining("must run the source's major version")
                 .hasMessageContaining("Give binaries of PostgreSQL 15");
+        assertThat(source.query("postgres", "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?",
+                PhysicalSettings.slotNameFor(data))).isEmpty();
+    }
+
+    @Test
+    void refusesASourceThatWouldWaitForItsStandby() {
+        String database = source.createDatabase("synchronous");
+        Path data = temporary.resolve("synchronous");
+        setOnTheSource("synchronous_standby_names", "ANY 1 (*)");
+        try {
+            assertThatThrownBy(() -> store(data, database).start(List.of()))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("synchronous_standby_names ('ANY 1 (*)')")
+                    .hasMessageContaining("Name the source's synchronous standbys instead of '*'");
+        } finally {
+            setOnTheSource("synchronous_standby_names", "");
+        }
         assertThat(source.query("postgres", "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?",
                 PhysicalSettings.slotNameFor(data))).isEmpty();
     }
@@ -485,6 +502,23 @@ class PhysicalStoreIT {
     private static long lsn(String lsn) {
         String[] parts = lsn.split("/");
         return (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
+    }
+
+    /** Sets {@code name} on the source (ALTER SYSTEM) and waits until new sessions see it. */
+    private static void setOnTheSource(String name, String value) {
+        source.execute("postgres", "ALTER SYSTEM SET " + name + " = '" + value + "'", "SELECT pg_reload_conf()");
+        for (int attempt = 0; attempt < 500; attempt++) {
+            if (source.query("postgres", "SELECT current_setting(?)", name).equals(List.of(value))) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("The source does not show " + name + " = " + value + " after a reload");
     }
 
     /** The bytes of a directory's files as their sizes say (what a plain copy would write). */
