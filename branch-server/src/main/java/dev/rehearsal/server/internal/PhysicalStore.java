@@ -59,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * default.) Nothing here touches the source but the standby's walsender, which the source never waits for (a source
  * that would count the mirror as a synchronous standby is refused): writers on the source are never blocked.
  *
+ * <p><b>How recent a branch is.</b> Before copying, the standby is given up to {@value #CATCH_UP_SECONDS} s to
+ * replay what the source had flushed when the branch was asked for: a branch has every transaction committed before
+ * (with {@code synchronous_commit} on), unless the mirror lags further (a warning is logged). A source that cannot be
+ * reached gives a branch of the standby as it is.
+ *
  * <p><b>The source's disk.</b> The slot makes the source keep every WAL segment the standby has not received: a
  * mirror that stalls (its server stopped for days) would fill the source's disk. Set {@code max_slot_wal_keep_size}
  * on the source (a warning is logged when it is unlimited); {@link #status()} reports the WAL the slot retains and its
@@ -80,8 +85,9 @@ public final class PhysicalStore implements BranchStore {
     private static final Logger LOG = LoggerFactory.getLogger(PhysicalStore.class);
     private static final Duration START = Duration.ofMinutes(10);
     private static final Duration STREAMING = Duration.ofMinutes(2);
+    private static final int CATCH_UP_SECONDS = 10;
     /** How long a new copy waits for the standby to replay what the source had flushed when it was asked for. */
-    private static final Duration CATCH_UP = Duration.ofSeconds(10);
+    private static final Duration CATCH_UP = Duration.ofSeconds(CATCH_UP_SECONDS);
     private static final Duration PAUSE = Duration.ofSeconds(60);
     /** The settings a hot standby must have at least as high as its primary's. */
     private static final List<String> HOT_STANDBY_MINIMUMS = List.of("max_connections", "max_prepared_transactions",
@@ -380,16 +386,14 @@ public final class PhysicalStore implements BranchStore {
         try (Connection source = Sql.connect(settings.source(), "the source");
              Statement statement = source.createStatement();
              ResultSet result = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000, "
-                     + "(SELECT system_identifier FROM pg_control_system()), "
                      + "current_setting('max_slot_wal_keep_size'), (SELECT count(*) FROM pg_tablespace "
                      + "WHERE spcname NOT IN ('pg_default', 'pg_global')), "
                      + "current_setting('synchronous_standby_names')")) {
             result.next();
             int major = result.getInt(1);
-            long system = result.getLong(2);
-            String keep = result.getString(3);
-            long tablespaces = result.getLong(4);
-            String synchronous = result.getString(5);
+            String keep = result.getString(2);
+            long tablespaces = result.getLong(3);
+            String synchronous = result.getString(4);
             if (major != settings.binaries().major()) {
                 throw new ConfigurationException("The source runs PostgreSQL " + major + " and the branch server's "
                         + "binaries are " + settings.binaries() + ": a physical standby and its branches must run "
@@ -427,10 +431,23 @@ public final class PhysicalStore implements BranchStore {
             }
             sourceMinimums = Map.copyOf(minimums);
             sourceMajor = major;
-            return system;
+            return systemIdentifier(statement);
         } catch (SQLException e) {
             throw new BranchException("Could not inspect the source " + settings.source().redactedUrl() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** The source's system identifier, or 0 when this role may not read it (the check of the standby is skipped). */
+    private static long systemIdentifier(Statement statement) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                return 0;
+            }
+            throw e;
         }
     }
 
@@ -489,7 +506,7 @@ public final class PhysicalStore implements BranchStore {
             byte[] control = Files.readAllBytes(standbyDirectory.resolve("global/pg_control"));
             // ControlFileData begins with the system identifier (native byte order)
             long system = ByteBuffer.wrap(control, 0, 8).order(ByteOrder.nativeOrder()).getLong();
-            if (system != sourceSystem) {
+            if (sourceSystem != 0 && system != sourceSystem) {
                 return Optional.of("it is a copy of another cluster (system identifier " + system + ", the source's "
                         + sourceSystem + ")");
             }
@@ -706,11 +723,7 @@ public final class PhysicalStore implements BranchStore {
         }
     }
 
-    /**
-     * Waits (a little) until the standby has replayed what the source had flushed: a branch made after a commit
-     * (with {@code synchronous_commit} on) has that commit. A source that cannot be reached, or a standby far behind,
-     * gives a branch of the standby as it is, with a warning.
-     */
+    /** Waits (a little) until the standby has replayed what the source had flushed: see the class's comment. */
     private void awaitCatchUp() {
         String target;
         try (Connection source = Sql.connect(settings.source(), "the source");
