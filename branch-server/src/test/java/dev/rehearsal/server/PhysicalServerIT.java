@@ -101,7 +101,7 @@ class PhysicalServerIT {
 
     @Test
     @Order(2)
-    void aMigrationThatFailsOnTheSourcesDataFailsOnTheBranchAndTheBranchIsDiscarded() {
+    void aMigrationThatFailsOnTheSourcesDataFailsOnTheBranchAndTheBranchIsDiscarded() throws Exception {
         Outcome outcome = Rehearsal.configure().target(target).branchProvider(neon())
                 .engine(new ScriptEngine().migration("1", "CREATE UNIQUE INDEX customers_email ON customers (email)"))
                 .load().run();

@@ -263,6 +263,12 @@ public final class PhysicalStore implements BranchStore {
         }
     }
 
+    /** Every branch is a PostgreSQL of its own, started from its clone. */
+    @Override
+    public boolean ownServerPerBranch() {
+        return true;
+    }
+
     @Override
     public String copyMethod() {
         return copyMethod;
