@@ -1,6 +1,7 @@
 package dev.rehearsal.server.internal;
 
 import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -28,7 +29,7 @@ import java.util.Objects;
  *                       of writes on the source) rather than waiting for a spread one ({@code -c spread})
  * @param slotName       the physical replication slot the standby holds on the source
  */
-public record PhysicalSettings(dev.rehearsal.api.DatabaseLocation source, Path dataDirectory, ServerBinaries binaries,
+public record PhysicalSettings(DatabaseLocation source, Path dataDirectory, ServerBinaries binaries,
                                Path pgBasebackup, String host, boolean fastCheckpoint, String slotName) {
     private static final String SLOT_PREFIX = "rehearsal_branch_server_";
 

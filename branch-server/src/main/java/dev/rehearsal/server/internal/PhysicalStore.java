@@ -110,6 +110,7 @@ public final class PhysicalStore implements BranchStore {
     private volatile String copyMethod = "not known before start";
     private volatile Map<String, String> sourceMinimums = Map.of();
 
+    /** A store in {@code settings.dataDirectory()}; nothing happens before {@link #start}. */
     public PhysicalStore(PhysicalSettings settings) {
         this.settings = settings;
         this.standbyDirectory = settings.dataDirectory().resolve("standby");
