@@ -1,6 +1,7 @@
 package dev.rehearsal.server.internal;
 
 import dev.rehearsal.api.ConfigurationException;
+import dev.rehearsal.api.DatabaseLocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * @param source         the live source: its JDBC URL, a role and its password, which the standby's and the
  *                       branches' {@code pg_hba.conf} ask for. The role is a superuser, or has {@code REPLICATION},
  *                       {@code pg_monitor} and {@code EXECUTE} on {@code pg_wal_replay_pause()} and
- *                       {@code pg_wal_replay_resume()} (which the standby has from the source's catalog)
+ *                       {@code pg_wal_replay_resume()} granted in the database of the URL (the standby has its
+ *                       catalog); with {@code pg_checkpoint} (PostgreSQL 15+) too, a branch replays less WAL
  * @param dataDirectory  where the standby and the branches live; on XFS (reflink) or Btrfs a branch costs no copy
  * @param binaries       the server programs of the source's major version
  * @param pgBasebackup   the {@code pg_basebackup} to run, of the source's major or newer; null: the one on the PATH
@@ -27,7 +29,7 @@ import java.util.Objects;
  *                       of writes on the source) rather than waiting for a spread one ({@code -c spread})
  * @param slotName       the physical replication slot the standby holds on the source
  */
-public record PhysicalSettings(dev.rehearsal.api.DatabaseLocation source, Path dataDirectory, ServerBinaries binaries,
+public record PhysicalSettings(DatabaseLocation source, Path dataDirectory, ServerBinaries binaries,
                                Path pgBasebackup, String host, boolean fastCheckpoint, String slotName) {
     private static final String SLOT_PREFIX = "rehearsal_branch_server_";
 

@@ -3,6 +3,7 @@ package dev.rehearsal.server.internal;
 import dev.rehearsal.api.BranchException;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.internal.Sql;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -109,6 +110,7 @@ public final class PhysicalStore implements BranchStore {
     private volatile String copyMethod = "not known before start";
     private volatile Map<String, String> sourceMinimums = Map.of();
 
+    /** A store in {@code settings.dataDirectory()}; nothing happens before {@link #start}. */
     public PhysicalStore(PhysicalSettings settings) {
         this.settings = settings;
         this.standbyDirectory = settings.dataDirectory().resolve("standby");
@@ -167,7 +169,7 @@ public final class PhysicalStore implements BranchStore {
             LOG.info("Branch {} on port {}: a copy of the source at {}", id, port, point);
             return new StoredBranch(id, settings.host(), port, null, null, point, clone.at());
         } catch (RuntimeException | IOException e) {
-            BranchException failure = e instanceof BranchException b ? b
+            RehearsalException failure = e instanceof RehearsalException known ? known
                     : new BranchException("Could not make branch " + id + ": " + e.getMessage(), e);
             discard(id, failure);
             synchronized (reservedPorts) {
@@ -197,7 +199,7 @@ public final class PhysicalStore implements BranchStore {
         } catch (RuntimeException e) {
             // the branch as it was keeps running
             FileTrees.deleteQuietly(copy);
-            throw e instanceof BranchException b ? b
+            throw e instanceof RehearsalException known ? known
                     : new BranchException("Could not reset branch " + id + ": " + e.getMessage(), e);
         }
         try {
@@ -692,7 +694,7 @@ public final class PhysicalStore implements BranchStore {
         copying.lock();
         try (Connection standby = Sql.connect(local("127.0.0.1", standbyPort), "the standby");
              Statement statement = standby.createStatement()) {
-            statement.execute("SELECT pg_wal_replay_pause()");
+            pause(statement);
             Clone clone;
             try {
                 awaitPaused(statement);
@@ -764,6 +766,20 @@ public final class PhysicalStore implements BranchStore {
             }
         } catch (SQLException e) {
             throw new BranchException("Could not read the standby's replay position: " + e.getMessage(), e);
+        }
+    }
+
+    private void pause(Statement statement) throws SQLException {
+        try {
+            statement.execute("SELECT pg_wal_replay_pause()");
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new ConfigurationException("The source's role " + settings.source().user() + " may not pause "
+                        + "the standby's replay (" + e.getMessage() + "): make it a superuser, or on the source, in "
+                        + "database " + settings.source().database() + ", GRANT EXECUTE ON FUNCTION "
+                        + "pg_wal_replay_pause(), pg_wal_replay_resume() TO " + settings.source().user(), e);
+            }
+            throw e;
         }
     }
 
@@ -878,7 +894,7 @@ public final class PhysicalStore implements BranchStore {
     }
 
     /** Stops and deletes every trace of branch {@code id}; failures are added to {@code failure}. */
-    private void discard(String id, BranchException failure) {
+    private void discard(String id, RuntimeException failure) {
         for (String suffix : List.of("", NEW, OLD)) {
             Path directory = branchesDirectory.resolve(id + suffix);
             try {

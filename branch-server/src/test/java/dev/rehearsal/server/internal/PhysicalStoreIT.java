@@ -312,6 +312,42 @@ class PhysicalStoreIT {
     }
 
     @Test
+    void branchesWithARoleThatIsNoSuperuser() throws Exception {
+        String database = source.createDatabase("role");
+        String role = source.createRole("mirror", "mirror-secret");
+        source.execute("postgres", "ALTER ROLE " + role + " REPLICATION", "GRANT pg_monitor TO " + role);
+        // in the database the store connects to: a function's privileges are in each database's catalog
+        source.execute(database, "CREATE TABLE notes (note text)", "INSERT INTO notes VALUES ('seen')",
+                "GRANT SELECT ON notes TO " + role);
+        Path data = xfs.path().resolve("role");
+        PhysicalStore store = new PhysicalStore(new PhysicalSettings(
+                DatabaseLocation.of(source.jdbcUrl(database), role, "mirror-secret"), data, binaries, null,
+                "127.0.0.1", true, PhysicalSettings.slotNameFor(data)));
+        try {
+            store.start(List.of());
+            assertThatThrownBy(() -> store.create("br-denied"))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("may not pause the standby's replay")
+                    .hasMessageContaining("GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO "
+                            + role);
+            // committed durably, so that the next branch waits until the standby has it
+            source.execute(database, "SET synchronous_commit = on", "GRANT EXECUTE ON FUNCTION "
+                    + "pg_wal_replay_pause(), pg_wal_replay_resume() TO " + role);
+            StoredBranch branch = store.create("br-role");
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + branch.port()
+                    + "/" + database, role, "mirror-secret"); Statement statement = connection.createStatement()) {
+                assertThat(strings(statement, "SELECT note FROM notes")).containsExactly("seen");
+            }
+            assertThat(store.status().mirrorLsn()).isNotNull();
+            assertThat(store.status().slotRetainedBytes()).isNotNull();
+        } finally {
+            store.remove();
+            source.execute(database, "DROP OWNED BY " + role);
+            source.dropRole(role);
+        }
+    }
+
+    @Test
     void refusesBinariesOfAnotherMajorThanTheSources() {
         String database = source.createDatabase("major");
         Path data = temporary.resolve("major");
