@@ -54,9 +54,13 @@ class PhysicalServerIT {
         xfs = mount.mount();
         source = TestPostgres.postgres15In(xfs.path().resolve("source"));
         role = source.createRole("app", PASSWORD);
-        source.execute("postgres", "ALTER ROLE " + role + " REPLICATION");
+        source.execute("postgres", "ALTER ROLE " + role + " REPLICATION", "GRANT pg_monitor, pg_checkpoint TO "
+                + role);
         source.requirePassword(role);
         String database = source.createDatabase("shop");
+        // what a role that is no superuser needs to pause the standby's replay (in the database it connects to)
+        source.execute(database, "GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(), pg_wal_replay_resume() TO "
+                + role);
         source.execute("postgres", "ALTER DATABASE " + database + " OWNER TO " + role);
         target = DatabaseLocation.of(source.jdbcUrl(database), role, PASSWORD);
         source.execute(database, "CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL)",
@@ -103,7 +107,7 @@ class PhysicalServerIT {
     @Order(2)
     void aMigrationThatFailsOnTheSourcesDataFailsOnTheBranchAndTheBranchIsDiscarded() throws Exception {
         Outcome outcome = Rehearsal.configure().target(target).branchProvider(neon())
-                .engine(new ScriptEngine().migration("1", "CREATE UNIQUE INDEX customers_email ON customers (email)"))
+                .engine(new ScriptEngine().migration("1", ADD_NOTE).migration("2", "CREATE UNIQUE INDEX customers_email ON customers (email)"))
                 .load().run();
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);

@@ -605,7 +605,10 @@ public final class PhysicalStore implements BranchStore {
             try (Connection connection = Sql.connect(local("127.0.0.1", standbyPort), "the standby");
                  Statement statement = connection.createStatement()) {
                 while (System.nanoTime() < deadline) {
-                    try (ResultSet result = statement.executeQuery("SELECT status FROM pg_stat_wal_receiver")) {
+                    try (ResultSet result = statement.executeQuery(
+                            // the receiver's status is shown to pg_read_all_stats only; what it received, to all
+                            "SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), CASE WHEN "
+                            + "pg_last_wal_receive_lsn() IS NOT NULL THEN 'streaming' END)")) {
                         state = result.next() ? result.getString(1) : null;
                     }
                     if ("streaming".equals(state)) {

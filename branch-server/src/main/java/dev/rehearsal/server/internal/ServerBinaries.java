@@ -17,7 +17,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * The PostgreSQL server programs ({@code initdb}, {@code pg_ctl}, {@code postgres}) of one major version, which a
@@ -113,7 +113,7 @@ public final class ServerBinaries {
     private static void unpack(InputStream txz, Path target) throws IOException {
         Files.createDirectories(target.getParent());
         Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial-");
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(txz))) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(txz))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = partial.resolve(entry.getName()).normalize();
