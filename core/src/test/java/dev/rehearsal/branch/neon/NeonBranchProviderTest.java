@@ -35,6 +35,23 @@ class NeonBranchProviderTest {
     }
 
     @Test
+    void aUriWithoutAPasswordGetsTheParentsWhenItsRoleIsTheParentsAndOnlyThen() {
+        DatabaseLocation parent = DatabaseLocation.of("jdbc:postgresql://db.internal/shop", "app", "s3cret");
+        DatabaseLocation ofAServer = ConnectionUris.toLocation("postgresql://app@branches.internal:40123/shop");
+        DatabaseLocation otherRole = ConnectionUris.toLocation("postgresql://reader@branches.internal:40123/shop");
+        DatabaseLocation ofNeon = ConnectionUris.toLocation("postgresql://app:own@ep-x.neon.tech/shop");
+
+        assertThat(ofAServer.hasPassword()).isFalse();
+        DatabaseLocation completed = NeonProject.withPasswordOf(ofAServer, parent);
+        assertThat(completed.hasPassword()).isTrue();
+        assertThat(completed.redactedUrl()).isEqualTo("jdbc:postgresql://branches.internal:40123/shop")
+                .doesNotContain("s3cret");
+        assertThat(completed.toString()).doesNotContain("s3cret");
+        assertThat(NeonProject.withPasswordOf(otherRole, parent).hasPassword()).isFalse();
+        assertThat(NeonProject.withPasswordOf(ofNeon, parent)).isSameAs(ofNeon);
+    }
+
+    @Test
     void keepsEveryParameterOfTheUriUnderPgjdbcsNameButNeverACredential() {
         DatabaseLocation location = ConnectionUris.toLocation("postgresql://neondb_owner:s3cret@ep-x.neon.tech/neondb"
                 + "?sslmode=verify-full&channel_binding=require&options=endpoint%3Dep-x&application_name=shop"
