@@ -65,7 +65,9 @@ public final class BranchServer implements AutoCloseable {
     /** How often the logical mirror is copied anew unless configured otherwise. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofHours(6);
 
-    /** {@link Builder#source}: the CLI's {@code --source} (with {@code --source-user}, {@code --source-password-env}). */
+    /**
+     * {@link Builder#source}: the CLI's {@code --source} (with {@code --source-user}, {@code --source-password-env}).
+     */
     public static final Setting SOURCE = Setting.rehearsal("source", "BranchServer.builder().source(...)");
     /** {@link Builder#dataDirectory}. */
     public static final Setting DATA_DIRECTORY = Setting.rehearsal("dataDirectory",

@@ -52,7 +52,8 @@ class LogicalServerIT {
                     .check(context -> {
                         try (Connection connection = context.branch().getConnection();
                              Statement statement = connection.createStatement();
-                             ResultSet rows = statement.executeQuery("SELECT current_database(), count(*) FROM orders")) {
+                             ResultSet rows = statement.executeQuery(
+                                     "SELECT current_database(), count(*) FROM orders")) {
                             rows.next();
                             seen.add(rows.getString(1) + "|" + rows.getInt(2));
                         }

@@ -107,7 +107,8 @@ class PhysicalServerIT {
     @Order(2)
     void aMigrationThatFailsOnTheSourcesDataFailsOnTheBranchAndTheBranchIsDiscarded() throws Exception {
         Outcome outcome = Rehearsal.configure().target(target).branchProvider(neon())
-                .engine(new ScriptEngine().migration("1", ADD_NOTE).migration("2", "CREATE UNIQUE INDEX customers_email ON customers (email)"))
+                .engine(new ScriptEngine().migration("1", ADD_NOTE)
+                        .migration("2", "CREATE UNIQUE INDEX customers_email ON customers (email)"))
                 .load().run();
 
         assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
@@ -159,9 +160,9 @@ class PhysicalServerIT {
     }
 
     private static String branchesOnTheServer() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(server.baseUrl() + "/projects/local/branches")).header("Authorization", "Bearer " + KEY)
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/projects/local/branches"))
+                .header("Authorization", "Bearer " + KEY).build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

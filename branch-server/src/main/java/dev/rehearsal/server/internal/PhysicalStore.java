@@ -124,7 +124,8 @@ public final class PhysicalStore implements BranchStore {
             Files.createDirectories(branchesDirectory);
         } catch (IOException e) {
             throw new ConfigurationException("Cannot create the branch server's data directory "
-                    + settings.dataDirectory() + ": " + e.getMessage() + ". Give a directory this process may write", e);
+                    + settings.dataDirectory() + ": " + e.getMessage() + ". Give a directory this process may write",
+                    e);
         }
         writePassfile();
         long sourceSystem = inspectSource();
@@ -336,9 +337,17 @@ public final class PhysicalStore implements BranchStore {
     @Override
     public void close() {
         BranchException failure = new BranchException("Could not stop every postmaster of " + settings.dataDirectory());
+        stopAll("fast", failure);
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    /** Stops the branches' postmasters ({@code branchMode}), then the standby's; failures go to {@code failure}. */
+    private void stopAll(String branchMode, BranchException failure) {
         for (Path branch : copies()) {
             try {
-                stopLeftover(branch, "fast");
+                stopLeftover(branch, branchMode);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }
@@ -347,9 +356,6 @@ public final class PhysicalStore implements BranchStore {
             stopLeftover(standbyDirectory, "fast");
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
-        }
-        if (failure.getSuppressed().length > 0) {
-            throw failure;
         }
     }
 
@@ -357,18 +363,7 @@ public final class PhysicalStore implements BranchStore {
     public void remove() {
         BranchException failure = new BranchException("Could not remove the branch server's mirror in "
                 + settings.dataDirectory());
-        for (Path branch : copies()) {
-            try {
-                stopLeftover(branch, "immediate");
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-        try {
-            stopLeftover(standbyDirectory, "fast");
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
+        stopAll("immediate", failure);
         try {
             dropSlot();
         } catch (RuntimeException e) {
@@ -622,7 +617,8 @@ public final class PhysicalStore implements BranchStore {
             }
         }
         throw new BranchException("The standby in " + standbyDirectory + " does not stream from the source "
-                + settings.source().redactedUrl() + " (last seen: " + state + "). Check that " + settings.source().user()
+                + settings.source().redactedUrl() + " (last seen: " + state + "). Check that "
+                + settings.source().user()
                 + " may replicate (REPLICATION, a 'replication' line in the source's pg_hba.conf). Its log:\n"
                 + standby.logTail());
     }
@@ -1083,7 +1079,8 @@ public final class PhysicalStore implements BranchStore {
         try {
             Path partial = passfile.resolveSibling(passfile.getFileName() + NEW);
             Files.deleteIfExists(partial);
-            Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(partial,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(partial, line, StandardCharsets.UTF_8);
             Files.move(partial, passfile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

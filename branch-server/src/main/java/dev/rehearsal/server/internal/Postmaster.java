@@ -173,7 +173,8 @@ final class Postmaster {
     /** Settings every cluster of the server gets: TCP on {@code listen} and {@code port}, no Unix socket. */
     static List<String> hbaLines(boolean replication) {
         List<String> lines = new ArrayList<>();
-        lines.add("# written by the Rehearsal branch server: passwords for everyone (md5: SCRAM where the password is stored so), over TCP only");
+        lines.add("# written by the Rehearsal branch server: a password for everyone, over TCP only");
+        lines.add("# (md5 asks for SCRAM where the password is stored so)");
         lines.add("host all all 0.0.0.0/0 md5");
         lines.add("host all all ::/0 md5");
         if (replication) {

@@ -49,7 +49,8 @@ public final class ServerBinaries {
         if (!Files.isExecutable(postgres) || !Files.isExecutable(binDirectory.resolve("pg_ctl"))
                 || !Files.isExecutable(binDirectory.resolve("initdb"))) {
             throw new ConfigurationException(binDirectory + " holds no PostgreSQL server programs (postgres, pg_ctl, "
-                    + "initdb): set " + setting + " to an installation's bin directory, e.g. /usr/lib/postgresql/15/bin");
+                    + "initdb): set " + setting + " to an installation's bin directory, e.g. "
+                    + "/usr/lib/postgresql/15/bin");
         }
         return probe(binDirectory);
     }
@@ -84,7 +85,7 @@ public final class ServerBinaries {
         return probe(target.resolve("bin"));
     }
 
-    /** The programs of the binaries jar on the class path (the binaries BOM's version), unpacked under {@code cache}. */
+    /** The programs of the binaries jar on the class path (the BOM's version), unpacked under {@code cache}. */
     public static ServerBinaries onClassPath(Path cache) {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);

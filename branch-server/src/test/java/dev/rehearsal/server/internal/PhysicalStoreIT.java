@@ -148,7 +148,8 @@ class PhysicalStoreIT {
             store.start(List.of());
             StoredBranch branch = store.create("br-reset");
             source.execute(database, "SET synchronous_commit = on", "INSERT INTO notes VALUES ('after')");
-            try (Connection connection = connect(branch, database); Statement statement = connection.createStatement()) {
+            try (Connection connection = connect(branch, database);
+                 Statement statement = connection.createStatement()) {
                 assertThat(strings(statement, "SELECT note FROM notes ORDER BY 1")).containsExactly("before");
                 statement.execute("INSERT INTO notes VALUES ('on the branch')");
             }
@@ -238,7 +239,8 @@ class PhysicalStoreIT {
             assertThat(store.start(List.of(branch))).containsExactly(branch);
             assertThat(Files.getAttribute(data.resolve("standby/PG_VERSION"), "unix:ino"))
                     .as("the standby is the same").isEqualTo(standby);
-            try (Connection connection = connect(branch, database); Statement statement = connection.createStatement()) {
+            try (Connection connection = connect(branch, database);
+                 Statement statement = connection.createStatement()) {
                 assertThat(strings(statement, "SELECT note FROM notes")).containsExactly("first");
             }
             store.close();
