@@ -240,6 +240,19 @@ public final class BranchServer implements AutoCloseable {
         }
         store.remove();
         store = null;
+        // the records of branches that are gone, and the unpacked server programs
+        try {
+            Files.deleteIfExists(settings.dataDirectory.resolve("branches.json"));
+            try (var binaries = Files.walk(settings.dataDirectory.resolve("binaries"))) {
+                for (Path path : binaries.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // nothing was unpacked
+        } catch (IOException e) {
+            LOG.warn("Could not delete everything in {}: {}", settings.dataDirectory, e.getMessage());
+        }
     }
 
     private void requireStarted() {

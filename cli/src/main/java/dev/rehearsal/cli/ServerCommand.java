@@ -112,7 +112,17 @@ final class ServerCommand implements Callable<Integer> {
                 return 0;
             }
             case "run" -> {
-                BranchServer server = server().start();
+                BranchServer server = server();
+                if ("physical".equals(mode)) {
+                    out.println("Starting the branch server: the first start copies the source with pg_basebackup"
+                            + (fastCheckpoint ? "" : " after the source's next checkpoint, spread over minutes as "
+                            + "its checkpoint_completion_target says (--fast-checkpoint asks for an immediate one)")
+                            + "; later starts carry on with the standby.");
+                } else {
+                    out.println("Starting the branch server: the first start copies the source into the mirror.");
+                }
+                out.flush();
+                server.start();
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     server.close();

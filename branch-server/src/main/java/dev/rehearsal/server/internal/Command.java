@@ -74,6 +74,27 @@ final class Command {
         return run(command, Map.of(), Duration.ofMinutes(2), what);
     }
 
+    /**
+     * Stops the processes of {@code program} that a killed server left working on {@code directory} (it is among
+     * their arguments): SIGTERM, then SIGKILL after 10 s. Returns how many there were.
+     */
+    static int stopLeftovers(String program, Path directory) {
+        String target = directory.toString();
+        List<ProcessHandle> leftovers = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/" + program)).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(target)).orElse(false))
+                .toList();
+        for (ProcessHandle leftover : leftovers) {
+            leftover.destroy();
+            try {
+                leftover.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                leftover.destroyForcibly();
+            }
+        }
+        return leftovers.size();
+    }
+
     /** The last lines of {@code text}. */
     static String last(String text) {
         List<String> lines = text.strip().lines().toList();

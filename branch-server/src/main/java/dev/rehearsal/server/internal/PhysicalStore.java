@@ -535,6 +535,12 @@ public final class PhysicalStore implements BranchStore {
     /** {@code pg_basebackup} into {@code standby.new}, moved in place when whole. */
     private void makeStandby() {
         Path partial = standbyDirectory.resolveSibling("standby" + NEW);
+        // a server killed during its first base backup leaves pg_basebackup running, holding the slot
+        Command.stopLeftovers("pg_basebackup", partial);
+        LOG.info("Copying the source {} with pg_basebackup ({} checkpoint first{}); branches can be made once the "
+                + "standby streams", settings.source().redactedUrl(), settings.fastCheckpoint() ? "an immediate"
+                : "the source's next, spread,", settings.fastCheckpoint() ? "" : ": minutes, unless fast checkpoint "
+                + "is asked for");
         try {
             FileTrees.delete(partial);
             FileTrees.delete(standbyDirectory);
