@@ -12,7 +12,6 @@ import dev.rehearsal.server.internal.NeonCompatibleApi;
 import dev.rehearsal.server.internal.PhysicalSettings;
 import dev.rehearsal.server.internal.PhysicalStore;
 import dev.rehearsal.server.internal.ServerBinaries;
-import dev.rehearsal.server.internal.StoreStatus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -207,7 +206,7 @@ public final class BranchServer implements AutoCloseable {
     }
 
     /** The mirror's lag or age, the slot's retained WAL, the disk, the branches. */
-    public StoreStatus status() {
+    public MirrorStatus status() {
         requireStarted();
         return store.status();
     }

@@ -7,7 +7,6 @@ import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.server.internal.StoreStatus;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestPostgres;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ class LogicalServerIT {
             assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.PROMOTED);
             assertThat(outcome.branch().copyMethod()).contains("logical mirror");
             assertThat(seen).singleElement().asString().matches("br_br_[a-z0-9_]+\\|500");
-            StoreStatus status = server.status();
+            MirrorStatus status = server.status();
             assertThat(status.mode()).isEqualTo("logical");
             assertThat(status.mirrorAgeSeconds()).isNotNull().isNotNegative();
             assertThat(status.sourceMajor()).isEqualTo(15);

@@ -8,7 +8,6 @@ import dev.rehearsal.branch.copy.AutoBranchProvider;
 import dev.rehearsal.branch.neon.NeonBranchProvider;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
-import dev.rehearsal.server.internal.StoreStatus;
 import dev.rehearsal.testing.ScriptEngine;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.testing.XfsLoopMount;
@@ -137,7 +136,7 @@ class PhysicalServerIT {
     @Test
     @Order(4)
     void theStatusReportsTheStandbyAndTheSlot() {
-        StoreStatus status = server.status();
+        MirrorStatus status = server.status();
 
         assertThat(status.mode()).isEqualTo("physical");
         assertThat(status.copyOnWrite()).isTrue();

@@ -1,5 +1,6 @@
 package dev.rehearsal.server.internal;
 
+import dev.rehearsal.server.MirrorStatus;
 import java.util.List;
 
 /**
@@ -44,7 +45,7 @@ public interface BranchStore extends AutoCloseable {
     String copyMethod();
 
     /** The mirror's state: its lag or age, the source's retained WAL, the disk. */
-    StoreStatus status();
+    MirrorStatus status();
 
     /**
      * Stops everything this store started (the mirror's postmaster, the branches' postmasters), keeping the files:

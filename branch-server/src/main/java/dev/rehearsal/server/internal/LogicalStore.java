@@ -5,6 +5,7 @@ import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.branch.copy.SnapshotCopyBranchProvider;
 import dev.rehearsal.internal.Sql;
+import dev.rehearsal.server.MirrorStatus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -303,10 +304,10 @@ public final class LogicalStore implements BranchStore {
     }
 
     @Override
-    public StoreStatus status() {
+    public MirrorStatus status() {
         Mirror current = mirror;
         long[] disk = CopyOnWrite.disk(dataDirectory);
-        return new StoreStatus("logical", copyMethod(), copyOnWrite != null && copyOnWrite.supported(),
+        return new MirrorStatus("logical", copyMethod(), copyOnWrite != null && copyOnWrite.supported(),
                 sourceMajor(), null, null, null, null, null, null,
                 current == null ? null : current.copiedAt(),
                 current == null ? null : Duration.between(current.copiedAt(), clock.instant()).toSeconds(),

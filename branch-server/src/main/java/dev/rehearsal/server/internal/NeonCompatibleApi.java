@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rehearsal.server.MirrorStatus;
 import dev.rehearsal.server.internal.BranchOperations.Operation;
 import dev.rehearsal.server.internal.BranchRecords.BranchRecord;
 import java.io.IOException;
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /projects/{p}/operations/{id}}, {@code GET /projects/{p}/endpoints} (one read-write compute a
  *       branch: {@code init} while it is made, then {@code active} while someone has a session on it, else
  *       {@code idle}), {@code GET /projects/{p}/connection_uri};</li>
- *   <li>{@code GET /status}, the server's own: the store's {@link StoreStatus}, the number of branches, the
+ *   <li>{@code GET /status}, the server's own: the store's {@link MirrorStatus}, the number of branches, the
  *       uptime.</li>
  * </ul>
  *
@@ -695,7 +696,7 @@ public final class NeonCompatibleApi implements AutoCloseable {
 
     /** The store's status, field by field, with the number of branches and the server's uptime. */
     private Map<String, Object> status() {
-        StoreStatus status = store.status();
+        MirrorStatus status = store.status();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("project_id", projectId);
         json.put("mode", status.mode());

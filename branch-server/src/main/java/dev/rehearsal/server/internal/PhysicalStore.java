@@ -5,6 +5,7 @@ import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.internal.Sql;
+import dev.rehearsal.server.MirrorStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -283,7 +284,7 @@ public final class PhysicalStore implements BranchStore {
      * standby anew.
      */
     @Override
-    public StoreStatus status() {
+    public MirrorStatus status() {
         String mirrorLsn = null;
         Double lagSeconds = null;
         if (standbyPort != 0) {
@@ -329,7 +330,7 @@ public final class PhysicalStore implements BranchStore {
         } catch (IOException e) {
             LOG.debug("The data directory's file system is unknown", e);
         }
-        return new StoreStatus("physical", copyMethod, copyOnWrite, sourceMajor, mirrorLsn, lagBytes, lagSeconds,
+        return new MirrorStatus("physical", copyMethod, copyOnWrite, sourceMajor, mirrorLsn, lagBytes, lagSeconds,
                 settings.slotName(), retained, walStatus, null, null, null, null,
                 settings.dataDirectory().toString(), used, free);
     }

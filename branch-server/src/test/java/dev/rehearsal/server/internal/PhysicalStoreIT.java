@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.DatabaseLocation;
+import dev.rehearsal.server.MirrorStatus;
 import dev.rehearsal.testing.TestPostgres;
 import dev.rehearsal.testing.XfsLoopMount;
 import java.io.IOException;
@@ -79,7 +80,7 @@ class PhysicalStoreIT {
         PhysicalStore store = store(xfs.path().resolve("live"), database);
         try {
             store.start(List.of());
-            StoreStatus status = store.status();
+            MirrorStatus status = store.status();
             assertThat(status.copyOnWrite()).isTrue();
             assertThat(status.copyMethod()).contains("reflink").contains("XFS");
             assertThat(status.sourceMajor()).isEqualTo(15);
@@ -394,7 +395,7 @@ class PhysicalStoreIT {
         PhysicalStore store = new PhysicalStore(new PhysicalSettings(
                 DatabaseLocation.of("jdbc:postgresql://127.0.0.1:" + closed + "/postgres", "postgres", PASSWORD),
                 data, binaries, null, "127.0.0.1", true, PhysicalSettings.slotNameFor(data)));
-        StoreStatus status = store.status();
+        MirrorStatus status = store.status();
         assertThat(status.mode()).isEqualTo("physical");
         assertThat(status.mirrorLsn()).isNull();
         assertThat(status.replayLagBytes()).isNull();

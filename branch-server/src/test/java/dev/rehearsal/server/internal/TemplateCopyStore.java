@@ -1,5 +1,6 @@
 package dev.rehearsal.server.internal;
 
+import dev.rehearsal.server.MirrorStatus;
 import dev.rehearsal.testing.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,8 +114,8 @@ final class TemplateCopyStore implements BranchStore {
     }
 
     @Override
-    public StoreStatus status() {
-        return new StoreStatus("logical", copyMethod(), false, postgres.major(), null, null, null, null, null, null,
+    public MirrorStatus status() {
+        return new MirrorStatus("logical", copyMethod(), false, postgres.major(), null, null, null, null, null, null,
                 Instant.parse("2026-01-02T03:04:05Z"), 42L, false, null, "/test/data", 1000L, 2000L);
     }
 

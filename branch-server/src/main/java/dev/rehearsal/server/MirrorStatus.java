@@ -1,9 +1,9 @@
-package dev.rehearsal.server.internal;
+package dev.rehearsal.server;
 
 import java.time.Instant;
 
 /**
- * What the status call reports about a store. Fields that do not apply to the store's mode are null.
+ * What a branch server reports about its mirror (its status call, {@link BranchServer#status()}). Fields that do not apply to the store's mode are null.
  *
  * @param mode                {@code physical} or {@code logical}
  * @param copyMethod          how branches are copied, e.g. {@code "reflink clone (copy-on-write, XFS)"} or
@@ -26,7 +26,7 @@ import java.time.Instant;
  * @param diskUsedBytes       bytes in use on the data directory's file system
  * @param diskFreeBytes       bytes free there
  */
-public record StoreStatus(String mode, String copyMethod, boolean copyOnWrite, int sourceMajor, String mirrorLsn,
+public record MirrorStatus(String mode, String copyMethod, boolean copyOnWrite, int sourceMajor, String mirrorLsn,
                           Long replayLagBytes, Double replayLagSeconds, String slotName, Long slotRetainedBytes,
                           String slotWalStatus, Instant mirrorRefreshedAt, Long mirrorAgeSeconds, Boolean refreshing,
                           String lastRefreshError, String dataDirectory, long diskUsedBytes, long diskFreeBytes) {
