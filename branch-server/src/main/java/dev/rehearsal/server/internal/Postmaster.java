@@ -19,8 +19,11 @@ import java.util.stream.Collectors;
  * ({@code <directory>.log}), it listens on TCP only (no Unix socket to collide over).
  */
 final class Postmaster {
-    /** Whether this process runs as root (uid 0), by the owner of a file it makes. */
-    static final boolean ROOT = runsAsRoot();
+    /**
+     * Whether this process runs as root (uid 0, by the owner of a file it makes) where a user namespace can be had:
+     * PostgreSQL's programs then run in one, where they are not root (without one, they refuse and say so).
+     */
+    static final boolean ROOT = runsAsRoot() && unshareWorks();
 
     private final ServerBinaries binaries;
     private final Path directory;
@@ -139,6 +142,16 @@ final class Postmaster {
                 process.destroyForcibly();
             }
         });
+    }
+
+    /** Whether {@code unshare -U} works here (user namespaces may be disabled, or unshare missing). */
+    private static boolean unshareWorks() {
+        try {
+            Command.run(List.of("unshare", "-U", "true"), "try a user namespace");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean runsAsRoot() {
