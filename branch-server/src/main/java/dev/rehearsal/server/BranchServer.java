@@ -133,8 +133,15 @@ public final class BranchServer implements AutoCloseable {
         Path cache = settings.dataDirectory.resolve("binaries");
         store = settings.mode == Mode.LOGICAL ? logicalStore(cache) : physicalStore(cache);
         try {
-            api = NeonCompatibleApi.builder(store, new BranchRecords(settings.dataDirectory), settings.apiKey)
-                    .bind(settings.host, settings.port).projectId(settings.projectId).start();
+            NeonCompatibleApi.Builder builder = NeonCompatibleApi.builder(store,
+                    new BranchRecords(settings.dataDirectory), settings.apiKey).bind(settings.host, settings.port)
+                    .projectId(settings.projectId);
+            String advertised = settings.advertisedHost != null ? settings.advertisedHost
+                    : settings.host.equals("0.0.0.0") || settings.host.equals("::") ? localHostName() : null;
+            if (advertised != null) {
+                builder.advertisedHost(advertised);
+            }
+            api = builder.start();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -182,6 +189,15 @@ public final class BranchServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new ConfigurationException("Cannot read the source's version at " + settings.source.redactedUrl()
                     + ": " + Sql.describe(e));
+        }
+    }
+
+    /** This machine's name, which clients elsewhere reach it by, when it listens on every address. */
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (IOException e) {
+            return "localhost";
         }
     }
 
@@ -272,6 +288,7 @@ public final class BranchServer implements AutoCloseable {
         private Path dataDirectory;
         private String apiKey;
         private String host = "127.0.0.1";
+        private String advertisedHost;
         private int port = DEFAULT_PORT;
         private Mode mode = Mode.PHYSICAL;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
@@ -319,6 +336,15 @@ public final class BranchServer implements AutoCloseable {
         /** The address the API and the branches listen on. Default {@code 127.0.0.1}; {@code 0.0.0.0}: all. */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * The host name clients are given in connection URIs and the API's URL. Default: the {@link #host}, or this
+         * machine's name when it listens on every address ({@code 0.0.0.0}).
+         */
+        public Builder advertisedHost(String host) {
+            this.advertisedHost = Objects.requireNonNull(host, "advertisedHost");
             return this;
         }
 

@@ -68,6 +68,10 @@ final class ServerCommand implements Callable<Integer> {
             + "on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all)")
     String host = "127.0.0.1";
 
+    @Option(names = "--advertised-host", description = "the host name clients are given for the branches and the "
+            + "API (default: --host, or this machine's name with 0.0.0.0)")
+    String advertisedHost;
+
     @Option(names = "--port", defaultValue = "" + BranchServer.DEFAULT_PORT, description = "the API's port "
             + "(default: ${DEFAULT-VALUE})")
     int port = BranchServer.DEFAULT_PORT;
@@ -168,6 +172,9 @@ final class ServerCommand implements Callable<Integer> {
                 .refreshInterval(Durations.parse(refreshInterval, "--refresh-interval"))
                 .fastCheckpoint(fastCheckpoint).pgBasebackup(pgBasebackup).serverBinaries(serverBinaries)
                 .binariesDirectory(binariesDirectory);
+        if (advertisedHost != null) {
+            builder.advertisedHost(advertisedHost);
+        }
         return builder.build();
     }
 

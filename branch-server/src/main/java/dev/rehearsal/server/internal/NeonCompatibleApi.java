@@ -167,9 +167,12 @@ public final class NeonCompatibleApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The base URL to give {@code NeonBranchProvider.builder().apiBaseUrl(...)}, on the address it listens on. */
+    /**
+     * The base URL to give {@code NeonBranchProvider.builder().apiBaseUrl(...)}: on the advertised host, else on the
+     * address it listens on.
+     */
     public String baseUrl() {
-        String host = server.getAddress().getHostString();
+        String host = advertisedHost != null ? advertisedHost : server.getAddress().getHostString();
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
             host = "localhost";
         }
