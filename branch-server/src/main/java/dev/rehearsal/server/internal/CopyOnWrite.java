@@ -1,40 +1,50 @@
 package dev.rehearsal.server.internal;
 
+import dev.rehearsal.api.BranchException;
+import dev.rehearsal.api.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Whether a directory's file system clones files by sharing their blocks (XFS with reflink, Btrfs): tried once, by
  * cloning a small file with {@code cp --reflink=always}.
+ *
+ * @param supported  whether clones share blocks
+ * @param fileSystem the file system's type, e.g. {@code xfs}
  */
 record CopyOnWrite(boolean supported, String fileSystem) {
+    /** Tries a clone in {@code directory}; a directory this process cannot write in is refused. */
     static CopyOnWrite probe(Path directory) {
-        String type = "unknown";
+        Path probe = directory.resolve("reflink.probe");
+        Path clone = directory.resolve("reflink.probe.clone");
+        String type;
         try {
-            FileStore store = Files.getFileStore(directory);
-            type = store.type();
-            Path probe = Files.createTempFile(directory, ".reflink-probe", "");
-            Path clone = probe.resolveSibling(probe.getFileName() + ".clone");
-            try {
-                Files.write(probe, new byte[8192]);
-                Command.run(List.of("cp", "--reflink=always", probe.toString(), clone.toString()),
-                        "clone a file in " + directory);
-                return new CopyOnWrite(true, type);
-            } catch (RuntimeException e) {
-                return new CopyOnWrite(false, type);
-            } finally {
-                Files.deleteIfExists(clone);
-                Files.deleteIfExists(probe);
-            }
+            type = Files.getFileStore(directory).type();
+            Files.writeString(probe, "copy-on-write?\n");
         } catch (IOException e) {
+            throw new ConfigurationException("Cannot write in " + directory + ": " + e.getMessage(), e);
+        }
+        try {
+            Command.run(List.of("cp", "--reflink=always", probe.toString(), clone.toString()), "probe reflinks");
+            return new CopyOnWrite(true, type);
+        } catch (BranchException e) {
             return new CopyOnWrite(false, type);
+        } finally {
+            FileTrees.deleteQuietly(probe);
+            FileTrees.deleteQuietly(clone);
         }
     }
 
-    /** Bytes in use and free on {@code directory}'s file system. */
+    /** The file system's type as people write it, e.g. {@code XFS}. */
+    String fileSystemName() {
+        return fileSystem.toUpperCase(Locale.ROOT);
+    }
+
+    /** Bytes in use and free on {@code directory}'s file system; zeros when it cannot be read. */
     static long[] disk(Path directory) {
         try {
             FileStore store = Files.getFileStore(directory);

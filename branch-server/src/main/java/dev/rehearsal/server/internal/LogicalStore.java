@@ -298,7 +298,7 @@ public final class LogicalStore implements BranchStore {
     public String copyMethod() {
         return copyOnWrite != null && copyOnWrite.supported()
                 ? "template clone of a logical mirror (file_copy_method = clone, copy-on-write on "
-                + copyOnWrite.fileSystem() + ")"
+                + copyOnWrite.fileSystemName() + ")"
                 : "template copy of a logical mirror (plain file copy: no copy-on-write file system, in proportion "
                 + "to the size)";
     }

@@ -14,7 +14,6 @@ import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -321,18 +319,10 @@ public final class PhysicalStore implements BranchStore {
         } catch (SQLException | RuntimeException e) {
             LOG.debug("The source's state is unknown", e);
         }
-        long used = 0;
-        long free = 0;
-        try {
-            FileStore store = Files.getFileStore(settings.dataDirectory());
-            used = store.getTotalSpace() - store.getUnallocatedSpace();
-            free = store.getUsableSpace();
-        } catch (IOException e) {
-            LOG.debug("The data directory's file system is unknown", e);
-        }
+        long[] disk = CopyOnWrite.disk(settings.dataDirectory());
         return new MirrorStatus("physical", copyMethod, copyOnWrite, sourceMajor, mirrorLsn, lagBytes, lagSeconds,
                 settings.slotName(), retained, walStatus, null, null, null, null,
-                settings.dataDirectory().toString(), used, free);
+                settings.dataDirectory().toString(), disk[0], disk[1]);
     }
 
     @Override
@@ -473,28 +463,15 @@ public final class PhysicalStore implements BranchStore {
 
     /** Tries a reflink clone of a small file: copy-on-write works here, or branches are plain copies. */
     private void detectCopyMethod() {
-        Path probe = settings.dataDirectory().resolve("reflink.probe");
-        Path clone = settings.dataDirectory().resolve("reflink.probe.clone");
-        String type;
-        try {
-            type = Files.getFileStore(settings.dataDirectory()).type();
-            Files.writeString(probe, "copy-on-write?\n");
-        } catch (IOException e) {
-            throw new ConfigurationException("Cannot write in " + settings.dataDirectory() + ": " + e.getMessage(), e);
-        }
-        try {
-            Command.run(List.of("cp", "--reflink=always", probe.toString(), clone.toString()), "probe reflinks");
-            copyOnWrite = true;
-            copyMethod = "reflink clone (copy-on-write, " + type.toUpperCase(Locale.ROOT) + ")";
-        } catch (BranchException e) {
-            copyOnWrite = false;
+        CopyOnWrite probed = CopyOnWrite.probe(settings.dataDirectory());
+        copyOnWrite = probed.supported();
+        if (copyOnWrite) {
+            copyMethod = "reflink clone (copy-on-write, " + probed.fileSystemName() + ")";
+        } else {
             copyMethod = "plain file copy (no copy-on-write file system: in proportion to the size)";
             LOG.warn("{} ({}) has no reflinks: each branch is a full copy of the standby, in proportion to its size. "
                     + "Put the data directory on XFS (mkfs.xfs -m reflink=1) or Btrfs for branches in seconds",
-                    settings.dataDirectory(), type);
-        } finally {
-            FileTrees.deleteQuietly(probe);
-            FileTrees.deleteQuietly(clone);
+                    settings.dataDirectory(), probed.fileSystem());
         }
     }
 
@@ -1102,16 +1079,10 @@ public final class PhysicalStore implements BranchStore {
 
     /** The source's database and credentials at a server of this store. */
     private DatabaseLocation local(String host, int port) {
-        String password;
-        try {
-            password = settings.source().dataSource(Sql.APPLICATION_NAME).unwrap(BaseDataSource.class).getPassword();
-        } catch (SQLException e) {
-            throw new IllegalStateException("DatabaseLocation gives pgjdbc DataSources", e);
-        }
         String address = host.contains(":") ? "[" + host + "]" : host;
         return DatabaseLocation.of("jdbc:postgresql://" + address + ":" + port + "/"
                 + URLEncoder.encode(settings.source().database(), StandardCharsets.UTF_8),
-                settings.source().user(), password);
+                settings.source().user(), null).withPasswordOf(settings.source());
     }
 
     /** A port no one listens on at {@code host}, and that no branch of this store has. */
