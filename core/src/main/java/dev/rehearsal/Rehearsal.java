@@ -59,7 +59,7 @@ public final class Rehearsal {
         all.addAll(builder.checks);
         this.settings = new Run.Settings(builder.target, builder.engine, builder.branchProvider, all, builder.policy,
                 builder.dataFacts, builder.keepFailedBranch, builder.branchExpiry, builder.report,
-                builder.markdownReport, builder.waitForOtherRunners, builder.lockDatabase, builder.lockTimeout,
+                builder.markdownReport, builder.htmlReport, builder.waitForOtherRunners, builder.lockDatabase, builder.lockTimeout,
                 builder.lockRetries, builder.retryBackoff, builder.statementTimeout, builder.reapOrphans,
                 builder.productionSizesFile, builder.productionSource);
     }
@@ -111,6 +111,7 @@ public final class Rehearsal {
         private Duration branchExpiry = Duration.ofHours(6);
         private Path report;
         private Path markdownReport;
+        private Path htmlReport;
         private Policy policy = Policy.defaults();
         private DataFacts dataFacts = DataFacts.defaults();
         private Duration waitForOtherRunners = Duration.ofMinutes(15);
@@ -238,6 +239,17 @@ public final class Rehearsal {
          */
         public Builder markdownReportTo(Path file) {
             this.markdownReport = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * Writes the HTML report of every run to this file: one self-contained page (no network) with the verdict,
+         * the migrations, each finding with its remedy and acknowledgement line, the schema diff and a timeline of
+         * the statements with the locks they held. Default: no file. Checked before every run, and never hiding the
+         * verdict, as {@link #reportTo(Path)}.
+         */
+        public Builder htmlReportTo(Path file) {
+            this.htmlReport = Objects.requireNonNull(file, "file");
             return this;
         }
 

@@ -33,6 +33,7 @@ public record Setting(Scope scope, String name, String builderWords) {
     public static final Setting BRANCH_PROVIDER = rehearsal("branchProvider", "branchProvider(...)");
     public static final Setting REPORT = rehearsal("report", "reportTo(...)");
     public static final Setting MARKDOWN_REPORT = rehearsal("markdownReport", "markdownReportTo(...)");
+    public static final Setting HTML_REPORT = rehearsal("htmlReport", "htmlReportTo(...)");
     public static final Setting LOCK_TIMEOUT = rehearsal("lockTimeout", "lockTimeout(...)");
     public static final Setting LOCK_RETRIES = rehearsal("lockRetries", "lockRetries(...)");
     public static final Setting RETRY_BACKOFF = rehearsal("retryBackoff", "retryBackoff(...)");

@@ -45,6 +45,20 @@ public record Finding(String kind, Severity severity, String migration, String s
         return FailureFinding.of(migration, statement, sqlState, message, detail);
     }
 
+    /**
+     * The comment that, written in the migration, accepts this finding: {@code -- rehearsal:allow table-rewrite: <why
+     * this is safe>}; null when it cannot be accepted so (a finding of no single migration, a failed migration, the
+     * target having changed).
+     */
+    public String allowComment() {
+        return migration == null || !FindingKinds.acknowledgeable(kind) ? null : allowComment(kind);
+    }
+
+    /** The comment that accepts findings of {@code kind} in a migration: {@code -- rehearsal:allow <kind>: <why this is safe>}. */
+    public static String allowComment(String kind) {
+        return "-- rehearsal:allow " + kind + ": <why this is safe>";
+    }
+
     /** True when this finding stops promotion: blocking and not acknowledged. */
     public boolean isBlocking() {
         return severity == Severity.BLOCKING && acknowledgement == null;

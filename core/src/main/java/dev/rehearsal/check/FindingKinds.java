@@ -73,6 +73,16 @@ public final class FindingKinds {
     private FindingKinds() {
     }
 
+    /**
+     * True when a migration can accept findings of this kind with a {@code -- rehearsal:allow} comment; false for a
+     * migration's own failure, a check that could not run, the target having changed or differing, a repaired
+     * interrupted promotion and the unjustified acknowledgement itself, which no comment can make safe.
+     */
+    public static boolean acknowledgeable(String kind) {
+        return !List.of(FAILED_ON_DATA, MIGRATION_FAILED, CHECK_ERROR, TARGET_CHANGED, TARGET_DIFFERS,
+                INTERRUPTED_PROMOTION, UNJUSTIFIED_ACKNOWLEDGEMENT).contains(kind);
+    }
+
     /** Every kind above, in alphabetical order; for front ends that check a kind a user typed. */
     public static List<String> all() {
         List<String> kinds = new ArrayList<>();

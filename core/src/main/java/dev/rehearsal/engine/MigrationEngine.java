@@ -42,6 +42,15 @@ public interface MigrationEngine {
     }
 
     /**
+     * The SQL a migration would send, read without running it or touching any database (its script's text; the SQL a
+     * Liquibase changeset generates), so that a report can say what the migrations after a failing one would do.
+     * Null, the default, when the engine cannot tell (a Java migration, a change whose SQL depends on the database).
+     */
+    default String sqlOf(Migration migration) {
+        return null;
+    }
+
+    /**
      * The migrations recorded as applied on this database, oldest first, one line each with everything the tool
      * keeps that identifies what ran (e.g. rank, version, checksum, success) but nothing that differs between two
      * copies of the same database. Rehearsal compares the target's history when the branch was made with the

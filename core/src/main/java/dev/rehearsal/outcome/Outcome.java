@@ -113,8 +113,51 @@ public record Outcome(Verdict verdict, String target, String engine, List<Migrat
      * @param script      the script or class
      * @param branch      what happened on the branch
      * @param target      what happened on the target
+     * @param risks       for a migration that did not run on the branch because an earlier one failed there: what
+     *                    its SQL text shows it would do, read without running it (empty otherwise, and for a
+     *                    migration whose text the engine cannot give, e.g. a Java migration)
      */
-    public record MigrationStatus(String id, String description, String script, State branch, State target) {
+    public record MigrationStatus(String id, String description, String script, State branch, State target,
+                                  @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Risk> risks) {
+        public MigrationStatus {
+            Objects.requireNonNull(id, "id");
+            risks = risks == null ? List.of() : List.copyOf(risks);
+        }
+
+        /** A migration without risks read from its text. */
+        public MigrationStatus(String id, String description, String script, State branch, State target) {
+            this(id, description, script, branch, target, List.of());
+        }
+
+        /**
+         * How reviewers know the migration: its file for a Flyway migration ({@code V2__drop_phone.sql}), its
+         * {@code file::id::author} for a Liquibase changeset.
+         */
+        @JsonIgnore
+        public String name() {
+            if (id.contains("::") || script == null || script.isBlank()) {
+                return id;
+            }
+            String file = script.replace('\\', '/');
+            return file.substring(file.lastIndexOf('/') + 1);
+        }
+
+        /**
+         * What a statement of a migration that was not rehearsed would do, as its SQL text shows: not evidence, since
+         * it never ran on the branch's data.
+         *
+         * @param kind      the kind of finding it would likely raise, e.g. {@code table-rewrite}
+         * @param statement the statement, abbreviated
+         * @param message   what it would do, in a sentence
+         * @param remedy    how to do it safely, or null
+         */
+        public record Risk(String kind, String statement, String message, String remedy) {
+            public Risk {
+                Objects.requireNonNull(kind, "kind");
+                Objects.requireNonNull(message, "message");
+            }
+        }
+
         /** What happened to a migration on one database. */
         public enum State {
             APPLIED,

@@ -67,6 +67,20 @@ public final class Reports {
     }
 
     /**
+     * The outcome as one self-contained HTML page (inline CSS, SVG and script; nothing fetched from the network): the
+     * verdict, the migrations with their files, each finding with its remedy and the comment that acknowledges it,
+     * the schema changes, and a timeline of the statements with the locks they held, coloured by what they block.
+     */
+    public static String html(Outcome outcome) {
+        return HtmlReport.render(outcome);
+    }
+
+    /** Writes the HTML report to {@code file}, creating its directories; replaced atomically where possible. */
+    public static void writeHtml(Outcome outcome, Path file) {
+        HtmlReport.write(outcome, file);
+    }
+
+    /**
      * Checks, before anything is done, that a report can be written to {@code file}, so that a report that cannot be
      * written is a configuration error instead of a surprise after the target was migrated.
      *

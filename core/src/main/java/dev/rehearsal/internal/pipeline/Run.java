@@ -126,6 +126,9 @@ public final class Run {
         if (config.markdownReport() != null) {
             Reports.requireWritable(config.markdownReport(), Setting.MARKDOWN_REPORT.spelled());
         }
+        if (config.htmlReport() != null) {
+            Reports.requireWritable(config.htmlReport(), Setting.HTML_REPORT.spelled());
+        }
         if (config.productionSizesFile() != null) {
             production = ProductionSizes.read(config.productionSizesFile()); // a malformed file: before anything
         }
@@ -522,6 +525,10 @@ public final class Run {
             write("Markdown report", config.markdownReport(), () -> Reports.writeMarkdown(outcome,
                     config.markdownReport()), reportFailures);
         }
+        if (config.htmlReport() != null) {
+            write("HTML report", config.htmlReport(), () -> Reports.writeHtml(outcome, config.htmlReport()),
+                    reportFailures);
+        }
         String summary = Reports.summary(outcome);
         if (verdict.isSuccess()) {
             LOG.info("{}", summary);
@@ -579,6 +586,7 @@ public final class Run {
      * @param keepFailedBranch how long a failed rehearsal's branch is kept; null: dropped at once
      * @param report the JSON report's file; null: none
      * @param markdownReport the Markdown report's file; null: none
+     * @param htmlReport the HTML report's file; null: none
      * @param lockDatabase the database holding the runner lock; null: the target's
      * @param statementTimeout promotion's statement_timeout; null: none
      * @param productionSizesFile the production sizes to judge by (a {@code rehearsal stats} file); null: none
@@ -586,7 +594,8 @@ public final class Run {
      */
     public record Settings(DatabaseLocation target, MigrationEngine engine, BranchProvider branchProvider,
                           List<Check> checks, Policy policy, DataFacts dataFacts, Duration keepFailedBranch,
-                          Duration branchExpiry, Path report, Path markdownReport, Duration waitForOtherRunners,
+                          Duration branchExpiry, Path report, Path markdownReport, Path htmlReport,
+                          Duration waitForOtherRunners,
                           String lockDatabase, Duration lockTimeout, int lockRetries, Duration retryBackoff,
                           Duration statementTimeout, boolean reapOrphans, Path productionSizesFile,
                           DatabaseLocation productionSource) {
