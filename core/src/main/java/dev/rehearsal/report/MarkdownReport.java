@@ -2,20 +2,25 @@ package dev.rehearsal.report;
 
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
-import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
 import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.StatementTrace.LockTrace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +33,8 @@ final class MarkdownReport {
     static final int MAX_LENGTH = 60_000;
     private static final int MAX_STATEMENTS = 25;
     private static final int MAX_SQL = 160;
+    /** Mermaid draws a few hundred bars slowly and GitHub gives up; the slowest locks matter most anyway. */
+    private static final int MAX_GANTT_BARS = 60;
 
     private MarkdownReport() {
     }
@@ -36,7 +43,7 @@ final class MarkdownReport {
         StringBuilder md = new StringBuilder();
         md.append("## ").append(icon(outcome.verdict())).append(" Rehearsal: **").append(outcome.verdict())
                 .append("**\n\n");
-        md.append(headline(outcome)).append("\n\n");
+        md.append(Wording.headline(outcome, words -> "**" + words + "**")).append("\n\n");
         md.append("Target `").append(outcome.target()).append("` · ").append(outcome.engine());
         BranchSummary branch = outcome.branch();
         if (branch != null) {
@@ -57,15 +64,19 @@ final class MarkdownReport {
         if (!outcome.migrations().isEmpty()) {
             md.append("| Migration | Description | Branch | Target |\n|---|---|---|---|\n");
             for (MigrationStatus migration : outcome.migrations()) {
-                md.append("| ").append(cell(migration.id())).append(" | ").append(cell(migration.description()))
+                md.append("| `").append(code(migration.name())).append("` | ").append(cell(migration.description()))
                         .append(" | ").append(state(migration.branch())).append(" | ").append(state(migration.target()))
                         .append(" |\n");
             }
             md.append('\n');
         }
+        Map<String, String> names = Wording.migrationNames(outcome);
         MigrationFailure failure = outcome.failure();
         if (failure != null) {
-            md.append("### Failure\n\n").append("> ").append(cell(failure.summary())).append("\n\n");
+            md.append("### Failure\n\n").append("> ").append(cell(failure.migration() == null ? failure.summary()
+                    : failure.summary().replaceFirst("^migration " + Pattern.quote(failure.migration()),
+                    Matcher.quoteReplacement("migration `" + code(names.getOrDefault(failure.migration(),
+                            failure.migration())) + "`")))).append("\n\n");
             if (failure.statement() != null) {
                 md.append("```sql\n").append(ConsoleSummary.withoutLeadingComments(failure.statement()))
                         .append("\n```\n\n");
@@ -76,18 +87,24 @@ final class MarkdownReport {
         }
         if (!outcome.findings().isEmpty()) {
             md.append("### Findings\n\n| | Kind | Migration | Finding | Do it safely |\n|---|---|---|---|---|\n");
-            for (Finding finding : outcome.findings().stream()
-                    .sorted(Comparator.comparing(Finding::isBlocking).reversed()
-                            .thenComparing(f -> -f.severity().ordinal())).toList()) {
+            for (Finding finding : Wording.findingsInOrder(outcome)) {
                 md.append("| ").append(icon(finding)).append(" | `").append(finding.kind()).append("` | ")
-                        .append(cell(finding.migration() == null ? "" : finding.migration())).append(" | ")
+                        .append(finding.migration() == null ? "" : "`" + code(names.getOrDefault(finding.migration(),
+                                finding.migration())) + "`").append(" | ")
                         .append(cell(finding.message()))
                         .append(finding.acknowledgement() == null ? ""
                                 : "<br>*acknowledged:* " + cell(finding.acknowledgement()))
-                        .append(" | ").append(cell(finding.remedy() == null ? "" : finding.remedy())).append(" |\n");
+                        .append(" | ").append(cell(finding.remedy() == null ? "" : finding.remedy()));
+                if (finding.acknowledgement() == null && finding.allowComment() != null) {
+                    md.append(finding.remedy() == null ? "" : "<br>").append("or accept it in the migration: `")
+                            .append(code(finding.allowComment())).append('`');
+                }
+                md.append(" |\n");
             }
             md.append('\n');
         }
+        risks(md, outcome);
+        gantt(md, outcome);
         if (!outcome.schemaChanges().isEmpty()) {
             md.append("<details><summary>Schema changes (").append(outcome.schemaChanges().size())
                     .append(")</summary>\n\n");
@@ -105,7 +122,8 @@ final class MarkdownReport {
                     ? ", the " + MAX_STATEMENTS + " slowest" : "").append(")</summary>\n\n")
                     .append("| # | Migration | ms | Rows | Locks | SQL |\n|---|---|---|---|---|---|\n");
             for (StatementTrace statement : statements) {
-                md.append("| ").append(statement.sequence()).append(" | ").append(cell(statement.migration()))
+                md.append("| ").append(statement.sequence()).append(" | ").append(cell(names.getOrDefault(
+                        statement.migration(), statement.migration())))
                         .append(" | ").append(String.format(Locale.ROOT, "%.1f", statement.durationMicros() / 1000.0))
                         .append(" | ").append(statement.rowsAffected() == null ? "" : statement.rowsAffected())
                         .append(" | ").append(cell(locks(statement))).append(" | `")
@@ -113,8 +131,7 @@ final class MarkdownReport {
             }
             md.append("\n</details>\n\n");
         }
-        md.append("<sub>Rehearsed in ").append(outcome.timings().totalMillis()).append(" ms on a branch of the "
-                + "target: nothing reached the target unless the verdict is PROMOTED.</sub>\n");
+        md.append("<sub>").append(Wording.closing(outcome)).append("</sub>\n");
         if (md.length() > MAX_LENGTH) {
             return md.substring(0, MAX_LENGTH - 80) + "\n\n… (truncated: see the JSON report for everything)\n";
         }
@@ -131,25 +148,72 @@ final class MarkdownReport {
         }
     }
 
-    private static String headline(Outcome outcome) {
-        long blocking = outcome.findings().stream().filter(Finding::isBlocking).count();
-        long warnings = outcome.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
-        String counts = blocking + " blocking finding(s), " + warnings + " warning(s)";
-        return switch (outcome.verdict()) {
-            case PROMOTED -> "The migrations passed on a branch of the target and were applied to it. " + counts + ".";
-            case PASSED -> "The migrations passed on a branch of the target. " + counts + ".";
-            case NOTHING_PENDING -> "Nothing to migrate.";
-            case BLOCKED -> "The migrations ran on a branch of the target but are **not safe to apply**: " + counts
-                    + ". The target was not changed.";
-            case FAILED_ON_BRANCH -> "A migration **failed on a copy of the target's real data**. The target was not "
-                    + "changed.";
-            case TARGET_CHANGED -> "The migrations passed on a branch, but **the target changed** since the branch "
-                    + "was made: nothing was promoted. Run again to rehearse the target as it is now.";
-            case PROMOTION_FAILED -> "The migrations passed on the branch but **failed on the target**: see which "
-                    + "were applied below.";
-            case DIVERGED -> "The migrations were applied to the target, but **the target's schema differs from the "
-                    + "rehearsed branch's**: see the differences below.";
-        };
+    /** The migrations that did not run after one failed, with what their text shows they would do. */
+    private static void risks(StringBuilder md, Outcome outcome) {
+        List<MigrationStatus> risky = outcome.migrations().stream().filter(m -> !m.risks().isEmpty()).toList();
+        if (risky.isEmpty()) {
+            return;
+        }
+        md.append("### Not rehearsed\n\nThese migrations did not run on the branch because an earlier one failed. "
+                + "Their text shows (read, not observed on the data):\n\n");
+        for (MigrationStatus migration : risky) {
+            md.append("- `").append(code(migration.name())).append("`\n");
+            for (Risk risk : migration.risks()) {
+                md.append("  - `").append(risk.kind()).append("` ").append(line(risk.message()));
+                if (risk.remedy() != null) {
+                    md.append(" — ").append(line(risk.remedy()));
+                }
+                md.append('\n');
+            }
+        }
+        md.append('\n');
+    }
+
+    /**
+     * A Mermaid gantt (GitHub draws it) of the locks that make production wait: one bar per lock that blocks reads or
+     * writes on a table that existed before, from its statement's start for as long as its transaction held it, one
+     * section per table; red ({@code crit}) when it blocks reads too.
+     */
+    private static void gantt(StringBuilder md, Outcome outcome) {
+        record Bar(String table, String line, long heldMillis) {
+        }
+        List<Bar> bars = new ArrayList<>();
+        for (Timeline.Row row : Timeline.of(outcome, Integer.MAX_VALUE).rows()) {
+            if (row.name() == null) {
+                continue;
+            }
+            for (LockTrace lock : row.blockingLocks()) {
+                long start = Math.round(row.startMillis());
+                long end = start + Math.max(1, lock.heldMillis());
+                bars.add(new Bar(lock.relation(), "    " + mermaidText(lock.mode().sqlName() + " by " + row.name()
+                        + " statement " + row.statement().sequence()) + " :" + (lock.blocksReads() ? "crit, "
+                        : "active, ") + start + ", " + end, lock.heldMillis()));
+            }
+        }
+        if (bars.isEmpty()) {
+            return;
+        }
+        List<Bar> longest = bars.stream().sorted(Comparator.comparingLong(Bar::heldMillis).reversed())
+                .limit(MAX_GANTT_BARS).toList();
+        Map<String, List<String>> byTable = new LinkedHashMap<>();
+        bars.stream().filter(longest::contains)
+                .forEach(bar -> byTable.computeIfAbsent(bar.table(), t -> new ArrayList<>()).add(bar.line()));
+        md.append("### Locks production would wait for\n\n")
+                .append(bars.size() > longest.size() ? "The " + longest.size() + " longest of " + bars.size()
+                        + " locks. " : "")
+                .append("Red: reads and writes wait; blue: writes wait. Held this long on the branch; on production a "
+                        + "lock also first waits for the sessions already using its table.\n\n")
+                .append("```mermaid\ngantt\n    dateFormat x\n    axisFormat %M:%S.%L\n");
+        byTable.forEach((table, lines) -> {
+            md.append("    section ").append(mermaidText(table)).append('\n');
+            lines.forEach(line -> md.append(line).append('\n'));
+        });
+        md.append("```\n\n");
+    }
+
+    /** Text Mermaid's gantt grammar takes as a name: no colon, hash or semicolon, which it reads as syntax. */
+    private static String mermaidText(String text) {
+        return text.replaceAll("[:#;\\r\\n`]", " ").replaceAll("\\s+", " ").strip();
     }
 
     private static String locks(StatementTrace statement) {
@@ -184,6 +248,16 @@ final class MarkdownReport {
 
     private static String abbreviate(String sql) {
         return ConsoleSummary.abbreviate(sql == null ? null : ConsoleSummary.withoutLeadingComments(sql), MAX_SQL);
+    }
+
+    /** Text safe inside inline code in a table cell: no backquotes, pipes or newlines. */
+    private static String code(String text) {
+        return cell(text.replace("`", "'"));
+    }
+
+    /** Text on one line. */
+    private static String line(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Text safe inside a table cell: no pipes or newlines. */
