@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run the demo on an embedded PostgreSQL: one change set promoted, one stopped by the real data.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--reports", description = "where to write the two JSON reports (default: a temporary directory)")
+    @Option(names = "--reports", description = "where to write the reports of both rehearsals, JSON, HTML and "
+            + "Markdown (default: a temporary directory)")
     Path reports;
 
     @Override

@@ -70,7 +70,8 @@ final class ShopDemo {
      * then the risky change set, and reports to {@code out} what happened.
      *
      * @param postgres        the server; the demo connects as {@code postgres}, without password
-     * @param reportDirectory where {@code safe.json} and {@code risky.json} are written
+     * @param reportDirectory where the reports of both rehearsals are written: {@code safe.json}, {@code safe.html},
+     *                        {@code safe.md}, {@code risky.json}, ...
      * @param out             where the demo tells its story
      * @return both outcomes and what the target looked like around the risky rehearsal
      */
@@ -92,7 +93,7 @@ final class ShopDemo {
         out.println();
         out.println("1) The safe change set, " + SAFE + ": V3 add customers.loyalty_points, "
                 + "V4 CREATE INDEX CONCURRENTLY on orders(customer_id)");
-        Outcome safe = rehearse(url, reportDirectory.resolve("safe.json"), BASE, SAFE);
+        Outcome safe = rehearse(url, reportDirectory, "safe", BASE, SAFE);
         out.println(Reports.summary(safe));
         out.println(verdictLine("safe change set", safe, Verdict.PROMOTED));
 
@@ -100,7 +101,7 @@ final class ShopDemo {
         out.println();
         out.println("2) The risky change set, " + RISKY + ": V5 unique index on lower(email), "
                 + "V6 legacy_code text -> integer");
-        Outcome risky = rehearse(url, reportDirectory.resolve("risky.json"), BASE, SAFE, RISKY);
+        Outcome risky = rehearse(url, reportDirectory, "risky", BASE, SAFE, RISKY);
         out.println(Reports.summary(risky));
         out.println(verdictLine("risky change set", risky, Verdict.FAILED_ON_BRANCH));
 
@@ -121,7 +122,8 @@ final class ShopDemo {
                 + " after: " + unchanged);
         printFact(out, "branches left on the server", (branches.isEmpty() ? "none" : String.join(", ", branches))
                 + " (databases: " + String.join(", ", databases) + ")");
-        printFact(out, "reports", reportDirectory.resolve("safe.json") + ", " + reportDirectory.resolve("risky.json"));
+        printFact(out, "reports (open the .html in a browser)", reportDirectory.resolve("risky.html") + " (and .json, "
+                + ".md; safe.*)");
         out.println();
         List<String> problems = result.problems();
         if (problems.isEmpty()) {
@@ -133,12 +135,17 @@ final class ShopDemo {
         return result;
     }
 
-    /** The rehearsal, as an application would write it: its own Flyway configuration, the target, a report. */
-    static Outcome rehearse(String url, Path report, String... locations) {
+    /**
+     * The rehearsal, as an application would write it: its own Flyway configuration, the target, the reports
+     * ({@code name.json}, {@code name.html}, {@code name.md} in {@code reports}).
+     */
+    static Outcome rehearse(String url, Path reports, String name, String... locations) {
         return Rehearsal.configure()
                 .target(url, "postgres", null)
                 .engine(FlywayEngine.of(flyway(url, locations)))
-                .reportTo(report)
+                .reportTo(reports.resolve(name + ".json"))
+                .htmlReportTo(reports.resolve(name + ".html"))
+                .markdownReportTo(reports.resolve(name + ".md"))
                 .load()
                 .run();
     }

@@ -9,6 +9,7 @@ import dev.rehearsal.outcome.Outcome.MigrationFailure;
 import dev.rehearsal.outcome.Outcome.MigrationStatus;
 import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Verdict;
+import dev.rehearsal.testing.HeadlessChromium;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,6 +108,25 @@ class ShopDemoIT {
         assertThat(Files.readString(reports.resolve("safe.json"))).contains("\"verdict\" : \"PROMOTED\"");
         assertThat(Files.readString(reports.resolve("risky.json"))).contains("\"verdict\" : \"FAILED_ON_BRANCH\"")
                 .contains("\"sqlState\" : \"23505\"");
+    }
+
+    @Test
+    void writesAnHtmlReportForEachChangeSetThatABrowserOpensWithoutAComplaint() throws IOException {
+        for (Outcome outcome : java.util.List.of(result.safe(), result.risky())) {
+            String name = outcome == result.safe() ? "safe" : "risky";
+            HeadlessChromium.Page page = HeadlessChromium.open(reports.resolve(name + ".html"), 2000);
+
+            assertThat(page.console()).as(name).isEmpty();
+            assertThat(page.dom()).as(name).contains("<span id=\"verdict\">" + outcome.verdict() + "</span>");
+            assertThat(page.count("<rect class=\"bar ")).as(name).isEqualTo(outcome.statements().size());
+        }
+        assertThat(Files.readString(reports.resolve("risky.html"))).contains("V5__", "V6__", "23505");
+        assertThat(Files.readString(reports.resolve("risky.md"))).contains("`V5__");
+        // what docs/demo-report.png shows, kept in target/ for a person to look at
+        HeadlessChromium.screenshot(reports.resolve("risky.html"),
+                Files.createDirectories(Path.of("target/screenshots")).resolve("demo-risky.png"), 1100, 1500);
+        HeadlessChromium.screenshot(reports.resolve("safe.html"),
+                Files.createDirectories(Path.of("target/screenshots")).resolve("demo-safe.png"), 1100, 1500);
     }
 
     @Test

@@ -49,7 +49,8 @@ final class MarkdownReport {
         if (branch != null) {
             md.append(" · branch `").append(branch.name()).append("` (").append(branch.copyMethod()).append(", ")
                     .append(branch.creationMillis()).append(" ms, ")
-                    .append(branch.kept() ? "**kept** until " + branch.expiresAt() + ": `" + branch.url() + "`"
+                    .append(branch.kept() ? "**kept** until " + Wording.time(branch.expiresAt()) + ": `" + branch.url()
+                            + "`"
                             : "dropped")
                     .append(')');
         }

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 
 /**
  * An outcome as people and tools read it: a one-screen summary for logs and terminals, a JSON document for tools and
- * CI artifacts, and GitHub-flavoured Markdown for a pull-request comment.
+ * CI artifacts, GitHub-flavoured Markdown for a pull-request comment, and a self-contained HTML page with the timeline
+ * of statements and locks for a reviewer.
  *
  * <pre>{@code
  * System.out.println(Reports.summary(outcome));
  * Reports.writeJson(outcome, Path.of("target/rehearsal/report.json"));
  * Reports.writeMarkdown(outcome, Path.of("target/rehearsal/report.md"));
+ * Reports.writeHtml(outcome, Path.of("target/rehearsal/report.html"));
  * }</pre>
  */
 public final class Reports {
