@@ -233,10 +233,23 @@ final class HtmlReport {
         double scale = CHART_WIDTH / span;
         List<String> rows = new ArrayList<>();
         int y = 30;
+        List<Timeline.Row> tool = new ArrayList<>();
         for (Timeline.Row row : timeline.rows()) {
-            int height = ROW_HEIGHT + LOCK_HEIGHT * row.locks().size() + 8;
+            if (row.name() == null && !row.statement().failed()) {
+                tool.add(row);
+                continue;
+            }
+            if (!tool.isEmpty()) {
+                rows.add(toolRow(tool, y, scale));
+                y += ROW_HEIGHT + 8;
+                tool.clear();
+            }
             rows.add(row(row, y, scale));
-            y += height;
+            y += ROW_HEIGHT + LOCK_HEIGHT * row.locks().size() + 8;
+        }
+        if (!tool.isEmpty()) {
+            rows.add(toolRow(tool, y, scale));
+            y += ROW_HEIGHT + 8;
         }
         int height = y + 6;
         html.append("<svg id=\"timeline-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(WIDTH)
@@ -303,6 +316,28 @@ final class HtmlReport {
         }
         svg.append("</g>\n");
         return svg.toString();
+    }
+
+    /**
+     * Consecutive statements the migration tool sent for its own bookkeeping (its history table, its lock, the
+     * server's settings) on one row: each still its own bar, but they do not push the migrations' statements apart.
+     */
+    private static String toolRow(List<Timeline.Row> statements, int y, double scale) {
+        StringBuilder svg = new StringBuilder();
+        double total = statements.stream().mapToDouble(Timeline.Row::durationMillis).sum();
+        svg.append("<g class=\"row bookkeeping\">\n<text class=\"label\" x=\"0\" y=\"").append(y + 10)
+                .append("\">").append(esc("#" + statements.get(0).statement().sequence()
+                        + (statements.size() == 1 ? "" : "–#" + statements.get(statements.size() - 1).statement()
+                        .sequence()) + " (migration tool) · " + statements.size() + " statement(s) of its own"))
+                .append("</text>\n<text class=\"detail\" x=\"0\" y=\"").append(y + 23).append("\">")
+                .append(esc(Wording.millis(total) + " in all; hover a bar for each")).append("</text>\n");
+        for (Timeline.Row row : statements) {
+            svg.append("<rect class=\"bar bookkeeping\" x=\"").append(fmt(LABEL_WIDTH + row.startMillis() * scale))
+                    .append("\" y=\"").append(y + 1).append("\" width=\"")
+                    .append(fmt(Math.max(2, row.durationMillis() * scale))).append("\" height=\"12\" rx=\"2\"><title>")
+                    .append(esc(title(row))).append("</title></rect>\n");
+        }
+        return svg.append("</g>\n").toString();
     }
 
     /** Duration, scans, rewrites and rows, on one line under the statement (its locks have lines of their own). */
