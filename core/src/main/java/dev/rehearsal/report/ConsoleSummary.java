@@ -1,6 +1,7 @@
 package dev.rehearsal.report;
 
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.internal.OneLine;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
@@ -96,23 +97,11 @@ final class ConsoleSummary {
 
     /** The statement without the comment lines that precede it in its script: they are not what failed. */
     static String withoutLeadingComments(String statement) {
-        String rest = statement.strip();
-        while (rest.startsWith("--")) {
-            int end = rest.indexOf('\n');
-            if (end < 0) {
-                return statement.strip();
-            }
-            rest = rest.substring(end + 1).strip();
-        }
-        return rest.isEmpty() ? statement.strip() : rest;
+        return OneLine.withoutLeadingComments(statement);
     }
 
     /** The text on one line, cut to {@code max} characters with an ellipsis. */
     static String abbreviate(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        String single = text.replaceAll("\\s+", " ");
-        return single.length() <= max ? single : single.substring(0, max - 1) + "…";
+        return OneLine.abbreviate(text, max);
     }
 }
