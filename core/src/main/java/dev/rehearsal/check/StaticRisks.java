@@ -3,10 +3,10 @@ package dev.rehearsal.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rehearsal.internal.OneLine;
 import dev.rehearsal.internal.PostgresParser;
-import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,8 +32,8 @@ import java.util.Set;
 public final class StaticRisks {
     /** How long a statement of a risk may be. */
     static final int MAX_STATEMENT = 200;
-    /** Said of every risk: what it rests on. */
-    static final String NOT_OBSERVED = " (read from the migration's text; it did not run on the branch)";
+    /** Said of every risk's message, before any acknowledgement: what it rests on. */
+    public static final String NOT_OBSERVED = " (read from the migration's text; it did not run on the branch)";
     /** Subcommands of ALTER TABLE whose lock lets reads and writes go on (SHARE UPDATE EXCLUSIVE or lighter). */
     private static final Set<String> LIGHT_SUBCOMMANDS = Set.of("AT_ValidateConstraint", "AT_SetStatistics",
             "AT_SetOptions", "AT_ResetOptions", "AT_ClusterOn", "AT_DropCluster", "AT_SetRelOptions",
@@ -42,9 +42,24 @@ public final class StaticRisks {
     private static final Set<String> STABLE_FUNCTIONS = Set.of("now", "transaction_timestamp",
             "statement_timestamp", "current_setting", "current_database", "current_schema", "current_user");
     /** Types a column changed to may hold less in: a length or precision, or fewer bytes. */
+    /** The parser's names of the types SQL spells with keywords, back to those keywords. */
+    private static final Map<String, String> WRITTEN_TYPES = Map.of("int2", "smallint", "int4", "integer", "int8",
+            "bigint", "float4", "real", "float8", "double precision", "bool", "boolean", "bpchar", "char");
     private static final Set<String> SMALL_TYPES = Set.of("int2", "int4", "float4", "smallint", "integer", "real");
 
     private StaticRisks() {
+    }
+
+    /**
+     * What one statement would likely do (the report's {@code MigrationStatus.Risk}, which this package cannot name:
+     * the outcome depends on the checks, not the other way round).
+     *
+     * @param kind      the kind of finding it would likely raise, e.g. {@code table-rewrite}
+     * @param statement the statement, on one line and abbreviated; null when the text did not parse
+     * @param message   what it would do, ending with {@link #NOT_OBSERVED} (and an acknowledgement's reason)
+     * @param remedy    how to do it safely, in the checks' words, or null
+     */
+    public record Risk(String kind, String statement, String message, String remedy) {
     }
 
     /**
@@ -171,8 +186,8 @@ public final class StaticRisks {
                     JsonNode type = command.path("def").path("ColumnDef").path("typeName");
                     String typeName = typeName(type);
                     statement.add(FindingKinds.TABLE_REWRITE, "would change column " + column + " of table " + table
-                            + " to " + typeName + ", which may rewrite the table under ACCESS EXCLUSIVE (no rewrite "
-                            + "only when the type just widens, e.g. a longer varchar)", Remedies.forRewrite(sql,
+                            + " to " + typeName + ", which may rewrite the table under ACCESS EXCLUSIVE (unless the "
+                            + "type only widens, e.g. a longer varchar)", Remedies.forRewrite(sql,
                             "table"));
                     if (!type.path("typmods").isMissingNode() || SMALL_TYPES.contains(SqlTrees.lastName(
                             type.path("names")))) {
@@ -309,7 +324,7 @@ public final class StaticRisks {
             modifiers.add(constant.path("ival").path("ival").asText(constant.path("sval").path("sval").asText("0")));
         }
         String arrays = type.path("arrayBounds").isMissingNode() ? "" : "[]".repeat(type.path("arrayBounds").size());
-        return (name.equals("bpchar") ? "char" : name) + (modifiers.isEmpty() ? "" : "(" + String.join(",",
+        return WRITTEN_TYPES.getOrDefault(name, name) + (modifiers.isEmpty() ? "" : "(" + String.join(",",
                 modifiers) + ")") + arrays;
     }
 

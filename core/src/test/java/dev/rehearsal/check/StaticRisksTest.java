@@ -2,7 +2,7 @@ package dev.rehearsal.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
+import dev.rehearsal.check.StaticRisks.Risk;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
