@@ -23,7 +23,7 @@ import java.util.Set;
  * column, any other {@code ALTER TABLE} or rename (ACCESS EXCLUSIVE, briefly); {@code CREATE INDEX} without
  * {@code CONCURRENTLY} (blocks writes for the build); {@code DROP TABLE}, {@code TRUNCATE}, {@code DELETE} without
  * {@code WHERE} (data loss); {@code UPDATE} without {@code WHERE} (every row in one transaction); {@code VACUUM FULL}
- * and {@code CLUSTER} (rewrite). Text the parser rejects gives one risk saying so; nothing here throws for any text.
+ * and {@code CLUSTER} (rewrite). Text the parser rejects gives one risk saying so, not an exception.
  *
  * <p>Acknowledgements are honoured as {@link Acknowledgements} honours them for findings: a risk whose kind the
  * migration's own {@code -- rehearsal:allow <kind>: <reason>} accepts is kept, and its message ends with
@@ -56,7 +56,7 @@ public final class StaticRisks {
      *
      * @param kind      the kind of finding it would likely raise, e.g. {@code table-rewrite}
      * @param statement the statement, on one line and abbreviated; null when the text did not parse
-     * @param message   what it would do, ending with {@link #NOT_OBSERVED} (and an acknowledgement's reason)
+     * @param message   what it would do, ending with {@link StaticRisks#NOT_OBSERVED} (and an acknowledgement's reason)
      * @param remedy    how to do it safely, in the checks' words, or null
      */
     public record Risk(String kind, String statement, String message, String remedy) {
