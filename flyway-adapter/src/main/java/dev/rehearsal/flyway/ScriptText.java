@@ -5,15 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import org.flywaydb.core.api.Location;
 import org.flywaydb.core.api.configuration.Configuration;
 
 /**
- * A SQL migration's script, read from where Flyway found it through Flyway's public configuration only (locations,
- * class loader, encoding, placeholders), which has kept its shape from Flyway 10 to 13: how Flyway scans is internal
+ * A SQL migration's script, read from where Flyway found it through Flyway's public configuration only (the
+ * locations' prefixes and root paths, class loader, encoding, placeholders), which has kept its shape from Flyway 10 to 13: how Flyway scans is internal
  * and differs between versions.
  */
 final class ScriptText {
@@ -22,34 +20,21 @@ final class ScriptText {
 
     /** The script's text under this location, or null when it is not there (or the location is not read here). */
     static String read(Location location, String script, Configuration configuration) {
-        for (String directory : directories(location)) {
-            String name = directory.isEmpty() ? script : directory + "/" + script;
-            try {
-                byte[] bytes = location.isClassPath() ? resource(configuration.getClassLoader(), name)
-                        : location.isFileSystem() ? file(name) : null;
-                if (bytes != null) {
-                    String text = new String(bytes, configuration.getEncoding());
-                    return text.startsWith("\uFEFF") ? text.substring(1) : text; // Flyway drops a byte order mark
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read Flyway migration " + name + " of " + location, e);
+        // the root path: the location's path, or the part before its wildcards, to which Flyway makes names relative
+        String directory = location.getRootPath() == null ? "" : location.getRootPath().replaceAll("/+$", "");
+        String name = directory.isEmpty() ? script : directory + "/" + script;
+        String prefix = location.getPrefix() == null ? "" : location.getPrefix();
+        try {
+            byte[] bytes = prefix.startsWith("classpath") ? resource(configuration.getClassLoader(), name)
+                    : prefix.startsWith("filesystem") ? file(name) : null;
+            if (bytes == null) {
+                return null;
             }
+            String text = new String(bytes, configuration.getEncoding());
+            return text.startsWith("\uFEFF") ? text.substring(1) : text; // Flyway drops a byte order mark
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read Flyway migration " + name + " of " + location, e);
         }
-        return null;
-    }
-
-    /**
-     * Where under the location the script's name starts: the location's path, or for a location with wildcards the
-     * part before them, to which Flyway makes the name relative.
-     */
-    private static Set<String> directories(Location location) {
-        Set<String> directories = new LinkedHashSet<>();
-        for (String path : new String[] {location.getPath(), location.getRootPath()}) {
-            if (path != null && !path.contains("*") && !path.contains("?")) {
-                directories.add(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
-            }
-        }
-        return directories;
     }
 
     private static byte[] resource(ClassLoader classLoader, String name) throws IOException {

@@ -60,6 +60,14 @@ class FlywayScriptTextTest {
     }
 
     @Test
+    void readsAScriptOfALocationWithWildcardsRelativeToThePartBeforeThem() {
+        FlywayEngine engine = FlywayEngine.of(Flyway.configure().locations("classpath:db/ri*"));
+
+        assertThat(engine.sqlOf(sql("4", "risks/later/V4__tidy_customers.sql")))
+                .contains("ALTER TABLE customers DROP COLUMN name;");
+    }
+
+    @Test
     void givesNoTextForAJavaMigrationOrAScriptThatIsNowhere() {
         FlywayEngine engine = FlywayEngine.of(Flyway.configure().locations("classpath:db/base", "classpath:db/risks"));
 
