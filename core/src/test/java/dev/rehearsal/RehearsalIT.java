@@ -22,6 +22,7 @@ import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import dev.rehearsal.outcome.RehearsalFailedException;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.report.Reports;
@@ -118,9 +119,39 @@ class RehearsalIT {
                 "3: NOT_RUN -> NOT_RUN");
         assertThat(outcome.failure().migration()).isEqualTo("2");
         assertThat(outcome.statements()).extracting(StatementTrace::sql).doesNotContain("DROP TABLE customers");
+        assertThat(outcome.migrations()).extracting(m -> m.risks().size()).containsExactly(0, 0, 1);
+        Risk dropped = outcome.migrations().get(2).risks().get(0);
+        assertThat(dropped.kind()).isEqualTo(FindingKinds.DATA_LOSS);
+        assertThat(dropped.statement()).isEqualTo("DROP TABLE customers");
+        assertThat(dropped.message()).isEqualTo("would drop table customers and its rows (read from the migration's "
+                + "text; it did not run on the branch)");
         assertThat(postgres.describe(target)).isEqualTo(before);
         assertThat(postgres.query(target, "SELECT to_regclass('script_history') IS NULL")).containsExactly("t");
         assertThat(postgres.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void anEngineThatCannotGiveTheTextOfTheMigrationsLeftLeavesTheirRisksEmptyAndTheVerdictAlone() {
+        String target = databases.create("unreadable", SHOP);
+        ScriptEngine engine = new ScriptEngine().migration("1", UNIQUE_EMAIL).migration("2", "DROP TABLE customers")
+                .textUnreadable();
+
+        Outcome outcome = rehearsal(target, engine).load().run();
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
+        assertThat(outcome.failure().sqlState()).isEqualTo("23505");
+        assertThatStates(outcome).containsExactly("1: FAILED -> NOT_RUN", "2: NOT_RUN -> NOT_RUN");
+        assertThat(outcome.migrations()).allSatisfy(m -> assertThat(m.risks()).isEmpty());
+    }
+
+    @Test
+    void migrationsThatRunOnTheBranchHaveNoRisksReadFromTheirText() {
+        String target = databases.create("applied", SHOP);
+
+        Outcome outcome = rehearsal(target, new ScriptEngine().migration("1", ADD_NOTE)).load().rehearse();
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.PASSED);
+        assertThat(outcome.migrations().get(0).risks()).isEmpty();
     }
 
     @Test

@@ -46,20 +46,31 @@ final class Acknowledgements {
         Map<String, List<Acknowledgement>> found = new HashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         for (StatementTrace statement : statements) {
-            if (statement.migration() == null || statement.sql() == null) {
-                continue;
-            }
-            Matcher matcher = ALLOW.matcher(statement.sql());
-            while (matcher.find()) {
-                if (!seen.add(statement.migration() + "\n" + matcher.group())) {
-                    continue;
-                }
-                Set<String> kinds = new LinkedHashSet<>(Arrays.asList(matcher.group(1).split("\\s*,\\s*")));
-                found.computeIfAbsent(statement.migration(), m -> new ArrayList<>())
-                        .add(new Acknowledgement(statement.migration(), kinds, matcher.group(2).strip()));
+            if (statement.migration() != null && statement.sql() != null) {
+                read(statement.migration(), statement.sql(), found, seen);
             }
         }
         return new Acknowledgements(found);
+    }
+
+    /** Reads the acknowledgements from a migration's whole text (a script that did not run, say). */
+    static Acknowledgements inText(String migration, String sql) {
+        Map<String, List<Acknowledgement>> found = new HashMap<>();
+        read(migration, sql, found, new LinkedHashSet<>());
+        return new Acknowledgements(found);
+    }
+
+    private static void read(String migration, String sql, Map<String, List<Acknowledgement>> found,
+                             Set<String> seen) {
+        Matcher matcher = ALLOW.matcher(sql);
+        while (matcher.find()) {
+            if (!seen.add(migration + "\n" + matcher.group())) {
+                continue;
+            }
+            Set<String> kinds = new LinkedHashSet<>(Arrays.asList(matcher.group(1).split("\\s*,\\s*")));
+            found.computeIfAbsent(migration, m -> new ArrayList<>())
+                    .add(new Acknowledgement(migration, kinds, matcher.group(2).strip()));
+        }
     }
 
     /** The reason a migration gives for accepting findings of this kind, if it gives one. */

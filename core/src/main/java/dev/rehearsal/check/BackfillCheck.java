@@ -39,8 +39,6 @@ final class BackfillCheck implements Check {
             "^\\s*(with\\b.*\\)\\s*)?(update|delete|merge)\\b", Pattern.DOTALL);
     /** Rows kept locked this many times {@link Policy#lockThreshold()} are too long, however few. */
     static final int LONG_ROW_LOCKS = 10;
-    private static final String BATCHES = "backfill in batches of a few thousand rows, each committed on its own "
-            + "(outside the schema migration's transaction, e.g. a non-transactional migration or a job)";
 
     @Override
     public List<Finding> evaluate(CheckContext context) {
@@ -71,7 +69,7 @@ final class BackfillCheck implements Check {
                     rows + " rows written in one transaction (" + migration.getValue().size() + " statement(s), "
                             + millis + " ms on the branch)",
                     evidence("rows", rows, "statements", migration.getValue().size(), "millis", millis),
-                    BATCHES));
+                    Remedies.BATCHES));
         }
         return findings;
     }
@@ -136,7 +134,7 @@ final class BackfillCheck implements Check {
         return Optional.of(new Finding(FindingKinds.ROW_LOCKS_HELD, Severity.BLOCKING, migration, first.sql(),
                 rows + " existing rows of " + String.join(", ", tables) + " updated or deleted in one transaction, "
                         + "kept locked for " + heldMillis + " ms until it committed: the application's writes to "
-                        + "those rows wait that long" + judged, evidence, BATCHES));
+                        + "those rows wait that long" + judged, evidence, Remedies.BATCHES));
     }
 
     /** An {@code UPDATE} or {@code DELETE} of every row of a table too small to judge: the pattern, at INFO. */
@@ -149,6 +147,6 @@ final class BackfillCheck implements Check {
         return new Finding(FindingKinds.ROW_LOCKS_HELD, Severity.INFO, migration, statement.sql(),
                 "every row of " + table.qualifiedName() + " updated or deleted in one transaction: "
                         + Sizes.tooSmallToJudge(rows, "keep every row locked until the commit, and the "
-                        + "application's writes to them wait that long"), evidence, BATCHES);
+                        + "application's writes to them wait that long"), evidence, Remedies.BATCHES);
     }
 }

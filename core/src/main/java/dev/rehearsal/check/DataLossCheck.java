@@ -63,7 +63,7 @@ final class DataLossCheck implements Check {
                         ? Severity.BLOCKING : Severity.INFO, "table " + old.qualifiedName() + " was dropped "
                         + (judged > 0 ? "with " + rows + " rows" + context.judgedAtProductionSize(old) + moved.why()
                         : "empty: " + Sizes.tooSmallToJudge(rows, "lose its rows")), evidence,
-                        "keep the table until its data is archived or migrated, and drop it in a later release",
+                        Remedies.DROP_TABLE,
                         old.name()));
                 continue;
             }
@@ -77,7 +77,7 @@ final class DataLossCheck implements Check {
                         truncate.get().migration(), truncate.get().sql(), "table " + old.qualifiedName()
                         + " was truncated (" + rows + " rows before, " + rowsAfter + " after)" + (judged > 0
                         ? context.judgedAtProductionSize(old) : ": " + Sizes.tooSmallToJudge(rows, "lose its rows")),
-                        evidence, "archive the rows first, or delete only what must go"));
+                        evidence, Remedies.TRUNCATE));
             } else if (rowsAfter < rows && deletes.stream().noneMatch(d -> d.isOf(old))) {
                 findings.add(Attribution.written(context, old.oid(), FindingKinds.DATA_LOSS, Severity.BLOCKING,
                         "table " + old.qualifiedName() + " lost " + (rows - rowsAfter) + " of its " + rows
@@ -104,9 +104,8 @@ final class DataLossCheck implements Check {
                             + (judgedValues > 0 ? " was dropped with " + values + " values" + (judgedValues > values
                             ? context.judgedAtProductionSize(old) + ": about " + judgedValues + " values by its share "
                             + "of NULLs" : "") + moved.why() : " was dropped holding no values here: harmless on this "
-                            + "database; where it holds data, they would be lost"), evidence, "copy the values "
-                            + "elsewhere first if they are still needed, and drop the column only after no application "
-                            + "version reads it", column.name()));
+                            + "database; where it holds data, they would be lost"), evidence, Remedies.DROP_COLUMN,
+                            column.name()));
                     continue;
                 }
                 Column changed = current.get();
@@ -256,10 +255,7 @@ final class DataLossCheck implements Check {
                 findings.add(new Finding(FindingKinds.DATA_LOSS, Severity.BLOCKING, largest.statement().migration(),
                         largest.statement().sql(), what + ": at least " + percent(context.policy().deleteFraction())
                         + " of a table with data (or " + context.policy().backfillRows() + " rows) is a loss, not a "
-                        + "clean-up", evidence, "archive the rows first (WITH gone AS (DELETE ... RETURNING *) INSERT "
-                        + "INTO an archive table SELECT * FROM gone), or delete them in batches outside the "
-                        + "migration (a job); if they are meant to go, acknowledge it: -- rehearsal:allow data-loss: "
-                        + "<why>"));
+                        + "clean-up", evidence, Remedies.DELETE_MANY));
             } else {
                 findings.add(new Finding(FindingKinds.ROWS_DELETED, Severity.WARNING, largest.statement().migration(),
                         largest.statement().sql(), archivedInto != null ? what + ", moved into " + archivedInto : what,

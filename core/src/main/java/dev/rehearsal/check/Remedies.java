@@ -19,6 +19,18 @@ final class Remedies {
     private static final Pattern USING_INDEX = Pattern.compile("\\busing\\s+index\\b");
     private static final Pattern NOT_VALID = Pattern.compile("\\bnot\\s+valid\\b");
 
+    static final String DROP_TABLE = "keep the table until its data is archived or migrated, and drop it in a later "
+            + "release";
+    static final String DROP_COLUMN = "copy the values elsewhere first if they are still needed, and drop the column "
+            + "only after no application version reads it";
+    static final String TRUNCATE = "archive the rows first, or delete only what must go";
+    static final String DELETE_MANY = "archive the rows first (WITH gone AS (DELETE ... RETURNING *) INSERT INTO an "
+            + "archive table SELECT * FROM gone), or delete them in batches outside the migration (a job); if they are "
+            + "meant to go, acknowledge it: -- rehearsal:allow data-loss: <why>";
+    static final String BATCHES = "backfill in batches of a few thousand rows, each committed on its own (outside the "
+            + "schema migration's transaction, e.g. a non-transactional migration or a job)";
+    static final String NARROWING = "check every value fits first, or keep the wider type";
+
     private Remedies() {
     }
 

@@ -1,10 +1,13 @@
 package dev.rehearsal.report;
 
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.check.StaticRisks;
+import dev.rehearsal.internal.OneLine;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
 import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import dev.rehearsal.outcome.Outcome.Promotion;
 import dev.rehearsal.outcome.Outcome.Timings;
 import java.util.Locale;
@@ -12,6 +15,7 @@ import java.util.Locale;
 /** The outcome in one screen of plain text, for logs and terminals. */
 final class ConsoleSummary {
     private static final int MAX_STATEMENT = 300;
+    private static final int MAX_RISK = 150;
 
     private ConsoleSummary() {
     }
@@ -33,6 +37,14 @@ final class ConsoleSummary {
         for (MigrationStatus migration : outcome.migrations()) {
             text.append(String.format(Locale.ROOT, "  %-8s %-40s branch: %-8s target: %s%n", migration.id(),
                     abbreviate(migration.description(), 40), migration.branch(), migration.target()));
+            if (!migration.risks().isEmpty()) {
+                text.append("           not run; its text shows it would:\n");
+            }
+            for (Risk risk : migration.risks()) {
+                // the heading says the risk was read, not observed: each line keeps only what it would do
+                text.append("             [").append(risk.kind()).append("] ").append(abbreviate(risk.message()
+                        .replace(StaticRisks.NOT_OBSERVED, "").replaceFirst("^would ", ""), MAX_RISK)).append('\n');
+            }
         }
         MigrationFailure failure = outcome.failure();
         if (failure != null) {
@@ -96,23 +108,11 @@ final class ConsoleSummary {
 
     /** The statement without the comment lines that precede it in its script: they are not what failed. */
     static String withoutLeadingComments(String statement) {
-        String rest = statement.strip();
-        while (rest.startsWith("--")) {
-            int end = rest.indexOf('\n');
-            if (end < 0) {
-                return statement.strip();
-            }
-            rest = rest.substring(end + 1).strip();
-        }
-        return rest.isEmpty() ? statement.strip() : rest;
+        return OneLine.withoutLeadingComments(statement);
     }
 
     /** The text on one line, cut to {@code max} characters with an ellipsis. */
     static String abbreviate(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        String single = text.replaceAll("\\s+", " ");
-        return single.length() <= max ? single : single.substring(0, max - 1) + "…";
+        return OneLine.abbreviate(text, max);
     }
 }

@@ -2,6 +2,13 @@ package dev.rehearsal.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rehearsal.check.StaticRisks;
+import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConsoleSummaryTest {
@@ -82,5 +89,32 @@ class ConsoleSummaryTest {
                 "  BLOCKING [table-rewrite] 4: rewrites orders (1000000 rows) under an ACCESS EXCLUSIVE lock",
                 "           safer: add a new column and backfill it in batches",
                 "  INFO     [slow-statement] took 2 s");
+    }
+
+    @Test
+    void listsWhatTheTextOfAMigrationThatDidNotRunShowsUnderIt() {
+        Outcome failed = SampleOutcomes.failedAndKept(UNIQUE_EMAIL);
+        List<MigrationStatus> migrations = new ArrayList<>(failed.migrations());
+        migrations.add(new MigrationStatus("4", "tidy customers", "V4__tidy_customers.sql", State.NOT_RUN,
+                State.NOT_RUN, StaticRisks.of("4", "-- rehearsal:allow blocking-lock: tiny table\n"
+                        + "ALTER TABLE customers DROP COLUMN phone; ALTER TABLE customers ALTER COLUMN id TYPE bigint;"
+                        + "ALTER TABLE customers ALTER COLUMN email SET NOT NULL").stream()
+                .map(r -> new Risk(r.kind(), r.statement(), r.message(), r.remedy())).toList()));
+        Outcome withRisks = new Outcome(failed.verdict(), failed.target(), failed.engine(), migrations, failed.branch(),
+                failed.failure(), failed.findings(), failed.schemaChanges(), failed.statements(), failed.startedAt(),
+                failed.timings(), failed.promotion(), failed.orphansDropped());
+
+        List<String> lines = ConsoleSummary.render(withRisks).lines().toList();
+
+        int migration = lines.indexOf("  4        tidy customers                           branch: NOT_RUN  target: NOT_RUN");
+        assertThat(migration).isPositive();
+        assertThat(lines.subList(migration + 1, migration + 5)).containsExactly(
+                "           not run; its text shows it would:",
+                "             [data-loss] drop column phone of table customers and its values",
+                "             [table-rewrite] change column id of table customers to bigint, which may rewrite the table "
+                        + "under ACCESS EXCLUSIVE (unless the type only widens, e.g. a longer varchar)",
+                "             [blocking-lock] scan table customers under ACCESS EXCLUSIVE to check that column email "
+                        + "holds no NULLs; acknowledged: tiny table");
+        assertThat(ConsoleSummary.render(failed)).doesNotContain("its text shows");
     }
 }

@@ -27,10 +27,27 @@ import javax.sql.DataSource;
  */
 public final class ScriptEngine implements MigrationEngine {
     private final Map<String, List<String>> migrations = new LinkedHashMap<>();
+    private boolean textUnreadable;
 
     public ScriptEngine migration(String id, String... statements) {
         migrations.put(id, List.of(statements));
         return this;
+    }
+
+    /** Makes {@link #sqlOf} throw, as an engine might that cannot read a script. */
+    public ScriptEngine textUnreadable() {
+        textUnreadable = true;
+        return this;
+    }
+
+    /** The migration's statements, one after the other. */
+    @Override
+    public String sqlOf(Migration migration) {
+        if (textUnreadable) {
+            throw new IllegalStateException("the script of " + migration.id() + " cannot be read");
+        }
+        List<String> statements = migrations.get(migration.id());
+        return statements == null ? null : String.join(";\n", statements);
     }
 
     @Override

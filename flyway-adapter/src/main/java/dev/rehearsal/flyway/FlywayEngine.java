@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.Location;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
@@ -245,6 +246,30 @@ public final class FlywayEngine implements MigrationEngine {
             }
         }
         return last;
+    }
+
+    /**
+     * The text of a SQL migration's script, found as Flyway finds it: under each configured location in turn (a
+     * {@code classpath:} one through the configuration's class loader, a {@code filesystem:} one as a directory), the
+     * script's name being relative to its location (sub-directories included), read in the configured encoding.
+     * The user's placeholders are replaced as Flyway replaces them when placeholder replacement is on (with the
+     * configured prefix and suffix); Flyway's own ({@code ${flyway:user}}, ...) are left as written, since they name
+     * the database. Null for a Java migration, another kind of script, or a script under no location (one in a cloud
+     * storage location, say). Reads no database.
+     */
+    @Override
+    public String sqlOf(Migration migration) {
+        Objects.requireNonNull(migration, "migration");
+        if (!"SQL".equals(migration.type())) {
+            return null;
+        }
+        for (Location location : configuration.getLocations()) {
+            String text = ScriptText.read(location, migration.script(), configuration);
+            if (text != null) {
+                return ScriptText.withPlaceholders(text, configuration);
+            }
+        }
+        return null;
     }
 
     static Migration migration(MigrationInfo info) {

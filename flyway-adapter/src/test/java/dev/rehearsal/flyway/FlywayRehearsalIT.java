@@ -10,6 +10,7 @@ import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.report.Reports;
@@ -79,6 +80,43 @@ class FlywayRehearsalIT {
         } finally {
             POSTGRES.dropDatabase(outcome.branch().name());
         }
+    }
+
+    @Test
+    void listsWhatTheMigrationsAfterAFailingOneWouldDoAsTheirTextShows(@TempDir Path reports) {
+        String target = Shop.production("risks");
+        Path report = reports.resolve("rehearsal.json");
+
+        Outcome outcome = rehearsal(target, Shop.flyway(target, "db/base", "db/risks")).reportTo(report).load().run();
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
+        assertThat(outcome.failure().migration()).isEqualTo("3");
+        assertThat(outcome.failure().sqlState()).isEqualTo("23502");
+        assertThat(outcome.failure().statement()).contains("ALTER TABLE customers ALTER COLUMN email SET NOT NULL");
+        MigrationStatus failed = outcome.migrations().get(0);
+        MigrationStatus notRun = outcome.migrations().get(1);
+        assertThat(failed.branch()).isEqualTo(State.FAILED);
+        assertThat(failed.risks()).isEmpty();
+        assertThat(notRun.name()).isEqualTo("V4__tidy_customers.sql");
+        assertThat(notRun.branch()).isEqualTo(State.NOT_RUN);
+        assertThat(notRun.risks()).extracting(Risk::kind).containsExactly("data-loss", "table-rewrite",
+                "narrowing-type-change");
+        assertThat(notRun.risks()).extracting(Risk::statement).containsExactly("ALTER TABLE customers DROP COLUMN name",
+                "ALTER TABLE customers ALTER COLUMN email TYPE varchar(100)",
+                "ALTER TABLE customers ALTER COLUMN email TYPE varchar(100)");
+        assertThat(notRun.risks().get(0).message()).isEqualTo("would drop column name of table customers and its "
+                + "values (read from the migration's text; it did not run on the branch)");
+        assertThat(notRun.risks()).allSatisfy(risk -> assertThat(risk.remedy()).isNotBlank());
+        assertThat(outcome.findings()).extracting(f -> f.migration()).containsOnly("3");
+        assertThat(POSTGRES.branchesOf(target)).isEmpty();
+
+        JsonNode json = Reports.readJson(report);
+        assertThat(json.at("/migrations/0/risks").isMissingNode()).isTrue();
+        assertThat(json.at("/migrations/1/risks/0/kind").asText()).isEqualTo("data-loss");
+        assertThat(json.at("/migrations/1/risks/1/statement").asText())
+                .isEqualTo("ALTER TABLE customers ALTER COLUMN email TYPE varchar(100)");
+        assertThat(json.at("/migrations/1/risks/1/remedy").asText()).startsWith("add a new column of the new type");
+        assertThat(json.at("/failure/sqlState").asText()).isEqualTo("23502");
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
@@ -70,6 +71,8 @@ import liquibase.configuration.ConfigurationDefinition;
 import liquibase.configuration.LiquibaseConfiguration;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
+import liquibase.database.OfflineConnection;
+import liquibase.database.core.PostgresDatabase;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.exception.MigrationFailedException;
@@ -114,7 +117,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Liquibase keeps JVM-wide state (its lock, history and executor services, reset when a command ends), so one
  * Liquibase operation of this class runs at a time in a JVM; rehearsals of several targets still overlap in
- * everything else. A {@code LiquibaseEngine} is immutable and thread-safe.
+ * everything else. A {@code LiquibaseEngine} is thread-safe and its configuration immutable; it remembers the
+ * changesets it planned, so that {@link #sqlOf} can tell what one that did not run would do.
  */
 public final class LiquibaseEngine implements MigrationEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LiquibaseEngine.class);
@@ -135,6 +139,11 @@ public final class LiquibaseEngine implements MigrationEngine {
     private final List<ChangeExecListener> listeners;
     private final Map<String, String> settings;
     private final String name;
+    /**
+     * The changesets of the plans made so far, by {@code file::id::author}, as Liquibase parsed them (parameters
+     * expanded): what {@link #sqlOf} reads, without parsing the changelog again or connecting anywhere.
+     */
+    private final Map<String, ChangeSet> planned = new ConcurrentHashMap<>();
 
     private LiquibaseEngine(Builder builder) {
         this.changelog = builder.changelog;
@@ -227,7 +236,48 @@ public final class LiquibaseEngine implements MigrationEngine {
         new ChangeLogIterator(changeLog, new ShouldRunChangeSetFilter(db), new ContextChangeSetFilter(contextFilter),
                 new LabelChangeSetFilter(labelFilter), new DbmsChangeSetFilter(db), new IgnoreChangeSetFilter())
                 .run(pending, new RuntimeEnvironment(db, contextFilter, labelFilter));
+        pending.getSeenChangeSets().forEach(changeSet -> planned.put(idOf(changeSet), changeSet));
         return pending.getSeenChangeSets().stream().map(LiquibaseEngine::migration).toList();
+    }
+
+    /**
+     * The SQL of a planned changeset, read without any database: the text of its {@code sql} and {@code sqlFile}
+     * changes (changelog parameters expanded, as Liquibase runs them), and the SQL Liquibase generates for its other
+     * built-in changes ({@code addColumn}, {@code dropColumn}, {@code modifyDataType}, {@code createIndex}, ...) for an
+     * offline PostgreSQL, in order. Left out: changes whose SQL depends on the database (Liquibase says so of them),
+     * custom Java changes and changes of extensions (their code could do anything), {@code loadData} (its rows are no
+     * schema risk), shell commands; and a {@code sql} change meant for another dbms. Null when the changeset was not
+     * planned by this engine, or none of its changes gives SQL.
+     */
+    @Override
+    public String sqlOf(Migration migration) {
+        Objects.requireNonNull(migration, "migration");
+        ChangeSet changeSet = planned.get(migration.id());
+        if (changeSet == null) {
+            return null;
+        }
+        LIQUIBASE.lock();
+        try {
+            ResourceAccessor resources = resourceAccessor();
+            try {
+                return Scope.child(scopeOf(resources), () -> ChangeSetSql.of(changeSet, offlinePostgres(resources)));
+            } finally {
+                close(resources);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Liquibase could not give the SQL of changeset " + migration.id() + ": "
+                    + messageOf(e), e);
+        } finally {
+            LIQUIBASE.unlock();
+        }
+    }
+
+    /** PostgreSQL as Liquibase generates SQL for it, with no connection: nothing it generates can reach a server. */
+    private Database offlinePostgres(ResourceAccessor resources) throws LiquibaseException {
+        Database database = new PostgresDatabase();
+        database.setConnection(new OfflineConnection("offline:postgresql", resources));
+        configure(database);
+        return database;
     }
 
     /** The changelog, parsed as {@code update} parses it; a changelog that is missing or does not parse is refused. */
@@ -470,12 +520,8 @@ public final class LiquibaseEngine implements MigrationEngine {
                 configure(database);
                 ResourceAccessor resources = resourceAccessor();
                 try {
-                    Map<String, Object> scope = new HashMap<>();
-                    scope.put(Scope.Attr.resourceAccessor.name(), resources);
-                    scope.put(Scope.Attr.classLoader.name(), classLoader);
+                    Map<String, Object> scope = scopeOf(resources);
                     scope.put(Scope.Attr.ui.name(), new LoggerUIService());
-                    // Liquibase's own settings of this engine: its ScopeValueProvider reads them first
-                    scope.putAll(settings);
                     AtomicReference<T> result = new AtomicReference<>();
                     Database db = database;
                     Scope.child(scope, () -> result.set(work.run(db)));
@@ -489,6 +535,16 @@ public final class LiquibaseEngine implements MigrationEngine {
         } finally {
             LIQUIBASE.unlock();
         }
+    }
+
+    /** Liquibase's scope for this engine: its resources, class loader and settings. */
+    private Map<String, Object> scopeOf(ResourceAccessor resources) {
+        Map<String, Object> scope = new HashMap<>();
+        scope.put(Scope.Attr.resourceAccessor.name(), resources);
+        scope.put(Scope.Attr.classLoader.name(), classLoader);
+        // Liquibase's own settings of this engine: its ScopeValueProvider reads them first
+        scope.putAll(settings);
+        return scope;
     }
 
     private void configure(Database database) throws LiquibaseException {

@@ -10,10 +10,13 @@ import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.ErrorCode;
 import dev.rehearsal.api.RehearsalException;
 import dev.rehearsal.engine.ApplyResult;
+import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine.InterruptedApply;
 import dev.rehearsal.engine.MigrationEngine.MigrationObserver;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.outcome.Outcome;
+import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Verdict;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class LiquibaseEngineIT {
     private static final String SAFE = "db/changelog/safe.yaml";
+    private static final String RISKS = "db/changelog/risks.yaml";
 
     private static Outcome run(String target, LiquibaseEngine engine) {
         return Rehearsal.configure().target(POSTGRES.location(target)).engine(engine).load().run();
@@ -252,6 +256,48 @@ class LiquibaseEngineIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("Liquibase waits 5 minutes for a held lock")
                 .isLessThan(Duration.ofSeconds(60));
         assertThat(Shop.lock(target)).as("not Rehearsal's to release").isEqualTo("t|deploy-7f9c (10.0.0.9)");
+        assertThat(POSTGRES.branchesOf(target)).isEmpty();
+    }
+
+    @Test
+    void givesTheSqlOfAPlannedChangesetWithoutAnyDatabase() {
+        String empty = POSTGRES.createDatabase("sql_of");
+        LiquibaseEngine engine = LiquibaseEngine.configure().changelog(RISKS).parameter("archive", "customers_2026")
+                .load();
+        MigrationPlan plan = engine.plan(POSTGRES.dataSource(empty));
+
+        String sql = engine.sqlOf(plan.migrations().get(2));
+        String tidy = engine.sqlOf(plan.migrations().get(3));
+
+        assertThat(sql).isEqualTo("ALTER TABLE customers ALTER COLUMN email SET NOT NULL;");
+        assertThat(tidy).as("the sqlFile's text, its parameter expanded, then the generated SQL, in order")
+                .startsWith("CREATE TABLE customers_2026 AS SELECT * FROM customers;")
+                .containsSubsequence("DROP COLUMN name", "ALTER COLUMN email TYPE VARCHAR(100)",
+                        "CREATE INDEX customers_email_idx ON ")
+                .as("a sql change for another dbms").doesNotContain("MOVE");
+        assertThat(engine.sqlOf(new Migration("db/changelog/other.yaml::x::shop", "x", "x", "db/changelog/other.yaml",
+                "sql", 1))).as("a changeset this engine did not plan").isNull();
+    }
+
+    @Test
+    void listsWhatTheChangesetsAfterAFailingOneWouldDoAsTheirChangesShow() {
+        String target = Shop.production("risks");
+
+        Outcome outcome = Rehearsal.configure().target(POSTGRES.location(target))
+                .engine(LiquibaseEngine.configure().changelog(RISKS).parameter("archive", "customers_2026").load())
+                .load().run();
+
+        assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_ON_BRANCH);
+        assertThat(outcome.failure().migration()).isEqualTo(changeset(RISKS, "require-email"));
+        assertThat(outcome.failure().sqlState()).isEqualTo("23502");
+        assertThat(outcome.migrations()).extracting(MigrationStatus::branch).containsExactly(State.FAILED,
+                State.NOT_RUN);
+        assertThat(outcome.migrations().get(0).risks()).isEmpty();
+        MigrationStatus tidy = outcome.migrations().get(1);
+        assertThat(tidy.name()).isEqualTo(changeset(RISKS, "tidy-customers"));
+        assertThat(tidy.risks()).extracting(Risk::kind).containsExactly("data-loss", "table-rewrite",
+                "narrowing-type-change", "blocking-lock");
+        assertThat(tidy.risks().get(0).message()).startsWith("would drop column name of table ");
         assertThat(POSTGRES.branchesOf(target)).isEmpty();
     }
 

@@ -21,6 +21,7 @@ import dev.rehearsal.check.Finding.Severity;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
+import dev.rehearsal.check.StaticRisks;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.engine.MigrationEngine;
@@ -31,6 +32,7 @@ import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
 import dev.rehearsal.outcome.Outcome.MigrationStatus;
+import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
 import dev.rehearsal.outcome.Outcome.Promotion;
 import dev.rehearsal.outcome.Outcome.Timings;
@@ -542,9 +544,11 @@ public final class Run {
 
 
     private Outcome finish(Verdict verdict) {
+        boolean failedOnBranch = onBranch.containsValue(State.FAILED);
         List<MigrationStatus> migrations = pending.values().stream()
                 .map(m -> new MigrationStatus(m.id(), m.description(), m.script(), onBranch.get(m.id()),
-                        onTarget.get(m.id())))
+                        onTarget.get(m.id()), failedOnBranch && onBranch.get(m.id()) == State.NOT_RUN
+                        ? risksReadFrom(m) : List.of()))
                 .toList();
         Outcome outcome = new Outcome(verdict, config.target().redactedUrl(), config.engine().name(), migrations,
                 branchSummary, failure, findings, schemaChanges, statements, startedAt,
@@ -571,6 +575,22 @@ public final class Run {
             LOG.warn("{}", summary);
         }
         return reportFailures.isEmpty() ? outcome : outcome.withReportFailures(reportFailures);
+    }
+
+    /**
+     * What a migration that did not run on the branch, because one before it failed there, would do as its text shows.
+     * Only for the report: whatever goes wrong reading it (the engine, the parser) leaves its risks empty and changes
+     * nothing else.
+     */
+    private List<Risk> risksReadFrom(Migration migration) {
+        try {
+            String sql = config.engine().sqlOf(migration);
+            return sql == null ? List.of() : StaticRisks.of(migration.id(), sql).stream()
+                    .map(risk -> new Risk(risk.kind(), risk.statement(), risk.message(), risk.remedy())).toList();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("Could not read the risks of migration {} from its text", migration.id(), e);
+            return List.of();
+        }
     }
 
     /**
