@@ -175,6 +175,10 @@ public final class Main implements Runnable {
                 + "comment) to this file")
         Path markdownReport;
 
+        @Option(names = "--html-report", description = "also write the HTML report (one self-contained page to "
+                + "open in a browser) to this file")
+        Path htmlReport;
+
         @Option(names = "--lock-timeout", description = "lock_timeout on the target during promotion, e.g. 5s")
         String lockTimeout;
 
@@ -248,6 +252,9 @@ public final class Main implements Runnable {
             if (markdownReport != null) {
                 Reports.requireWritable(markdownReport, "--markdown-report");
             }
+            if (htmlReport != null) {
+                Reports.requireWritable(htmlReport, "--html-report");
+            }
             Outcome outcome = target.run(targetOfTheTool(), location -> {
                 Rehearsal.Builder builder = Rehearsal.configure().target(location).engine(engine())
                         .branchProvider(branches.provider(classPath)).policy(policy.policy())
@@ -257,6 +264,9 @@ public final class Main implements Runnable {
                 }
                 if (markdownReport != null) {
                     builder.markdownReportTo(markdownReport);
+                }
+                if (htmlReport != null) {
+                    builder.htmlReportTo(htmlReport);
                 }
                 production.configure(builder);
                 builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)

@@ -37,15 +37,17 @@ class CliIT {
     Path migrations;
 
     @Test
-    void migratePromotesASafeChangeAndExitsZero() throws Exception {
+    void migratePromotesASafeChangeAndExitsZeroWritingTheHtmlReport(@TempDir Path reports) throws Exception {
         String target = target();
         Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+        Path html = reports.resolve("rehearsal/report.html");
 
         Result result = cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
-                "--locations", "filesystem:" + migrations);
+                "--locations", "filesystem:" + migrations, "--html-report", html.toString());
 
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).contains(": PROMOTED");
+        assertThat(html).content().contains("<html", "PROMOTED");
         assertThat(postgres.query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = "
                 + "'phone'")).containsExactly("1");
     }
@@ -255,14 +257,17 @@ class CliIT {
         Result proc = cli(Map.of(), concat(migrate, "--report", "/proc/nope/r.json"));
         Result underAFile = cli(Map.of(), concat(migrate, "--markdown-report", file.resolve("r.md").toString()));
         Result aDirectory = cli(Map.of(), concat(migrate, "--report", reports.toString()));
+        Result html = cli(Map.of(), concat(migrate, "--html-report", file.resolve("r.html").toString()));
 
-        assertThat(List.of(proc.exit(), underAFile.exit(), aDirectory.exit())).containsOnly(64);
+        assertThat(List.of(proc.exit(), underAFile.exit(), aDirectory.exit(), html.exit())).containsOnly(64);
+        assertThat(html.err()).contains("rehearsal: --html-report " + file.resolve("r.html"),
+                file + " is not a directory");
         assertThat(proc.err()).contains("rehearsal: --report /proc/nope/r.json: the report cannot be written there "
                 + "(cannot create the directory /proc/nope", "Point --report somewhere");
         assertThat(underAFile.err()).contains("rehearsal: --markdown-report " + file.resolve("r.md"),
                 file + " is not a directory");
         assertThat(aDirectory.err()).contains(reports + " is a directory");
-        assertThat(proc.out() + underAFile.out() + aDirectory.out()).doesNotContain("PROMOTED");
+        assertThat(proc.out() + underAFile.out() + aDirectory.out() + html.out()).doesNotContain("PROMOTED");
         assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
         assertThat(postgres.branchesOf(target)).isEmpty();
     }
