@@ -525,6 +525,7 @@ public final class Main implements Runnable {
                 out.println("no branches of " + parent);
             } else {
                 out.print(BranchTable.text(branches, Instant.now(), ZoneId.systemDefault()));
+                out.flush(); // the writer flushes by itself only at println
             }
         }
 

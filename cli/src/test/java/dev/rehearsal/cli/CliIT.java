@@ -183,9 +183,18 @@ class CliIT {
         Result listed = cli(Map.of(), "branch", "list", "--url", url, "--user", "postgres");
         int rowsAfterReset = Integer.parseInt(postgres.query(name, "SELECT count(*) FROM customers").get(0));
         Result deleted = cli(Map.of(), "branch", "delete", name, "--url", url, "--user", "postgres");
+        Result none = cli(Map.of(), "branch", "list", "--url", url, "--user", "postgres");
 
-        assertThat(List.of(created.exit(), reset.exit(), listed.exit(), deleted.exit())).containsOnly(0);
-        assertThat(listed.out()).contains(name, "parent " + target);
+        assertThat(List.of(created.exit(), reset.exit(), listed.exit(), deleted.exit(), none.exit())).containsOnly(0);
+        String[] lines = listed.out().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).matches("NAME +PARENT +CREATED +EXPIRES +SIZE +URL");
+        // a copy of the shop: a few MB; created today, to the minute in the local time zone; expires in 7 days
+        assertThat(lines[1]).matches(java.util.regex.Pattern.quote(name) + " +" + target + " +\\d{4}-\\d\\d-\\d\\d "
+                + "\\d\\d:\\d\\d +in 6d 23h +\\d+(\\.\\d)? MB +jdbc:postgresql://\\S+/" + name);
+        assertThat(lines[1].indexOf(" " + target)).isEqualTo(lines[0].indexOf(" PARENT"));
+        assertThat(created.out()).startsWith("NAME ").contains(name);
+        assertThat(none.out().strip()).isEqualTo("no branches of " + target);
         assertThat(rowsAfterReset).isEqualTo(200);
         assertThat(postgres.databases()).doesNotContain(name);
     }
@@ -337,8 +346,10 @@ class CliIT {
                 "--locations", "filesystem:" + migrations};
 
         Result template = cli(Map.of(), arguments);
-        Result snapshot = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
-                "--branch-option", "jobs=2"));
+        // stderr is a pipe, as in CI: a line at each phase, and (the period made 0s) one as each table is done
+        Result snapshot = cli(List.of("-D" + ProgressLine.EVERY_PROPERTY + "=0s"), Map.of(), concat(arguments,
+                "--branch-provider", "snapshot-copy", "--branch-option", "jobs=2"));
+        Result quiet = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy", "--no-progress"));
         Result unknownOption = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
                 "--branch-option", "threads=2"));
 
@@ -346,6 +357,12 @@ class CliIT {
         assertThat(template.err()).contains("billing-service");
         assertThat(snapshot.exit()).as(snapshot.err()).isZero();
         assertThat(snapshot.out()).contains(": PASSED", "snapshot");
+        // two tables: customers and flyway_schema_history
+        assertThat(snapshot.err()).contains("copy of " + target + ": 0% dumping, 0/2 tables, 0 B/",
+                "% dumping, 1/2 tables,", ": 50% restoring, 0/2 tables,", "% restoring, 1/2 tables,",
+                "copy of " + target + ": done in ").doesNotContain("\r");
+        assertThat(quiet.exit()).as(quiet.err()).isZero();
+        assertThat(quiet.err()).doesNotContain("copy of");
         assertThat(unknownOption.exit()).isEqualTo(64);
         assertThat(unknownOption.err()).contains("no option 'threads'");
         assertThat(postgres15.branchesOf(target)).isEmpty();
