@@ -489,9 +489,9 @@ public final class Main implements Runnable {
                     BranchManager branches = BranchManager.of(provider.provider(classPath, progress), location);
                     switch (action) {
                         case "list" -> print(out, location.database(), branches.list());
-                        case "create" -> print(out, location.database(), List.of(branches.create(required(),
-                                Durations.parse(expires, "--expires"))));
-                        case "reset" -> print(out, location.database(), List.of(branches.reset(required())));
+                        case "create" -> print(out, branches.create(required(), Durations.parse(expires,
+                                "--expires")));
+                        case "reset" -> print(out, branches.reset(required()));
                         case "delete" -> {
                             branches.delete(required());
                             out.println(format == BranchFormat.json ? Json.text(Json.object().put("deleted", name))
@@ -513,20 +513,29 @@ public final class Main implements Runnable {
             return 0;
         }
 
-        /**
-         * Branches as a table, or as JSON: {@code list} an array, {@code create} and {@code reset} one object of the
-         * same shape.
-         */
+        /** The branches of {@code parent} as a table, or as a JSON array. */
         private void print(PrintWriter out, String parent, List<BranchInfo> branches) {
             if (format == BranchFormat.json) {
-                out.println(!action.equals("list") ? Json.text(BranchTable.json(branches.get(0)))
-                        : branches.isEmpty() ? "[]" : Json.text(branches.stream().map(BranchTable::json).toList()));
+                out.println(branches.isEmpty() ? "[]" : Json.text(branches.stream().map(BranchTable::json).toList()));
             } else if (branches.isEmpty()) {
                 out.println("no branches of " + parent);
             } else {
-                out.print(BranchTable.text(branches, Instant.now(), ZoneId.systemDefault()));
-                out.flush(); // the writer flushes by itself only at println
+                printTable(out, branches);
             }
+        }
+
+        /** A branch made or reset: the table of one, or a JSON object of the shape a listed branch has. */
+        private void print(PrintWriter out, BranchInfo branch) {
+            if (format == BranchFormat.json) {
+                out.println(Json.text(BranchTable.json(branch)));
+            } else {
+                printTable(out, List.of(branch));
+            }
+        }
+
+        private static void printTable(PrintWriter out, List<BranchInfo> branches) {
+            out.print(BranchTable.text(branches, Instant.now(), ZoneId.systemDefault()));
+            out.flush(); // the writer flushes by itself only at println
         }
 
         private String required() {
