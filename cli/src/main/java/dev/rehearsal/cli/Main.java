@@ -21,6 +21,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,6 +177,10 @@ public final class Main implements Runnable {
                 + "comment) to this file")
         Path markdownReport;
 
+        @Option(names = "--html-report", description = "also write the HTML report (one self-contained page to "
+                + "open in a browser) to this file")
+        Path htmlReport;
+
         @Option(names = "--lock-timeout", description = "lock_timeout on the target during promotion, e.g. 5s")
         String lockTimeout;
 
@@ -248,24 +254,16 @@ public final class Main implements Runnable {
             if (markdownReport != null) {
                 Reports.requireWritable(markdownReport, "--markdown-report");
             }
-            Outcome outcome = target.run(targetOfTheTool(), location -> {
-                Rehearsal.Builder builder = Rehearsal.configure().target(location).engine(engine())
-                        .branchProvider(branches.provider(classPath)).policy(policy.policy())
-                        .checks(policy.checks());
-                if (report != null) {
-                    builder.reportTo(report);
-                }
-                if (markdownReport != null) {
-                    builder.markdownReportTo(markdownReport);
-                }
-                production.configure(builder);
-                builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
-                        .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners)
-                        .set(Setting.LOCK_RETRIES, lockRetries).set(Setting.RETRY_BACKOFF, retryBackoff)
-                        .set(Setting.STATEMENT_TIMEOUT, statementTimeout).set(Setting.BRANCH_EXPIRY, branchExpiry)
-                        .set(Setting.LOCK_DATABASE, lockDatabase);
-                return execute(builder.load());
-            });
+            if (htmlReport != null) {
+                Reports.requireWritable(htmlReport, "--html-report");
+            }
+            ProgressLine progress = branches.progress(spec.commandLine().getErr());
+            Outcome outcome;
+            try {
+                outcome = target.run(targetOfTheTool(), location -> rehearsal(location, progress));
+            } finally {
+                progress.end();
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.println(switch (format) {
                 case text -> Reports.summary(outcome);
@@ -275,6 +273,29 @@ public final class Main implements Runnable {
             // the verdict stands (the target may have been migrated): a report that could not be written is said
             outcome.reportFailures().forEach(failure -> spec.commandLine().getErr().println("rehearsal: " + failure));
             return outcome.verdict().exitCode();
+        }
+
+        /** The run on {@code location}, configured by the options. */
+        private Outcome rehearsal(DatabaseLocation location, ProgressLine progress) {
+            Rehearsal.Builder builder = Rehearsal.configure().target(location).engine(engine())
+                    .branchProvider(branches.provider(classPath, progress)).policy(policy.policy())
+                    .checks(policy.checks());
+            if (report != null) {
+                builder.reportTo(report);
+            }
+            if (markdownReport != null) {
+                builder.markdownReportTo(markdownReport);
+            }
+            if (htmlReport != null) {
+                builder.htmlReportTo(htmlReport);
+            }
+            production.configure(builder);
+            builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
+                    .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners)
+                    .set(Setting.LOCK_RETRIES, lockRetries).set(Setting.RETRY_BACKOFF, retryBackoff)
+                    .set(Setting.STATEMENT_TIMEOUT, statementTimeout).set(Setting.BRANCH_EXPIRY, branchExpiry)
+                    .set(Setting.LOCK_DATABASE, lockDatabase);
+            return execute(builder.load());
         }
     }
 
@@ -289,13 +310,26 @@ public final class Main implements Runnable {
                 + "(snapshot-copy) or project=autumn-disk-484331 (neon; key from NEON_API_KEY)")
         Map<String, String> options = new LinkedHashMap<>();
 
-        /** The provider, found among the CLI's own and those in the jars of {@code --classpath}. */
-        BranchProvider provider(ClassPathOption classPath) {
+        @Option(names = "--no-progress", description = "show no progress of a long branch copy (snapshot-copy) on "
+                + "standard error; shown by default: one line rewritten in place on a terminal, else a line at each "
+                + "phase and every 10s")
+        boolean noProgress;
+
+        /** Where a long copy's progress goes: {@code err}, unless {@code --no-progress}. */
+        ProgressLine progress(PrintWriter err) {
+            return noProgress ? ProgressLine.NONE : ProgressLine.on(err);
+        }
+
+        /**
+         * The provider, found among the CLI's own and those in the jars of {@code --classpath}; one that reports a
+         * copy's progress reports it to {@code progress}.
+         */
+        BranchProvider provider(ClassPathOption classPath, ProgressLine progress) {
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(classPath.classLoader());
             try {
-                return BranchProvider.named(provider, options);
+                return BranchProvider.named(provider, options, List.of(progress));
             } finally {
                 thread.setContextClassLoader(previous);
             }
@@ -449,40 +483,59 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            target.run(location -> {
-                BranchManager branches = BranchManager.of(provider.provider(classPath), location);
-                switch (action) {
-                    case "list" -> print(out, branches.list());
-                    case "create" -> print(out, branches.create(required(), Durations.parse(expires, "--expires")));
-                    case "reset" -> print(out, branches.reset(required()));
-                    case "delete" -> {
-                        branches.delete(required());
-                        out.println(format == BranchFormat.json ? Json.text(Json.object().put("deleted", name))
-                                : "deleted " + name);
+            ProgressLine progress = provider.progress(spec.commandLine().getErr());
+            try {
+                target.run(location -> {
+                    BranchManager branches = BranchManager.of(provider.provider(classPath, progress), location);
+                    switch (action) {
+                        case "list" -> print(out, location.database(), branches.list());
+                        case "create" -> print(out, branches.create(required(), Durations.parse(expires,
+                                "--expires")));
+                        case "reset" -> print(out, branches.reset(required()));
+                        case "delete" -> {
+                            branches.delete(required());
+                            out.println(format == BranchFormat.json ? Json.text(Json.object().put("deleted", name))
+                                    : "deleted " + name);
+                        }
+                        case "url" -> {
+                            String url = branches.location(required()).redactedUrl();
+                            out.println(format == BranchFormat.json ? Json.text(Json.object().put("name", name)
+                                    .put("url", url)) : url);
+                        }
+                        default -> throw new CommandLine.ParameterException(spec.commandLine(), "Unknown branch "
+                                + "action '" + action + "': use create, list, reset, delete or url");
                     }
-                    case "url" -> {
-                        String url = branches.location(required()).redactedUrl();
-                        out.println(format == BranchFormat.json ? Json.text(Json.object().put("name", name)
-                                .put("url", url)) : url);
-                    }
-                    default -> throw new CommandLine.ParameterException(spec.commandLine(), "Unknown branch action '"
-                            + action + "': use create, list, reset, delete or url");
-                }
-                return null;
-            });
+                    return null;
+                });
+            } finally {
+                progress.end();
+            }
             return 0;
         }
 
-        private void print(PrintWriter out, List<BranchInfo> branches) {
+        /** The branches of {@code parent} as a table, or as a JSON array. */
+        private void print(PrintWriter out, String parent, List<BranchInfo> branches) {
             if (format == BranchFormat.json) {
-                out.println(Json.text(branches));
+                out.println(branches.isEmpty() ? "[]" : Json.text(branches.stream().map(BranchTable::json).toList()));
+            } else if (branches.isEmpty()) {
+                out.println("no branches of " + parent);
             } else {
-                branches.forEach(branch -> out.println(line(branch)));
+                printTable(out, branches);
             }
         }
 
+        /** A branch made or reset: the table of one, or a JSON object of the shape a listed branch has. */
         private void print(PrintWriter out, BranchInfo branch) {
-            out.println(format == BranchFormat.json ? Json.text(branch) : line(branch));
+            if (format == BranchFormat.json) {
+                out.println(Json.text(BranchTable.json(branch)));
+            } else {
+                printTable(out, List.of(branch));
+            }
+        }
+
+        private static void printTable(PrintWriter out, List<BranchInfo> branches) {
+            out.print(BranchTable.text(branches, Instant.now(), ZoneId.systemDefault()));
+            out.flush(); // the writer flushes by itself only at println
         }
 
         private String required() {
@@ -491,11 +544,6 @@ public final class Main implements Runnable {
                         + "branch name, e.g. rehearsal branch " + action + " dev-alice --url ...");
             }
             return name;
-        }
-
-        private static String line(BranchInfo branch) {
-            return String.format(Locale.ROOT, "%-30s parent %-20s created %s expires %s %s", branch.name(),
-                    branch.parent(), branch.created(), branch.expires(), branch.url());
         }
     }
 

@@ -18,6 +18,7 @@ final class OptionNames implements SettingNames {
             "password", "--password-env",
             "engine", "--locations (Flyway) or --changelog (Liquibase)",
             "markdownReport", "--markdown-report",
+            "htmlReport", "--html-report",
             "severities", "--severity");
 
     private OptionNames() {

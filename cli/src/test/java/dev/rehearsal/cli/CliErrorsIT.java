@@ -97,6 +97,22 @@ class CliErrorsIT {
         assertThat(listed.json().isArray()).isTrue();
         assertThat(listed.json().findValuesAsText("name")).contains(name);
         assertThat(listed.json().get(0).get("expires").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        // create prints the object list prints for the branch, the same fields in the same order
+        JsonNode inList = java.util.stream.StreamSupport.stream(listed.json().spliterator(), false)
+                .filter(branch -> branch.get("name").asText().equals(name)).findFirst().orElseThrow();
+        assertThat(inList.fieldNames()).toIterable().containsExactly("name", "parent", "created", "expires", "owner",
+                "purpose", "kept", "sizeBytes", "url");
+        assertThat(created.json().fieldNames()).toIterable().containsExactlyElementsOf(() -> inList.fieldNames());
+        assertThat(created.json().get("created")).isEqualTo(inList.get("created"));
+        assertThat(inList.get("sizeBytes").isIntegralNumber()).isTrue();
+        assertThat(inList.get("sizeBytes").asLong()).isGreaterThan(1 << 20);
+        assertThat(java.time.Instant.parse(inList.get("created").asText())).isBefore(java.time.Instant.now());
+
+        Result deleted = CliProcess.run(Map.of(), "branch", "delete", name, "--url", url, "--user", "postgres");
+        Result empty = CliProcess.run(Map.of(), "branch", "list", "--url", url, "--user", "postgres", "--format",
+                "json");
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        assertThat(empty.out().strip()).isEqualTo("[]");
     }
 
     @Test

@@ -37,15 +37,17 @@ class CliIT {
     Path migrations;
 
     @Test
-    void migratePromotesASafeChangeAndExitsZero() throws Exception {
+    void migratePromotesASafeChangeAndExitsZeroWritingTheHtmlReport(@TempDir Path reports) throws Exception {
         String target = target();
         Files.writeString(migrations.resolve("V2__phone.sql"), "ALTER TABLE customers ADD COLUMN phone text;");
+        Path html = reports.resolve("rehearsal/report.html");
 
         Result result = cli(Map.of(), "migrate", "--url", postgres.jdbcUrl(target), "--user", "postgres",
-                "--locations", "filesystem:" + migrations);
+                "--locations", "filesystem:" + migrations, "--html-report", html.toString());
 
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).contains(": PROMOTED");
+        assertThat(html).content().contains("<html", "PROMOTED");
         assertThat(postgres.query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = "
                 + "'phone'")).containsExactly("1");
     }
@@ -181,9 +183,18 @@ class CliIT {
         Result listed = cli(Map.of(), "branch", "list", "--url", url, "--user", "postgres");
         int rowsAfterReset = Integer.parseInt(postgres.query(name, "SELECT count(*) FROM customers").get(0));
         Result deleted = cli(Map.of(), "branch", "delete", name, "--url", url, "--user", "postgres");
+        Result none = cli(Map.of(), "branch", "list", "--url", url, "--user", "postgres");
 
-        assertThat(List.of(created.exit(), reset.exit(), listed.exit(), deleted.exit())).containsOnly(0);
-        assertThat(listed.out()).contains(name, "parent " + target);
+        assertThat(List.of(created.exit(), reset.exit(), listed.exit(), deleted.exit(), none.exit())).containsOnly(0);
+        String[] lines = listed.out().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).matches("NAME +PARENT +CREATED +EXPIRES +SIZE +URL");
+        // a copy of the shop: a few MB; created today, to the minute in the local time zone; expires in 7 days
+        assertThat(lines[1]).matches(java.util.regex.Pattern.quote(name) + " +" + target + " +\\d{4}-\\d\\d-\\d\\d "
+                + "\\d\\d:\\d\\d +in 6d 23h +\\d+(\\.\\d)? MB +jdbc:postgresql://\\S+/" + name);
+        assertThat(lines[1].indexOf(" " + target)).isEqualTo(lines[0].indexOf(" PARENT"));
+        assertThat(created.out()).startsWith("NAME ").contains(name);
+        assertThat(none.out().strip()).isEqualTo("no branches of " + target);
         assertThat(rowsAfterReset).isEqualTo(200);
         assertThat(postgres.databases()).doesNotContain(name);
     }
@@ -255,14 +266,17 @@ class CliIT {
         Result proc = cli(Map.of(), concat(migrate, "--report", "/proc/nope/r.json"));
         Result underAFile = cli(Map.of(), concat(migrate, "--markdown-report", file.resolve("r.md").toString()));
         Result aDirectory = cli(Map.of(), concat(migrate, "--report", reports.toString()));
+        Result html = cli(Map.of(), concat(migrate, "--html-report", file.resolve("r.html").toString()));
 
-        assertThat(List.of(proc.exit(), underAFile.exit(), aDirectory.exit())).containsOnly(64);
+        assertThat(List.of(proc.exit(), underAFile.exit(), aDirectory.exit(), html.exit())).containsOnly(64);
+        assertThat(html.err()).contains("rehearsal: --html-report " + file.resolve("r.html"),
+                file + " is not a directory");
         assertThat(proc.err()).contains("rehearsal: --report /proc/nope/r.json: the report cannot be written there "
                 + "(cannot create the directory /proc/nope", "Point --report somewhere");
         assertThat(underAFile.err()).contains("rehearsal: --markdown-report " + file.resolve("r.md"),
                 file + " is not a directory");
         assertThat(aDirectory.err()).contains(reports + " is a directory");
-        assertThat(proc.out() + underAFile.out() + aDirectory.out()).doesNotContain("PROMOTED");
+        assertThat(proc.out() + underAFile.out() + aDirectory.out() + html.out()).doesNotContain("PROMOTED");
         assertThat(postgres.query(target, "SELECT max(version) FROM flyway_schema_history")).containsExactly("1");
         assertThat(postgres.branchesOf(target)).isEmpty();
     }
@@ -332,8 +346,10 @@ class CliIT {
                 "--locations", "filesystem:" + migrations};
 
         Result template = cli(Map.of(), arguments);
-        Result snapshot = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
-                "--branch-option", "jobs=2"));
+        // stderr is a pipe, as in CI: a line at each phase, and (the period made 0s) one as each table is done
+        Result snapshot = cli(List.of("-D" + ProgressLine.EVERY_PROPERTY + "=0s"), Map.of(), concat(arguments,
+                "--branch-provider", "snapshot-copy", "--branch-option", "jobs=2"));
+        Result quiet = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy", "--no-progress"));
         Result unknownOption = cli(Map.of(), concat(arguments, "--branch-provider", "snapshot-copy",
                 "--branch-option", "threads=2"));
 
@@ -341,6 +357,12 @@ class CliIT {
         assertThat(template.err()).contains("billing-service");
         assertThat(snapshot.exit()).as(snapshot.err()).isZero();
         assertThat(snapshot.out()).contains(": PASSED", "snapshot");
+        // two tables: customers and flyway_schema_history
+        assertThat(snapshot.err()).contains("copy of " + target + ": 0% dumping, 0/2 tables, 0 B/",
+                "% dumping, 1/2 tables,", ": 50% restoring, 0/2 tables,", "% restoring, 1/2 tables,",
+                "copy of " + target + ": done in ").doesNotContain("\r");
+        assertThat(quiet.exit()).as(quiet.err()).isZero();
+        assertThat(quiet.err()).doesNotContain("copy of");
         assertThat(unknownOption.exit()).isEqualTo(64);
         assertThat(unknownOption.err()).contains("no option 'threads'");
         assertThat(postgres15.branchesOf(target)).isEmpty();

@@ -33,6 +33,17 @@ public interface BranchProvider {
         return BranchProviders.named(name, options);
     }
 
+    /**
+     * As {@link #named(String, Map)}, with listeners for what the chosen provider reports: each provider takes those
+     * of the types it reports to and ignores the rest, so a front end can give them whatever the user chose, e.g.
+     * {@code BranchProvider.named("snapshot-copy", Map.of(), List.of(progressLine))} with a
+     * {@link dev.rehearsal.branch.copy.SnapshotCopyBranchProvider.CopyProgress.Listener} (taken by
+     * {@code snapshot-copy} and {@code auto}).
+     */
+    static BranchProvider named(String name, Map<String, String> options, List<?> listeners) {
+        return BranchProviders.named(name, options, listeners);
+    }
+
     /** The names of the providers found, built-in ones first. */
     static List<String> names() {
         return BranchProviders.names();

@@ -80,9 +80,18 @@ public interface BranchProviderFactory {
     final class Options {
         private final String provider;
         private final Map<String, String> given;
+        private final List<Object> listeners;
 
         /** Checks that every option given is one of {@code known}, with a value. */
         Options(String provider, List<Setting> known, Map<String, String> given) {
+            this(provider, known, given, List.of());
+        }
+
+        /**
+         * Checks that every option given is one of {@code known}, with a value; {@code listeners} are what the front
+         * end listens with (see {@link #listener(Class)}).
+         */
+        Options(String provider, List<Setting> known, Map<String, String> given, List<?> listeners) {
             Set<String> names = new TreeSet<>();
             known.forEach(setting -> names.add(setting.name()));
             for (Map.Entry<String, String> option : given.entrySet()) {
@@ -98,6 +107,17 @@ public interface BranchProviderFactory {
             }
             this.provider = provider;
             this.given = Map.copyOf(given);
+            this.listeners = List.copyOf(listeners);
+        }
+
+        /**
+         * The listener of this type the front end gave, if any: a provider that reports something (the snapshot
+         * copy its {@code CopyProgress}) takes the listener of its own type, e.g.
+         * {@code options.listener(CopyProgress.Listener.class).ifPresent(builder::progress)}; the others need not
+         * look. Listeners are objects, not options: no text option can name one.
+         */
+        public <T> Optional<T> listener(Class<T> type) {
+            return listeners.stream().filter(type::isInstance).map(type::cast).findFirst();
         }
 
         /** The option's value as given. */

@@ -51,12 +51,21 @@ final class BranchProviders {
      *                                not have, or a bad value
      */
     static BranchProvider named(String name, Map<String, String> options) {
+        return named(name, options, List.of());
+    }
+
+    /**
+     * As {@link #named(String, Map)}, the factory given {@code listeners} (see
+     * {@link BranchProviderFactory.Options#listener}).
+     */
+    static BranchProvider named(String name, Map<String, String> options, List<?> listeners) {
         String chosen = name == null || name.isBlank() ? DEFAULT : name.trim().toLowerCase(Locale.ROOT);
         List<BranchProviderFactory> found = factories();
         for (BranchProviderFactory factory : found) {
             if (factory.name().equalsIgnoreCase(chosen)) {
                 Map<String, String> given = new LinkedHashMap<>(options == null ? Map.of() : options);
-                return factory.create(new BranchProviderFactory.Options(chosen, factory.options(), given));
+                return factory.create(new BranchProviderFactory.Options(chosen, factory.options(), given,
+                        listeners));
             }
         }
         throw new ConfigurationException(BranchProviderFactory.Options.asWritten(Setting.BRANCH_PROVIDER, name)

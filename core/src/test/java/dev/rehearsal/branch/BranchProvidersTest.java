@@ -15,6 +15,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,19 @@ class BranchProvidersTest {
                 .isInstanceOf(SnapshotCopyBranchProvider.class);
         assertThat(BranchProvider.named("neon", Map.of("project", "autumn-disk-484331", "api-key-variable",
                 "PATH"))).isInstanceOf(NeonBranchProvider.class);
+    }
+
+    @Test
+    void aFactoryTakesTheListenerOfItsOwnTypeAndNoOther() {
+        SnapshotCopyBranchProvider.CopyProgress.Listener progress = p -> { };
+        BranchProviderFactory.Options options = new BranchProviderFactory.Options("snapshot-copy", List.of(),
+                Map.of(), List.of("not a listener", progress));
+
+        assertThat(options.listener(SnapshotCopyBranchProvider.CopyProgress.Listener.class)).containsSame(progress);
+        assertThat(options.listener(Runnable.class)).isEmpty();
+        assertThat(new BranchProviderFactory.Options("template", List.of(), Map.of()).listener(Object.class))
+                .isEmpty();
+        assertThat(BranchProvider.named("auto", Map.of(), List.of(progress))).isInstanceOf(AutoBranchProvider.class);
     }
 
     @Test

@@ -221,7 +221,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     @Parameter
     Map<String, String> changelogParameters;
 
-    /** Where {@code report.json} and {@code report.md} (for a pull-request comment) are written. */
+    /**
+     * Where {@code report.json}, {@code report.md} (for a pull-request comment) and {@code report.html} (one
+     * self-contained page to open in a browser) are written.
+     */
     @Parameter(property = "rehearsal.reportDirectory", defaultValue = "${project.build.directory}/rehearsal")
     File reportDirectory;
 
@@ -338,11 +341,14 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     final void run() throws MojoExecutionException, MojoFailureException {
         Path json = reportDirectory.toPath().resolve("report.json");
         Path markdown = reportDirectory.toPath().resolve("report.md");
+        Path html = reportDirectory.toPath().resolve("report.html");
         Reports.requireWritable(json, "<reportDirectory>");
         Reports.requireWritable(markdown, "<reportDirectory>");
+        Reports.requireWritable(html, "<reportDirectory>");
         try (URLClassLoader classes = projectClassLoader()) {
             Rehearsal.Builder builder = Rehearsal.configure().target(target()).engine(engine(classes))
-                    .branchProvider(provider()).reportTo(json).markdownReportTo(markdown);
+                    .branchProvider(provider()).reportTo(json).markdownReportTo(markdown)
+                    .htmlReportTo(html);
             Policy policy = policy();
             if (policy != null) {
                 builder.policy(policy);
@@ -372,7 +378,8 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     private void report(Outcome outcome) throws MojoFailureException {
         if (outcome.reportFailures().isEmpty()) {
             getLog().info("Rehearsal reports: " + reportDirectory.toPath().resolve("report.json") + ", "
-                    + reportDirectory.toPath().resolve("report.md"));
+                    + reportDirectory.toPath().resolve("report.md") + ", "
+                    + reportDirectory.toPath().resolve("report.html"));
         } else {
             // logged at ERROR by the run already; the build's result is still the verdict's
             getLog().warn("Rehearsal " + outcome.verdict() + ", but " + outcome.reportFailures().size()

@@ -16,6 +16,7 @@ final class ParameterNames implements SettingNames {
     private static final Map<String, String> RENAMED = Map.of(
             "report", "reportDirectory",
             "markdownReport", "reportDirectory",
+            "htmlReport", "reportDirectory",
             "engine", "locations",
             "expires", "branchExpiry");
 

@@ -59,6 +59,7 @@ class MavenPluginIT {
         JsonNode report = new ObjectMapper().readTree(project.resolve("target/rehearsal/report.json").toFile());
         assertThat(report.get("verdict").asText()).isEqualTo("PASSED");
         assertThat(project.resolve("target/rehearsal/report.md")).content().contains("PASSED");
+        assertThat(project.resolve("target/rehearsal/report.html")).content().contains("<html", "PASSED");
         assertThat(columns(target)).doesNotContain("phone");
         assertThat(postgres.branchesOf(target)).isEmpty();
     }
@@ -376,7 +377,8 @@ class MavenPluginIT {
         assertThat(build.output()).contains(": PASSED", "[ERROR] The JSON report was not written to "
                 + reports.resolve("report.json") + ": " + reports + " is not a directory",
                 "[ERROR] The Markdown report was not written to " + reports.resolve("report.md"),
-                "Rehearsal PASSED, but 2 report(s) were not written", "BUILD SUCCESS");
+                "[ERROR] The HTML report was not written to " + reports.resolve("report.html"),
+                "Rehearsal PASSED, but 3 report(s) were not written", "BUILD SUCCESS");
         assertThat(postgres.branchesOf(target)).isEmpty();
     }
 

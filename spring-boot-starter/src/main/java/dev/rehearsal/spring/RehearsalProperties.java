@@ -370,6 +370,9 @@ public class RehearsalProperties {
         /** The Markdown report of each run (for a pull-request comment). Default: none. */
         private String markdown;
 
+        /** The HTML report of each run (one self-contained page to open in a browser). Default: none. */
+        private String html;
+
         public String getJson() {
             return json;
         }
@@ -384,6 +387,14 @@ public class RehearsalProperties {
 
         public void setMarkdown(String markdown) {
             this.markdown = markdown;
+        }
+
+        public String getHtml() {
+            return html;
+        }
+
+        public void setHtml(String html) {
+            this.html = html;
         }
     }
 }

@@ -25,7 +25,8 @@ public final class SpringSettingNames implements SettingNames {
             "engine", "spring.flyway.locations (Flyway) or spring.liquibase.change-log (Liquibase)",
             "branchProvider", "rehearsal.branch.provider",
             "report", "rehearsal.report.json",
-            "markdownReport", "rehearsal.report.markdown");
+            "markdownReport", "rehearsal.report.markdown",
+            "htmlReport", "rehearsal.report.html");
 
     /** Liquibase's settings by the names of Boot's {@code spring.liquibase.*} properties. */
     private static final Map<String, String> LIQUIBASE = Map.of(

@@ -94,6 +94,9 @@ public final class StartupRehearsal {
         if (properties.getReport().getMarkdown() != null) {
             builder.markdownReportTo(Path.of(properties.getReport().getMarkdown()));
         }
+        if (properties.getReport().getHtml() != null) {
+            builder.htmlReportTo(Path.of(properties.getReport().getHtml()));
+        }
         if (properties.getProductionSizes() != null) {
             builder.productionSizes(Path.of(properties.getProductionSizes()));
         }

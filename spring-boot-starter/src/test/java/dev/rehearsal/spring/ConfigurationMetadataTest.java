@@ -24,6 +24,7 @@ class ConfigurationMetadataTest {
                 "rehearsal.branch.provider", "rehearsal.branch.options", "rehearsal.lock-timeout",
                 "rehearsal.lock-retries", "rehearsal.retry-backoff", "rehearsal.keep-failed-branch",
                 "rehearsal.wait-for-other-runners", "rehearsal.report.json", "rehearsal.report.markdown",
+                "rehearsal.report.html",
                 "rehearsal.severities", "rehearsal.assertions", "rehearsal.min-rows", "rehearsal.lock-threshold");
         for (JsonNode property : metadata.path("properties")) {
             if (property.path("name").asText().startsWith("rehearsal.")) {

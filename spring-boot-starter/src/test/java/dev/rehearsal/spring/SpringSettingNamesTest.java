@@ -28,6 +28,7 @@ class SpringSettingNamesTest {
         assertThat(names.name(Setting.KEEP_FAILED_BRANCH)).isEqualTo("rehearsal.keep-failed-branch");
         assertThat(names.name(Setting.BRANCH_PROVIDER)).isEqualTo("rehearsal.branch.provider");
         assertThat(names.name(Setting.REPORT)).isEqualTo("rehearsal.report.json");
+        assertThat(names.name(Setting.HTML_REPORT)).isEqualTo("rehearsal.report.html");
         assertThat(names.name(Policy.MIN_ROWS)).isEqualTo("rehearsal.min-rows");
     }
 

@@ -457,7 +457,8 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
 
     /**
      * Makes the provider {@code snapshot-copy} for the front ends: options {@link #JOBS}, {@link #SCHEMA_ONLY},
-     * {@link #SAMPLE}, {@link #PG_DUMP}, {@link #PG_RESTORE}, {@link #WORK_DIRECTORY}, {@link #MAINTENANCE_DATABASE}.
+     * {@link #SAMPLE}, {@link #PG_DUMP}, {@link #PG_RESTORE}, {@link #WORK_DIRECTORY}, {@link #MAINTENANCE_DATABASE};
+     * a {@link CopyProgress.Listener} among the front end's listeners receives the copy's progress.
      */
     public static final class Factory implements BranchProviderFactory {
         @Override
@@ -492,6 +493,7 @@ public final class SnapshotCopyBranchProvider extends DatabaseBranchProvider {
             options.path(PG_RESTORE).ifPresent(builder::pgRestorePath);
             options.path(WORK_DIRECTORY).ifPresent(builder::workDirectory);
             options.text(MAINTENANCE_DATABASE).ifPresent(builder::maintenanceDatabase);
+            options.listener(CopyProgress.Listener.class).ifPresent(builder::progress);
             return builder.build();
         }
     }

@@ -38,7 +38,8 @@ class FlywayStartupIT {
         Startup startup = withBase("flyway_safe").with("spring.flyway.locations=classpath:db/flyway/base,"
                         + "classpath:db/flyway/safe", "shop.wrap-data-source=true",
                 "spring.main.web-application-type=servlet", "server.port=0",
-                "management.endpoints.web.exposure.include=rehearsal", "rehearsal.assertions=classpath:db/assertions");
+                "management.endpoints.web.exposure.include=rehearsal", "rehearsal.assertions=classpath:db/assertions",
+                "rehearsal.report.html=" + reports.resolve("html/report.html"));
         int before = output.length();
 
         try (ConfigurableApplicationContext application = startup.start()) {
@@ -55,6 +56,7 @@ class FlywayStartupIT {
                     "Every customer collects loyalty points"));
         }
         startup.assertNoBranchLeft();
+        assertThat(reports.resolve("html/report.html")).content().contains("<html", "PROMOTED");
         assertThat(CONNECTION_LINE.matcher(output.toString().substring(before)).results().count())
                 .as("Flyway's connection line, once a start").isEqualTo(1);
     }
