@@ -2,6 +2,8 @@ package dev.rehearsal.report;
 
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.internal.Bytes;
+import dev.rehearsal.internal.OneLine;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
@@ -125,7 +127,7 @@ final class HtmlReport {
             html.append("<p>").append(esc(failure.detail())).append("</p>\n");
         }
         if (failure.statement() != null) {
-            html.append("<pre><code>").append(esc(ConsoleSummary.withoutLeadingComments(failure.statement())))
+            html.append("<pre><code>").append(esc(OneLine.withoutLeadingComments(failure.statement())))
                     .append("</code></pre>\n");
             if (failure.line() != null) {
                 html.append("<p class=\"muted\">at line ").append(failure.line()).append(" of its script</p>\n");
@@ -289,12 +291,12 @@ final class HtmlReport {
         String kind = statement.failed() ? "failed" : row.name() == null ? "bookkeeping" : "migration";
         svg.append("<g class=\"row ").append(kind).append("\" data-seq=\"").append(statement.sequence())
                 .append("\">\n<text class=\"label\" x=\"0\" y=\"").append(y + 10).append("\">")
-                .append(esc(ConsoleSummary.abbreviate("#" + statement.sequence() + " "
+                .append(esc(OneLine.abbreviate("#" + statement.sequence() + " "
                         + (row.name() == null ? "(migration tool)" : row.name()) + " · "
-                        + ConsoleSummary.withoutLeadingComments(statement.sql() == null ? "" : statement.sql()),
+                        + OneLine.withoutLeadingComments(statement.sql() == null ? "" : statement.sql()),
                         LABEL_CHARACTERS)))
                 .append("</text>\n<text class=\"detail\" x=\"0\" y=\"").append(y + 23).append("\">")
-                .append(esc(ConsoleSummary.abbreviate(details(row), LABEL_CHARACTERS))).append("</text>\n");
+                .append(esc(OneLine.abbreviate(details(row), LABEL_CHARACTERS))).append("</text>\n");
         double x = LABEL_WIDTH + row.startMillis() * scale;
         double width = Math.max(2, row.durationMillis() * scale);
         svg.append("<rect class=\"bar ").append(kind).append("\" x=\"").append(fmt(x)).append("\" y=\"")
@@ -305,7 +307,7 @@ final class HtmlReport {
             String blocks = lock.blocksReads() ? "lock-rw" : lock.blocksWrites() ? "lock-w" : "lock-none";
             String what = lock.mode().sqlName() + " on " + lock.relation() + " · " + Wording.millis(lock.heldMillis());
             svg.append("<text class=\"lock-label ").append(blocks).append("\" x=\"12\" y=\"").append(lockY + 8)
-                    .append("\">").append(esc(ConsoleSummary.abbreviate(what, LABEL_CHARACTERS - 2)))
+                    .append("\">").append(esc(OneLine.abbreviate(what, LABEL_CHARACTERS - 2)))
                     .append("</text><rect class=\"lock ").append(blocks).append("\" x=\"").append(fmt(x))
                     .append("\" y=\"").append(lockY + 2).append("\" width=\"")
                     .append(fmt(Math.max(2, lock.heldMillis() * scale))).append("\" height=\"7\"><title>")
@@ -346,7 +348,7 @@ final class HtmlReport {
         List<String> parts = new ArrayList<>();
         parts.add(Wording.millis(row.durationMillis()));
         for (RelationRewrite rewrite : statement.rewrites()) {
-            parts.add("rewrote " + rewrite.kind() + " " + rewrite.relation() + " (" + Wording.bytes(rewrite.sizeBytes())
+            parts.add("rewrote " + rewrite.kind() + " " + rewrite.relation() + " (" + Bytes.human(rewrite.sizeBytes())
                     + ")");
         }
         for (TableScan scan : statement.scans()) {
@@ -370,7 +372,7 @@ final class HtmlReport {
         row.locks().forEach(lock -> locks.append('\n').append(lock.mode().sqlName()).append(" on ")
                 .append(lock.relation()).append(", held ").append(Wording.millis(lock.heldMillis())));
         return "#" + statement.sequence() + " " + (row.name() == null ? "(migration tool)" : row.name()) + "\n"
-                + details(row) + locks + "\n" + ConsoleSummary.abbreviate(statement.sql(), 500)
+                + details(row) + locks + "\n" + OneLine.abbreviate(statement.sql(), 500)
                 + (statement.error() == null ? "" : "\n" + statement.error());
     }
 
@@ -400,7 +402,7 @@ final class HtmlReport {
     }
 
     private static String abbreviate(String sql) {
-        return ConsoleSummary.abbreviate(ConsoleSummary.withoutLeadingComments(sql), MAX_SQL);
+        return OneLine.abbreviate(OneLine.withoutLeadingComments(sql), MAX_SQL);
     }
 
     private static String fmt(double value) {

@@ -2,6 +2,7 @@ package dev.rehearsal.report;
 
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.check.Finding;
+import dev.rehearsal.internal.OneLine;
 import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
@@ -79,7 +80,7 @@ final class MarkdownReport {
                     Matcher.quoteReplacement("migration `" + code(names.getOrDefault(failure.migration(),
                             failure.migration())) + "`")))).append("\n\n");
             if (failure.statement() != null) {
-                md.append("```sql\n").append(ConsoleSummary.withoutLeadingComments(failure.statement()))
+                md.append("```sql\n").append(OneLine.withoutLeadingComments(failure.statement()))
                         .append("\n```\n\n");
             }
             if (failure.hint() != null) {
@@ -248,7 +249,7 @@ final class MarkdownReport {
     }
 
     private static String abbreviate(String sql) {
-        return ConsoleSummary.abbreviate(sql == null ? null : ConsoleSummary.withoutLeadingComments(sql), MAX_SQL);
+        return OneLine.abbreviate(sql == null ? null : OneLine.withoutLeadingComments(sql), MAX_SQL);
     }
 
     /** Text safe inside inline code in a table cell: no backquotes, pipes or newlines. */

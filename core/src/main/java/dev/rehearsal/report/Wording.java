@@ -94,21 +94,6 @@ final class Wording {
         return seconds / 60 + " min " + seconds % 60 + " s";
     }
 
-    /** {@code 512 B}, {@code 48.0 MiB}. */
-    static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = bytes / 1024.0;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-    }
-
     /** {@code 2026-11-30 22:41:06 UTC}: to the second, in UTC, which every reader can place. */
     static String time(Instant instant) {
         return instant == null ? "" : TIME.format(instant);
