@@ -56,7 +56,8 @@ public final class StaticRisks {
      *
      * @param kind      the kind of finding it would likely raise, e.g. {@code table-rewrite}
      * @param statement the statement, on one line and abbreviated; null when the text did not parse
-     * @param message   what it would do, ending with {@link StaticRisks#NOT_OBSERVED} (and an acknowledgement's reason)
+     * @param message   what it would do, ending with {@link StaticRisks#NOT_OBSERVED} (and an acknowledgement's
+     *                  reason)
      * @param remedy    how to do it safely, in the checks' words, or null
      */
     public record Risk(String kind, String statement, String message, String remedy) {
@@ -75,7 +76,7 @@ public final class StaticRisks {
             tree = PostgresParser.get().parse(sql);
         } catch (PostgresParser.SyntaxError e) {
             return List.of(new Risk(FindingKinds.CHECK_ERROR, null, "its text does not parse as PostgreSQL SQL ("
-                    + e.getMessage() + "), so what it would do cannot be read" + NOT_OBSERVED, null));
+                    + e.getMessage() + "): what it would do is not known, and it did not run on the branch", null));
         }
         Acknowledgements acknowledgements = Acknowledgements.inText(migration, sql);
         byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
@@ -83,7 +84,8 @@ public final class StaticRisks {
         for (JsonNode entry : tree.path("stmts")) {
             String statement = textOf(entry, bytes);
             for (Risk risk : risksOf(entry.path("stmt"), statement)) {
-                Optional<String> reason = acknowledgements.reason(migration, risk.kind());
+                Optional<String> reason = FindingKinds.acknowledgeable(risk.kind())
+                        ? acknowledgements.reason(migration, risk.kind()) : Optional.empty();
                 risks.add(reason.isEmpty() ? risk : new Risk(risk.kind(), risk.statement(),
                         risk.message() + "; acknowledged: " + reason.get(), risk.remedy()));
             }

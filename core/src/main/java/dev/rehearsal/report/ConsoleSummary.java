@@ -38,12 +38,12 @@ final class ConsoleSummary {
             text.append(String.format(Locale.ROOT, "  %-8s %-40s branch: %-8s target: %s%n", migration.id(),
                     abbreviate(migration.description(), 40), migration.branch(), migration.target()));
             if (!migration.risks().isEmpty()) {
-                text.append("           not run; its text shows it would:\n");
+                text.append("           not run; read from its text, not observed:\n");
             }
             for (Risk risk : migration.risks()) {
-                // the heading says the risk was read, not observed: each line keeps only what it would do
+                // the heading says what the risks rest on: each line keeps only what the statement would do
                 text.append("             [").append(risk.kind()).append("] ").append(abbreviate(risk.message()
-                        .replace(StaticRisks.NOT_OBSERVED, "").replaceFirst("^would ", ""), MAX_RISK)).append('\n');
+                        .replace(StaticRisks.NOT_OBSERVED, ""), MAX_RISK)).append('\n');
             }
         }
         MigrationFailure failure = outcome.failure();
