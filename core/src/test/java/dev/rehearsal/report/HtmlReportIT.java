@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML and Markdown reports of a real rehearsal — a rewrite, an index build that blocks writes, a migration that
- * fails on the data — opened as their readers open them, in headless Chromium.
+ * fails on the data, and one its failure kept from running — opened as their readers open them, in headless Chromium.
  */
 class HtmlReportIT {
     @RegisterExtension
@@ -57,7 +57,7 @@ class HtmlReportIT {
         assertThat(page.count("<rect class=\"lock lock-w\"")).as("SHARE of the index build").isPositive();
         assertThat(page.dom()).contains("rewrote table public.orders", "scanned 20,000 rows of public.orders",
                 "could not create unique index", "<td class=\"state not-run\">not run</td>",
-                "-- rehearsal:allow");
+                "Not rehearsed; its text shows:", "<code>data-loss</code> would drop column phone");
         // kept in target/ for a person to look at (a CI artifact)
         Path screenshot = HeadlessChromium.screenshot(html,
                 Files.createDirectories(Path.of("target/screenshots")).resolve("html-report.png"), 1280, 1600);

@@ -55,7 +55,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
@@ -323,56 +322,24 @@ public final class Run {
             failure = Results.failureOf("branch", result.failure(), statements);
             findings.addAll(config.policy().judge(List.of(Finding.ofFailedMigration(failure.migration(),
                     failure.statement(), failure.sqlState(), failure.message(), failure.detail())), statements));
-            checkWhatApplied(branch, result, before, guard, fingerprints);
             return Verdict.FAILED_ON_BRANCH;
         }
-        checkWhatApplied(branch, result, before, guard, fingerprints);
-        return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
-    }
-
-    /**
-     * Reads the branch's catalog after the migrations and runs the checks on the evidence of those that applied. After
-     * a failure that is the migrations before the failing one (its own work was rolled back): their findings still
-     * tell the reviewer what the set would do once the failure is fixed. The verdict stays the failure's; checking
-     * what applied never hides it (a check that cannot run is a finding, a catalog that cannot be read is logged).
-     */
-    private void checkWhatApplied(Branch branch, ApplyResult result, CatalogSnapshot before, BranchGuard guard,
-                                  List<ContentFingerprint> fingerprints) {
-        boolean failed = !result.succeeded();
-        if (failed && result.applied().isEmpty()) {
-            return;
-        }
-        Set<String> applied = result.applied().stream().map(Migration::id).collect(Collectors.toSet());
-        List<StatementTrace> evidence = failed ? statements.stream()
-                .filter(s -> s.migration() == null || applied.contains(s.migration())).toList() : statements;
-        long phase = System.nanoTime();
-        CatalogSnapshot after;
-        try {
-            after = snapshot(branch);
-        } catch (RuntimeException e) {
-            if (!failed) {
-                throw e;
-            }
-            LOG.warn("The migrations that applied before the failure were not checked: {}", e.getMessage());
-            LOG.debug("Reading the branch's catalog after the failure failed", e);
-            return;
-        } finally {
-            catalogMillis += millisSince(phase);
-        }
-        if (!failed) {
-            branchAfter = after;
-        }
-        schemaChanges = before.changesTo(after);
         phase = System.nanoTime();
-        CheckContext context = new CheckContext(branch.dataSource(), result.applied(), evidence, before, after,
+        CatalogSnapshot after = snapshot(branch);
+        branchAfter = after;
+        schemaChanges = before.changesTo(after);
+        catalogMillis += millisSince(phase);
+        phase = System.nanoTime();
+        CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
                 schemaChanges, config.policy(), promote ? config.lockTimeout() : null, production, fingerprints);
         logUnknownProductionTables(before);
-        List<Finding> raw = new ArrayList<>(failed ? List.of() : beyondTheDatabase(guard, false));
+        List<Finding> raw = new ArrayList<>(beyondTheDatabase(guard, false));
         for (Check check : config.checks()) {
             raw.addAll(evaluate(check, context));
         }
-        findings.addAll(config.policy().judge(raw, evidence));
+        findings.addAll(config.policy().judge(raw, statements));
         checkMillis = millisSince(phase);
+        return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
     }
 
     /**
