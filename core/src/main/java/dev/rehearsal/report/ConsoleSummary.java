@@ -36,14 +36,15 @@ final class ConsoleSummary {
         }
         for (MigrationStatus migration : outcome.migrations()) {
             text.append(String.format(Locale.ROOT, "  %-8s %-40s branch: %-8s target: %s%n", migration.id(),
-                    abbreviate(migration.description(), 40), migration.branch(), migration.target()));
+                    OneLine.abbreviate(migration.description(), 40), migration.branch(), migration.target()));
             if (!migration.risks().isEmpty()) {
                 text.append("           not run; read from its text, not observed:\n");
             }
             for (Risk risk : migration.risks()) {
                 // the heading says what the risks rest on: each line keeps only what the statement would do
-                text.append("             [").append(risk.kind()).append("] ").append(abbreviate(risk.message()
-                        .replace(StaticRisks.NOT_OBSERVED, ""), MAX_RISK)).append('\n');
+                text.append("             [").append(risk.kind()).append("] ")
+                        .append(OneLine.abbreviate(risk.message().replace(StaticRisks.NOT_OBSERVED, ""), MAX_RISK))
+                        .append('\n');
             }
         }
         MigrationFailure failure = outcome.failure();
@@ -51,7 +52,8 @@ final class ConsoleSummary {
             text.append("  FAILED   ").append(failure.summary()).append('\n');
             if (failure.statement() != null) {
                 text.append("           statement").append(failure.line() == null ? "" : " at line " + failure.line())
-                        .append(": ").append(abbreviate(withoutLeadingComments(failure.statement()), MAX_STATEMENT))
+                        .append(": ").append(OneLine.abbreviate(OneLine.withoutLeadingComments(failure.statement()),
+                                MAX_STATEMENT))
                         .append('\n');
             }
             if (failure.hint() != null) {
@@ -104,15 +106,5 @@ final class ConsoleSummary {
                     .append(" place(s)");
         }
         return line.toString();
-    }
-
-    /** The statement without the comment lines that precede it in its script: they are not what failed. */
-    static String withoutLeadingComments(String statement) {
-        return OneLine.withoutLeadingComments(statement);
-    }
-
-    /** The text on one line, cut to {@code max} characters with an ellipsis. */
-    static String abbreviate(String text, int max) {
-        return OneLine.abbreviate(text, max);
     }
 }

@@ -298,10 +298,7 @@ final class HtmlReport {
                 .append("</text>\n<text class=\"detail\" x=\"0\" y=\"").append(y + 23).append("\">")
                 .append(esc(OneLine.abbreviate(details(row), LABEL_CHARACTERS))).append("</text>\n");
         double x = LABEL_WIDTH + row.startMillis() * scale;
-        double width = Math.max(2, row.durationMillis() * scale);
-        svg.append("<rect class=\"bar ").append(kind).append("\" x=\"").append(fmt(x)).append("\" y=\"")
-                .append(y + 1).append("\" width=\"").append(fmt(width)).append("\" height=\"12\" rx=\"2\"><title>")
-                .append(esc(title(row))).append("</title></rect>\n");
+        bar(svg, row, kind, y, scale);
         int lockY = y + ROW_HEIGHT;
         for (LockTrace lock : row.locks()) {
             String blocks = lock.blocksReads() ? "lock-rw" : lock.blocksWrites() ? "lock-w" : "lock-none";
@@ -334,12 +331,17 @@ final class HtmlReport {
                 .append("</text>\n<text class=\"detail\" x=\"0\" y=\"").append(y + 23).append("\">")
                 .append(esc(Wording.millis(total) + " in all; hover a bar for each")).append("</text>\n");
         for (Timeline.Row row : statements) {
-            svg.append("<rect class=\"bar bookkeeping\" x=\"").append(fmt(LABEL_WIDTH + row.startMillis() * scale))
-                    .append("\" y=\"").append(y + 1).append("\" width=\"")
-                    .append(fmt(Math.max(2, row.durationMillis() * scale))).append("\" height=\"12\" rx=\"2\"><title>")
-                    .append(esc(title(row))).append("</title></rect>\n");
+            bar(svg, row, "bookkeeping", y, scale);
         }
         return svg.append("</g>\n").toString();
+    }
+
+    /** A statement's bar: from when it was sent, as long as it ran (2 px at least), its details as its tooltip. */
+    private static void bar(StringBuilder svg, Timeline.Row row, String kind, int y, double scale) {
+        svg.append("<rect class=\"bar ").append(kind).append("\" x=\"")
+                .append(fmt(LABEL_WIDTH + row.startMillis() * scale)).append("\" y=\"").append(y + 1)
+                .append("\" width=\"").append(fmt(Math.max(2, row.durationMillis() * scale)))
+                .append("\" height=\"12\" rx=\"2\"><title>").append(esc(title(row))).append("</title></rect>\n");
     }
 
     /** Duration, scans, rewrites and rows, on one line under the statement (its locks have lines of their own). */
