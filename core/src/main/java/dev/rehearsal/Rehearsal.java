@@ -13,6 +13,7 @@ import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
+import dev.rehearsal.check.RunningQueries;
 import dev.rehearsal.check.SqlAssertions;
 import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.internal.Durations;
@@ -61,7 +62,8 @@ public final class Rehearsal {
                 builder.dataFacts, builder.keepFailedBranch, builder.branchExpiry, builder.report,
                 builder.markdownReport, builder.htmlReport, builder.waitForOtherRunners, builder.lockDatabase, builder.lockTimeout,
                 builder.lockRetries, builder.retryBackoff, builder.statementTimeout, builder.reapOrphans,
-                builder.productionSizesFile, builder.productionSource);
+                builder.productionSizesFile, builder.productionSource,
+                new RunningQueries.Sources(builder.runningQueries, builder.queryFiles));
     }
 
     /** Starts a configuration. */
@@ -123,6 +125,8 @@ public final class Rehearsal {
         private boolean reapOrphans = true;
         private Path productionSizesFile;
         private DatabaseLocation productionSource;
+        private boolean runningQueries = true;
+        private final List<Path> queryFiles = new ArrayList<>();
 
         private Builder() {
         }
@@ -370,6 +374,31 @@ public final class Rehearsal {
                 throw new ConfigurationException(Setting.PRODUCTION_URL.spelled() + ": " + e.getMessage(), e);
             }
             return productionSizesFrom(production);
+        }
+
+        /**
+         * Whether each run checks the queries the running version of the application runs, as the target's
+         * {@code pg_stat_statements} shows them (read before the branch is made: statistics only, never a row): each
+         * is planned on the branch before and after the migrations — {@code EXPLAIN} of its generic plan, never run —
+         * and one that no longer plans blocks the promotion ({@code broken-query}, naming the query, how often it ran
+         * and the migration that broke it); one of the most run whose plan lost an index on a table with data is a
+         * warning ({@code plan-regression}). Without the extension in the target database the check is skipped, said
+         * at INFO with how to enable it. Default true.
+         */
+        public Builder runningQueries(boolean check) {
+            this.runningQueries = check;
+            return this;
+        }
+
+        /**
+         * Checks these queries as {@link #runningQueries(boolean)} checks {@code pg_stat_statements}'s too: a file of
+         * SQL statements, a PostgreSQL server log with its statements logged, or {@code pg_stat_statements} exported
+         * as JSON (see {@link RunningQueries}). Read at the start of every run; a file that cannot be read or holds no
+         * query fails the run with {@link ErrorCode#CONFIGURATION} before anything is done. May be given more than once.
+         */
+        public Builder runningQueriesFrom(Path file) {
+            this.queryFiles.add(Objects.requireNonNull(file, "file"));
+            return this;
         }
 
         /**

@@ -166,6 +166,9 @@ public final class Main implements Runnable {
         @Mixin
         ProductionOptions production;
 
+        @Mixin
+        RunningQueryOptions runningQueries;
+
         @Option(names = "--format", defaultValue = "text", description = "what to print: text, json or markdown "
                 + "(default: ${DEFAULT-VALUE})")
         Format format;
@@ -290,6 +293,7 @@ public final class Main implements Runnable {
                 builder.htmlReportTo(htmlReport);
             }
             production.configure(builder);
+            runningQueries.configure(builder);
             builder.set(Setting.LOCK_TIMEOUT, lockTimeout).set(Setting.KEEP_FAILED_BRANCH, keepFailedBranch)
                     .set(Setting.WAIT_FOR_OTHER_RUNNERS, waitForOtherRunners)
                     .set(Setting.LOCK_RETRIES, lockRetries).set(Setting.RETRY_BACKOFF, retryBackoff)

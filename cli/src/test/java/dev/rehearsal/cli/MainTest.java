@@ -207,6 +207,27 @@ class MainTest {
     }
 
     @Test
+    void aQueriesFileThatCannotBeUsedIsRefusedInTheCommandsWordsBeforeAnyConnection(@TempDir Path dir)
+            throws IOException {
+        Path settings = Files.writeString(dir.resolve("settings.sql"), "SET search_path TO app;\n");
+        Path json = Files.writeString(dir.resolve("queries.json"), "{\"query\": \"SELECT 1\"}");
+        String[] run = {"rehearse", "--url", NOWHERE, "--locations", "filesystem:" + dir};
+
+        Result missing = run(concat(run, "--queries-file", dir.resolve("nowhere.sql").toString()));
+        Result noQuery = run(concat(run, "--queries-file", settings.toString()));
+        Result notAnArray = run(concat(run, "--queries-file", json.toString()));
+
+        for (Result result : List.of(missing, noQuery, notAnArray)) {
+            assertThat(result.exit()).as(result.err()).isEqualTo(64);
+            assertThat(result.err()).doesNotContain("runningQueriesFrom(");
+        }
+        assertThat(missing.err()).contains("rehearsal: --queries-file " + dir.resolve("nowhere.sql")
+                + ": the file does not exist");
+        assertThat(noQuery.err()).contains("--queries-file " + settings + ": the file holds no query");
+        assertThat(notAnArray.err()).contains("--queries-file " + json + ": the file must be a JSON array");
+    }
+
+    @Test
     void theBranchCommandPrintsItsErrorsAsJsonToo() throws IOException {
         Result unknownAction = run("branch", "rename", "--url", NOWHERE, "--format", "json");
         Result noName = run("branch", "create", "--url", NOWHERE, "--format", "json");

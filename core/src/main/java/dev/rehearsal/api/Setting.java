@@ -44,6 +44,8 @@ public record Setting(Scope scope, String name, String builderWords) {
     public static final Setting LOCK_DATABASE = rehearsal("lockDatabase", "lockDatabase(...)");
     public static final Setting PRODUCTION_SIZES = rehearsal("productionSizes", "productionSizes(...)");
     public static final Setting PRODUCTION_URL = rehearsal("productionUrl", "productionSizesFrom(...)");
+    public static final Setting RUNNING_QUERIES = rehearsal("runningQueries", "runningQueries(...)");
+    public static final Setting QUERIES_FILE = rehearsal("queriesFile", "runningQueriesFrom(...)");
 
     public Setting {
         Objects.requireNonNull(scope, "scope");

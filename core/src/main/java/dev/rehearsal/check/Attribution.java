@@ -98,7 +98,7 @@ final class Attribution {
     /**
      * The last successful statement naming every one of {@code names}, else the last failed one; none without names.
      */
-    private static Optional<StatementTrace> naming(List<StatementTrace> statements, String... names) {
+    static Optional<StatementTrace> naming(List<StatementTrace> statements, String... names) {
         if (names.length == 0) {
             return Optional.empty();
         }

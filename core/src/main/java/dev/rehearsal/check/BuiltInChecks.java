@@ -11,6 +11,6 @@ final class BuiltInChecks {
     public static List<Check> all() {
         return List.of(new RewriteCheck(), new LockCheck(), new DataLossCheck(), new CompatibilityCheck(),
                 new LeftoverCheck(), new BackfillCheck(), new ForeignKeyIndexCheck(),
-                new LockTimeoutCheck());
+                new LockTimeoutCheck(), new RunningQueryCheck());
     }
 }

@@ -2,8 +2,9 @@ package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.SchemaChange;
-import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.Table.Column;
+import dev.rehearsal.catalog.Table;
+import dev.rehearsal.check.RunningQueries.Workload;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.trace.ContentFingerprint;
 import dev.rehearsal.trace.StatementTrace;
@@ -31,11 +32,13 @@ import javax.sql.DataSource;
  * @param production the sizes of production's tables to judge by ({@link ProductionSizes#none()} when not given): a
  *                   table of the branch that production has by the same name counts as the larger of the two
  * @param fingerprints what the migrations dropped, hashed just before each drop, in order (empty when not traced)
+ * @param workload   the running version's queries with their plans before the migrations ({@link Workload#none()}
+ *                   when none were read)
  */
 public record CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
                            CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes,
                            Policy policy, Duration promotionLockTimeout, ProductionSizes production,
-                           List<ContentFingerprint> fingerprints) {
+                           List<ContentFingerprint> fingerprints, Workload workload) {
     public CheckContext {
         Objects.requireNonNull(branch, "branch");
         applied = List.copyOf(applied);
@@ -44,6 +47,16 @@ public record CheckContext(DataSource branch, List<Migration> applied, List<Stat
         Objects.requireNonNull(policy, "policy");
         production = production == null ? ProductionSizes.none() : production;
         fingerprints = fingerprints == null ? List.of() : List.copyOf(fingerprints);
+        workload = workload == null ? Workload.none() : workload;
+    }
+
+    /** The evidence of a run without the running version's queries. */
+    public CheckContext(DataSource branch, List<Migration> applied, List<StatementTrace> statements,
+                        CatalogSnapshot before, CatalogSnapshot after, List<SchemaChange> changes,
+                        Policy policy, Duration promotionLockTimeout, ProductionSizes production,
+                        List<ContentFingerprint> fingerprints) {
+        this(branch, applied, statements, before, after, changes, policy, promotionLockTimeout, production,
+                fingerprints, Workload.none());
     }
 
     /** The evidence of a run judged by the branch's own sizes, without fingerprints of what was dropped. */

@@ -38,6 +38,17 @@ public final class FindingKinds {
     public static final String NARROWING_TYPE_CHANGE = "narrowing-type-change";
     /** A change the application's running (previous) version may not survive: a rename, a drop, a new requirement. */
     public static final String BREAKING_CHANGE = "breaking-change";
+    /**
+     * A query the running version of the application runs (read from the target's {@code pg_stat_statements} or a
+     * file) planned before the migrations and no longer plans on the migrated branch: a table or column it names is
+     * gone or renamed, a type no longer matches, a name became ambiguous.
+     */
+    public static final String BROKEN_QUERY = "broken-query";
+    /**
+     * One of the running version's most run queries lost an index its plan used, on a table with data, and its
+     * estimated cost at least doubled.
+     */
+    public static final String PLAN_REGRESSION = "plan-regression";
     /** An index left invalid (e.g. a failed CREATE INDEX CONCURRENTLY). */
     public static final String INVALID_INDEX = "invalid-index";
     /** A constraint added NOT VALID and never validated. */

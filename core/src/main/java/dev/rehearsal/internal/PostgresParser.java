@@ -57,6 +57,7 @@ public final class PostgresParser {
     private static final String PARSE = "F";
     private static final String FREE_PARSE_RESULT = "G";
     private static final String PARSE_PLPGSQL = "H";
+    private static final String NORMALIZE = "J";
     private static final String FREE_STRING = "N";
     private static final String SET_THREW = "P";
     private static final String STACK_RESTORE = "Q";
@@ -139,17 +140,38 @@ public final class PostgresParser {
      * @throws SyntaxError when PL/pgSQL's grammar rejects the body
      */
     public synchronized JsonNode parsePlpgsql(String createFunction) throws SyntaxError {
-        int input = cString(createFunction);
+        String text = text(PARSE_PLPGSQL, createFunction);
+        if (!text.startsWith("{") && !text.startsWith("[")) {
+            throw new SyntaxError(text);
+        }
+        return json(text);
+    }
+
+    /**
+     * {@code sql} with every constant replaced by a parameter symbol ({@code $1}, {@code $2}, ...), as
+     * {@code pg_stat_statements} shows a statement: {@code SELECT * FROM users WHERE email = 'a@b.c' LIMIT 10}
+     * becomes {@code SELECT * FROM users WHERE email = $1 LIMIT $2}. What is not a constant — names, keywords,
+     * comments — is kept as written.
+     *
+     * @throws SyntaxError when PostgreSQL's grammar rejects it
+     */
+    public synchronized String normalize(String sql) throws SyntaxError {
+        String text = text(NORMALIZE, sql);
+        if (text.isEmpty() || text.startsWith("syntax error") || text.startsWith("ERROR")) {
+            throw new SyntaxError(text.isEmpty() ? "libpg_query could not normalize the statement" : text);
+        }
+        return text;
+    }
+
+    /** What an export that takes a C string and returns one (freed here, as is the input) made of {@code input}. */
+    private String text(String export, String input) {
+        int pointer = cString(input);
         int result = 0;
         try {
-            result = call(PARSE_PLPGSQL, input);
-            String text = result == 0 ? "" : instance.memory().readCString(result);
-            if (!text.startsWith("{") && !text.startsWith("[")) {
-                throw new SyntaxError(text);
-            }
-            return json(text);
+            result = call(export, pointer);
+            return result == 0 ? "" : instance.memory().readCString(result);
         } finally {
-            call(FREE, input);
+            call(FREE, pointer);
             if (result != 0) {
                 call(FREE_STRING, result);
             }

@@ -105,6 +105,7 @@ final class MarkdownReport {
             }
             md.append('\n');
         }
+        queries(md, outcome, names);
         risks(md, outcome);
         gantt(md, outcome);
         if (!outcome.schemaChanges().isEmpty()) {
@@ -227,6 +228,32 @@ final class MarkdownReport {
 
     private static String icon(Verdict verdict) {
         return verdict.isSuccess() ? "✅" : "❌";
+    }
+
+    /**
+     * The running version's queries that findings are about ({@code broken-query}, {@code plan-regression}), each
+     * whole, as normalized (constants as {@code $1}, ...), with how often it ran and where that was read.
+     */
+    private static void queries(StringBuilder md, Outcome outcome, Map<String, String> names) {
+        List<Finding> about = Wording.findingsInOrder(outcome).stream()
+                .filter(f -> f.evidence().get("query") instanceof String).toList();
+        if (about.isEmpty()) {
+            return;
+        }
+        md.append("### Queries of the running version\n\n");
+        for (Finding finding : about) {
+            Object calls = finding.evidence().get("calls");
+            md.append("- ").append(icon(finding)).append(" `").append(finding.kind()).append("`")
+                    .append(calls == null ? "" : " · run " + calls + (Long.valueOf(1).equals(calls) ? " time" : " times"))
+                    .append(finding.evidence().get("source") == null ? ""
+                            : " · " + cell(String.valueOf(finding.evidence().get("source"))))
+                    .append(finding.migration() == null ? "" : " · broken by `" + code(names.getOrDefault(
+                            finding.migration(), finding.migration())) + "`")
+                    .append(finding.evidence().get("error") == null ? ""
+                            : " · " + cell(String.valueOf(finding.evidence().get("error"))))
+                    .append("\n\n  ```sql\n  ").append(String.valueOf(finding.evidence().get("query"))
+                            .replace("```", "` ` `").replace("\n", "\n  ")).append("\n  ```\n\n");
+        }
     }
 
     private static String icon(Finding finding) {

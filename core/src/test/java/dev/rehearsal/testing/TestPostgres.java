@@ -169,6 +169,8 @@ public final class TestPostgres {
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("max_connections", "200")
+                    // as on most managed servers: a test creates the extension in the database it wants it in
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     // the server log, readable with serverLog(pid): one line a message, prefixed with the pid
                     .setServerConfig("logging_collector", "on")
                     .setServerConfig("log_destination", "stderr")

@@ -303,6 +303,21 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
     File productionSizes;
 
     /**
+     * Plan the queries the target's {@code pg_stat_statements} shows on the branch before and after the migrations
+     * ({@code EXPLAIN} only, never run): one that no longer plans blocks, one whose plan lost an index warns. Skipped,
+     * said at INFO, where the extension is not created in the target database. Default true.
+     */
+    @Parameter(property = "rehearsal.runningQueries", defaultValue = "true")
+    boolean runningQueries = true;
+
+    /**
+     * Check these queries too: SQL statements, a PostgreSQL log with statements logged, or {@code pg_stat_statements}
+     * exported as JSON ({@code [{"query": ..., "calls": ...}]}).
+     */
+    @Parameter(property = "rehearsal.queriesFile")
+    File queriesFile;
+
+    /**
      * Or read production's table sizes from this database's catalog (production, or a read-only replica of it), once
      * per run, in a read-only transaction. User and password from the settings.xml server
      * {@code <productionServerId>} (default {@code rehearsal-production}), else the password from the environment
@@ -367,6 +382,10 @@ abstract class AbstractRunMojo extends AbstractRehearsalMojo {
             }
             if (productionUrl != null) {
                 builder.productionSizesFrom(production());
+            }
+            builder.runningQueries(runningQueries);
+            if (queriesFile != null) {
+                builder.runningQueriesFrom(resolve(queriesFile));
             }
             report(execute(builder.load()));
         } catch (IOException e) {

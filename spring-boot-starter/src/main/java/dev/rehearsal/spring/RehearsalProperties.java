@@ -107,6 +107,19 @@ public class RehearsalProperties {
     private String productionSizes;
 
     /**
+     * Plan the queries the database's pg_stat_statements shows on the branch before and after the migrations (EXPLAIN
+     * only, never run): one that no longer plans stops start-up, one whose plan lost an index warns. Skipped, said at
+     * INFO, where the extension is not created in the database.
+     */
+    private boolean runningQueries = true;
+
+    /**
+     * Check these queries too: a file of SQL statements, a PostgreSQL log with statements logged, or
+     * pg_stat_statements exported as JSON ([{"query": ..., "calls": ...}]).
+     */
+    private String queriesFile;
+
+    /**
      * Or read production's table sizes from this database's catalog (production, or a read-only replica of it), once
      * per run, in a read-only transaction: a JDBC URL.
      */
@@ -266,6 +279,22 @@ public class RehearsalProperties {
 
     public void setProductionSizes(String productionSizes) {
         this.productionSizes = productionSizes;
+    }
+
+    public boolean isRunningQueries() {
+        return runningQueries;
+    }
+
+    public void setRunningQueries(boolean runningQueries) {
+        this.runningQueries = runningQueries;
+    }
+
+    public String getQueriesFile() {
+        return queriesFile;
+    }
+
+    public void setQueriesFile(String queriesFile) {
+        this.queriesFile = queriesFile;
     }
 
     public String getProductionUrl() {

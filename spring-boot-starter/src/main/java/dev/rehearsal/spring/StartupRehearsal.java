@@ -104,6 +104,10 @@ public final class StartupRehearsal {
             builder.productionSizesFrom(properties.getProductionUrl(), properties.getProductionUsername(),
                     properties.getProductionPassword());
         }
+        builder.runningQueries(properties.isRunningQueries());
+        if (properties.getQueriesFile() != null) {
+            builder.runningQueriesFrom(Path.of(properties.getQueriesFile()));
+        }
         for (String location : properties.getAssertions()) {
             builder.check(location.startsWith("classpath:") ? assertions(location)
                     : SqlAssertions.fromDirectory(Path.of(location.replaceFirst("^filesystem:", ""))));

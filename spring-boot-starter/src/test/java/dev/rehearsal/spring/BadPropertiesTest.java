@@ -59,6 +59,7 @@ class BadPropertiesTest {
             rehearsal.assertions             | classpath:db/none | rehearsal.assertions=classpath:db/none
             rehearsal.production-sizes       | nowhere.json | rehearsal.production-sizes=nowhere.json: the file does not exist
             rehearsal.production-url         | jdbc:mysql://prod/shop | rehearsal.production-url: 'jdbc:mysql://prod/shop' is not a PostgreSQL
+            rehearsal.queries-file           | nowhere.sql | rehearsal.queries-file=nowhere.sql: the file does not exist
             """)
     void refusesABadValueBeforeTheDatabaseNamingItsProperty(String property, String value, String named) {
         assertRefused(Map.of(property, value), named);

@@ -8,19 +8,22 @@ import dev.rehearsal.branch.Branch;
 import dev.rehearsal.branch.BranchMetadata.RunnerIdentity;
 import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.BranchRequest;
-import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.branch.TargetInUseException.SessionInfo;
-import dev.rehearsal.catalog.CatalogSnapshot;
+import dev.rehearsal.branch.TargetInUseException;
 import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
+import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.SchemaChange;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.check.Check;
 import dev.rehearsal.check.CheckContext;
-import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.Finding.Severity;
+import dev.rehearsal.check.Finding;
 import dev.rehearsal.check.FindingKinds;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
+import dev.rehearsal.check.RunningQueries.Query;
+import dev.rehearsal.check.RunningQueries.Workload;
+import dev.rehearsal.check.RunningQueries;
 import dev.rehearsal.check.StaticRisks;
 import dev.rehearsal.engine.ApplyResult;
 import dev.rehearsal.engine.Migration;
@@ -28,19 +31,19 @@ import dev.rehearsal.engine.MigrationEngine;
 import dev.rehearsal.engine.MigrationPlan;
 import dev.rehearsal.internal.Causes;
 import dev.rehearsal.internal.Sql;
-import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Outcome.BranchSummary;
 import dev.rehearsal.outcome.Outcome.MigrationFailure;
-import dev.rehearsal.outcome.Outcome.MigrationStatus;
 import dev.rehearsal.outcome.Outcome.MigrationStatus.Risk;
 import dev.rehearsal.outcome.Outcome.MigrationStatus.State;
+import dev.rehearsal.outcome.Outcome.MigrationStatus;
 import dev.rehearsal.outcome.Outcome.Promotion;
 import dev.rehearsal.outcome.Outcome.Timings;
+import dev.rehearsal.outcome.Outcome;
 import dev.rehearsal.outcome.Verdict;
 import dev.rehearsal.report.Reports;
 import dev.rehearsal.trace.ContentFingerprint;
-import dev.rehearsal.trace.StatementTrace;
 import dev.rehearsal.trace.StatementTrace.LockTrace;
+import dev.rehearsal.trace.StatementTrace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -101,6 +104,8 @@ public final class Run {
     private Map<String, List<BuiltIndex>> builtIndexes = Map.of();
     private Promotion promotion;
     private ProductionSizes production = ProductionSizes.none();
+    private final List<Query> runningQueries = new ArrayList<>();
+    private Workload workload = Workload.none();
 
     public Run(Settings config, boolean promote) {
         this.config = config;
@@ -133,6 +138,9 @@ public final class Run {
         }
         if (config.productionSizesFile() != null) {
             production = ProductionSizes.read(config.productionSizesFile()); // a malformed file: before anything
+        }
+        for (Path file : config.queries().files()) {
+            runningQueries.addAll(RunningQueries.fromFile(file)); // likewise
         }
         try (RunnerLock held = RunnerLock.acquire(config.target(), config.lockDatabase(),
                 config.waitForOtherRunners())) {
@@ -182,6 +190,9 @@ public final class Run {
         LOG.info("Rehearsing {} pending migration(s) on a branch of {}", plan.size(), target);
         if (config.productionSource() != null) {
             production = ProductionSizes.read(config.productionSource()); // once, before the branch: nothing to undo
+        }
+        if (config.queries().statementStatistics()) {
+            readStatementStatistics(targetDataSource);
         }
 
         Verdict verdict = rehearseOnBranch(target, plan);
@@ -288,6 +299,7 @@ public final class Run {
         CatalogSnapshot before = snapshot(branch);
         branchBefore = before;
         KnownRelations known = knownRelations(branch);
+        workload = planRunningQueries(branch);
         catalogMillis += millisSince(phase);
         awaitParser(parser);
         phase = System.nanoTime();
@@ -331,7 +343,8 @@ public final class Run {
         catalogMillis += millisSince(phase);
         phase = System.nanoTime();
         CheckContext context = new CheckContext(branch.dataSource(), result.applied(), statements, before, after,
-                schemaChanges, config.policy(), promote ? config.lockTimeout() : null, production, fingerprints);
+                schemaChanges, config.policy(), promote ? config.lockTimeout() : null, production, fingerprints,
+                workload);
         logUnknownProductionTables(before);
         List<Finding> raw = new ArrayList<>(beyondTheDatabase(guard, false));
         for (Check check : config.checks()) {
@@ -439,6 +452,41 @@ public final class Run {
             return CatalogSnapshot.take(connection, config.dataFacts());
         } catch (SQLException e) {
             throw new BranchException("Cannot read the catalog of branch " + branch.name() + ": "
+                    + Sql.describe(e), e);
+        }
+    }
+
+    /**
+     * Reads the queries the running version runs from the target's {@code pg_stat_statements}, before the branch is
+     * made (the session is closed again before the copy). When the extension is not there the check is skipped, said
+     * at INFO with how to enable it; a target whose statistics cannot be read for another reason does not stop the
+     * rehearsal either, said at WARN.
+     */
+    private void readStatementStatistics(DataSource target) {
+        try (Connection connection = target.getConnection()) {
+            RunningQueries.Read read = RunningQueries.fromStatementStatistics(connection);
+            if (read.skipped() != null) {
+                LOG.info("The running version's queries are not checked: {}", read.skipped());
+            }
+            if (read.hidden() > 0) {
+                LOG.info("{} statement(s) of pg_stat_statements are other roles' and hidden from this one: GRANT "
+                        + "pg_read_all_stats to it to check them too", read.hidden());
+            }
+            runningQueries.addAll(read.queries());
+        } catch (SQLException e) {
+            LOG.warn("The running version's queries are not checked: pg_stat_statements of {} could not be read: {}",
+                    config.target().database(), Sql.describe(e));
+        }
+    }
+
+    private Workload planRunningQueries(Branch branch) {
+        if (runningQueries.isEmpty()) {
+            return Workload.none();
+        }
+        try {
+            return Workload.plan(branch.dataSource(), runningQueries);
+        } catch (SQLException e) {
+            throw new BranchException("Cannot plan the running version's queries on branch " + branch.name() + ": "
                     + Sql.describe(e), e);
         }
     }
@@ -611,6 +659,7 @@ public final class Run {
      * @param statementTimeout promotion's statement_timeout; null: none
      * @param productionSizesFile the production sizes to judge by (a {@code rehearsal stats} file); null: none
      * @param productionSource a read-only connection to production to measure its sizes; null: none
+     * @param queries where the running version's queries are read
      */
     public record Settings(DatabaseLocation target, MigrationEngine engine, BranchProvider branchProvider,
                           List<Check> checks, Policy policy, DataFacts dataFacts, Duration keepFailedBranch,
@@ -618,7 +667,7 @@ public final class Run {
                           Duration waitForOtherRunners,
                           String lockDatabase, Duration lockTimeout, int lockRetries, Duration retryBackoff,
                           Duration statementTimeout, boolean reapOrphans, Path productionSizesFile,
-                          DatabaseLocation productionSource) {
+                          DatabaseLocation productionSource, RunningQueries.Sources queries) {
         public Settings {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(engine, "engine");
@@ -630,6 +679,7 @@ public final class Run {
             Objects.requireNonNull(waitForOtherRunners, "waitForOtherRunners");
             Objects.requireNonNull(lockTimeout, "lockTimeout");
             Objects.requireNonNull(retryBackoff, "retryBackoff");
+            queries = queries == null ? RunningQueries.Sources.defaults() : queries;
         }
     }
 }
