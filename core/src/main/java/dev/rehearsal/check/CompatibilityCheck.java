@@ -7,9 +7,12 @@ import dev.rehearsal.catalog.CatalogSnapshot.View;
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.check.Finding.Severity;
+import dev.rehearsal.check.RunningQueries.Plan.Relation;
+import dev.rehearsal.check.RunningQueries.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds changes that the application's running version — still serving while the migration is applied, and until
@@ -17,6 +20,11 @@ import java.util.Optional;
  * and columns that became required without a default. A table renamed or dropped while a view takes over its name
  * is not reported, nor is a type change that only raises a length or precision limit (e.g. {@code varchar(100)} to
  * {@code varchar(200)}): readers and writers cannot tell.
+ *
+ * <p>These are guesses from the schema diff. Where the running version's queries were read
+ * ({@link CheckContext#workload()}), a change none of them can see — no query reads or writes the table, or, for a
+ * column, none that does names it or reads {@code *} — is information rather than a warning; one that breaks a query
+ * is {@code broken-query}, with the query.
  */
 final class CompatibilityCheck implements Check {
     private static final String EXPAND_CONTRACT = "expand, then contract: add the new shape beside the old one "
@@ -37,13 +45,13 @@ final class CompatibilityCheck implements Check {
             boolean oldNameKept = keptAsView(after, old);
             if (now.isEmpty()) {
                 if (!oldNameKept) {
-                    findings.add(finding(context, old, "table " + old.qualifiedName() + " was dropped", old.name()));
+                    findings.add(finding(context, old, null, "table " + old.qualifiedName() + " was dropped", old.name()));
                 }
                 continue;
             }
             Table table = now.get();
             if (!table.qualifiedName().equals(old.qualifiedName()) && !oldNameKept) {
-                findings.add(finding(context, old, "table " + old.qualifiedName() + " was renamed to "
+                findings.add(finding(context, old, null, "table " + old.qualifiedName() + " was renamed to "
                         + table.qualifiedName(), table.name()));
             }
             for (Column column : old.columns()) {
@@ -63,14 +71,14 @@ final class CompatibilityCheck implements Check {
                                     + "statements can be re-prepared (a restart, or a pool that retries)",
                             column.name()));
                 } else if (current.isEmpty()) {
-                    findings.add(finding(context, old, "column " + name + " was dropped", column.name()));
+                    findings.add(finding(context, old, column, "column " + name + " was dropped", column.name()));
                 } else if (!current.get().name().equals(column.name())) {
-                    findings.add(finding(context, old, "column " + name + " was renamed to "
+                    findings.add(finding(context, old, column, "column " + name + " was renamed to "
                             + current.get().name(), current.get().name()));
                 } else if (!current.get().type().equals(column.type())
                         && !TypeNarrowing.onlyWidens(column.type(), current.get().type())) {
-                    findings.add(finding(context, old, "column " + name + " changed type from " + column.type() + " to "
-                            + current.get().type(), column.name()));
+                    findings.add(finding(context, old, column, "column " + name + " changed type from " + column.type()
+                            + " to " + current.get().type(), column.name()));
                 } else if (!column.notNull() && current.get().notNull() && current.get().defaultExpression() == null) {
                     findings.add(Attribution.changed(context, old.oid(), FindingKinds.BREAKING_CHANGE,
                             Severity.WARNING, "column " + name + " became NOT NULL without a default: inserts that "
@@ -112,8 +120,41 @@ final class CompatibilityCheck implements Check {
                 && v.name().equals(old.name()));
     }
 
-    private static Finding finding(CheckContext context, Table table, String message, String name) {
+    /**
+     * A guess about {@code table} (or its {@code column}, when not null): a warning that the running version may still
+     * use it — or, when the running version's queries were read and none uses it, information saying so.
+     */
+    private static Finding finding(CheckContext context, Table table, Column column, String message, String name) {
+        Workload workload = context.workload();
+        if (!workload.isEmpty() && unused(workload, table, column)) {
+            return Attribution.changed(context, table.oid(), FindingKinds.BREAKING_CHANGE, Severity.INFO,
+                    message + ": none of the " + workload.queries().size() + " queries the running version runs ("
+                            + workload.queries().get(0).query().source() + ") uses it", evidence("object", name),
+                    EXPAND_CONTRACT, name);
+        }
         return Attribution.changed(context, table.oid(), FindingKinds.BREAKING_CHANGE, Severity.WARNING,
                 message + MAY_STILL_USE, evidence("object", name), EXPAND_CONTRACT, name);
+    }
+
+    /**
+     * True when no query of the running version reads or writes {@code table} — or, for a {@code column}, none that
+     * does names the column or reads every column ({@code *}, which would see it go).
+     */
+    private static boolean unused(Workload workload, Table table, Column column) {
+        Relation relation = new Relation(table.schema(), table.name());
+        for (Workload.Planned planned : workload.queries()) {
+            if (!planned.before().relations().contains(relation)) {
+                continue;
+            }
+            if (column == null) {
+                return false;
+            }
+            Set<String> names = SqlTrees.names(planned.query().sql());
+            if (names == null || names.contains(column.name()) || SqlTrees.statements(planned.query().sql()).stream()
+                    .anyMatch(statement -> statement.findParent("A_Star") != null)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -104,6 +104,8 @@ class RunningQueriesIT {
                 org.assertj.core.groups.Tuple.tuple("SELECT id, name FROM customers WHERE email = $1", 50L),
                 org.assertj.core.groups.Tuple.tuple("SELECT email FROM customers WHERE id = $1", 20L),
                 org.assertj.core.groups.Tuple.tuple("UPDATE customers SET name = $1 WHERE email = $2", 5L));
+        // the evidence replaces the guess about the same statement
+        assertThat(of(outcome, FindingKinds.BREAKING_CHANGE)).isEmpty();
         assertThat(broken.get(0).message()).contains("run 50 times", "pg_stat_statements of " + shop,
                 "column \"email\" does not exist", "SELECT id, name FROM customers WHERE email = $1");
         for (String report : List.of("report.json", "report.md", "report.html")) {
@@ -147,6 +149,38 @@ class RunningQueriesIT {
         });
         assertThat(of(outcome, FindingKinds.PLAN_REGRESSION)).extracting(f -> f.evidence().get("query"))
                 .contains("SELECT id, name FROM customers WHERE email = $1");
+    }
+
+    @Test
+    void droppingAColumnNoRunningQueryUsesIsInformationNotAGuess() throws Exception {
+        String shop = shopWithWorkload(); // its queries name id, name and email, never a column added later
+        postgres.execute(shop, "ALTER TABLE customers ADD COLUMN legacy_code text DEFAULT 'x'");
+
+        Outcome outcome = rehearse(shop, new ScriptEngine().migration("1",
+                "ALTER TABLE customers DROP COLUMN legacy_code"));
+
+        assertThat(of(outcome, FindingKinds.BROKEN_QUERY)).isEmpty();
+        assertThat(of(outcome, FindingKinds.BREAKING_CHANGE)).singleElement().satisfies(finding -> {
+            assertThat(finding.severity()).isEqualTo(Severity.INFO);
+            assertThat(finding.message()).contains("none of the 3 queries the running version runs");
+        });
+    }
+
+    @Test
+    void aRunningQueryThatReadsEveryColumnKeepsTheGuessAWarning() throws Exception {
+        String shop = shopWithWorkload();
+        postgres.execute(shop, "ALTER TABLE customers ADD COLUMN legacy_code text DEFAULT 'x'");
+        try (Connection application = postgres.dataSource(shop).getConnection();
+             PreparedStatement everything = application.prepareStatement("SELECT * FROM customers WHERE id = ?")) {
+            everything.setLong(1, 7);
+            everything.executeQuery().close();
+        }
+
+        Outcome outcome = rehearse(shop, new ScriptEngine().migration("1",
+                "ALTER TABLE customers DROP COLUMN legacy_code"));
+
+        assertThat(of(outcome, FindingKinds.BREAKING_CHANGE)).singleElement()
+                .satisfies(finding -> assertThat(finding.severity()).isEqualTo(Severity.WARNING));
     }
 
     @Test

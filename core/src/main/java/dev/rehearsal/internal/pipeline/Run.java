@@ -51,6 +51,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -350,7 +351,7 @@ public final class Run {
         for (Check check : config.checks()) {
             raw.addAll(evaluate(check, context));
         }
-        findings.addAll(config.policy().judge(raw, statements));
+        findings.addAll(config.policy().judge(withoutGuessesProven(raw), statements));
         checkMillis = millisSince(phase);
         return findings.stream().anyMatch(Finding::isBlocking) ? Verdict.BLOCKED : Verdict.PASSED;
     }
@@ -454,6 +455,19 @@ public final class Run {
             throw new BranchException("Cannot read the catalog of branch " + branch.name() + ": "
                     + Sql.describe(e), e);
         }
+    }
+
+    /**
+     * The findings without the {@code breaking-change} guesses ("the running version may still use it") of a statement
+     * that a {@code broken-query} shows did break a query the running version runs: the evidence says it, with the
+     * query, and the guess would only say it again.
+     */
+    private static List<Finding> withoutGuessesProven(List<Finding> raw) {
+        Set<List<String>> broke = new HashSet<>();
+        raw.stream().filter(f -> f.kind().equals(FindingKinds.BROKEN_QUERY) && f.statement() != null)
+                .forEach(f -> broke.add(Arrays.asList(f.migration(), f.statement())));
+        return raw.stream().filter(f -> !f.kind().equals(FindingKinds.BREAKING_CHANGE)
+                || !broke.contains(Arrays.asList(f.migration(), f.statement()))).toList();
     }
 
     /**
