@@ -38,6 +38,12 @@ public final class FindingKinds {
     public static final String NARROWING_TYPE_CHANGE = "narrowing-type-change";
     /** A change the application's running (previous) version may not survive: a rename, a drop, a new requirement. */
     public static final String BREAKING_CHANGE = "breaking-change";
+    /**
+     * The application's JPA entities do not match the migrated database (a table or column they map is missing, or
+     * of a type Hibernate does not accept): the new version of the application fails on it. See
+     * {@link EntityModelCheck}.
+     */
+    public static final String ENTITY_MISMATCH = "entity-mismatch";
     /** An index left invalid (e.g. a failed CREATE INDEX CONCURRENTLY). */
     public static final String INVALID_INDEX = "invalid-index";
     /** A constraint added NOT VALID and never validated. */
