@@ -50,7 +50,6 @@ import org.hibernate.tool.schema.spi.SchemaManagementTool;
  * reflection, so that the type rule and its words stay Hibernate's own.
  */
 final class HibernateEntityModel {
-    private static final String DIALECT = "org.hibernate.dialect.PostgreSQLDialect";
     private static final String JPA_ANNOTATIONS = "jakarta.persistence.";
 
     /** What Hibernate's validation found wrong, in plain values (no Hibernate type leaves this class). */
@@ -135,11 +134,12 @@ final class HibernateEntityModel {
             }
         });
         if (database == null) {
-            // Hibernate 6.5+ and 7 name it so: with the dialect given, the model is built without a connection (on
-            // the branch Hibernate reads the dialect from the server, and warns when it is given)
+            // Hibernate 6.5+ and 7 name it so: the model is built without a connection, the dialect chosen by the
+            // product's name as JPA says it (a hibernate.dialect for PostgreSQL makes Hibernate 7 warn that it is not
+            // needed, to users who never set it); on the branch Hibernate asks the server
             builder.applySetting("hibernate.boot.allow_jdbc_metadata_access", false);
             if (!settings.containsKey("hibernate.dialect")) {
-                builder.applySetting("hibernate.dialect", DIALECT);
+                builder.applySetting("jakarta.persistence.database-product-name", "PostgreSQL");
             }
         } else {
             builder.applySetting("hibernate.connection.datasource", database);
