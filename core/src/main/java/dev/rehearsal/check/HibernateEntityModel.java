@@ -184,7 +184,7 @@ final class HibernateEntityModel {
     }
 
     /** Which entity and attribute map each table and column. */
-    private record Owners(Map<Table, String> tables, Map<Table, Map<String, String[]>> columns) {
+    private record Owners(Map<Table, String[]> tables, Map<Table, Map<String, String[]>> columns) {
         static Owners of(Metadata metadata) {
             Owners owners = new Owners(new IdentityHashMap<>(), new IdentityHashMap<>());
             List<PersistentClass> entities = new ArrayList<>(metadata.getEntityBindings());
@@ -192,9 +192,9 @@ final class HibernateEntityModel {
             entities.sort(Comparator.comparingInt(Owners::depth));
             for (PersistentClass entity : entities) {
                 String name = entity.getClassName() != null ? entity.getClassName() : entity.getEntityName();
-                owners.tables.putIfAbsent(entity.getTable(), name);
+                owners.tables.putIfAbsent(entity.getTable(), new String[]{name, null});
                 for (Join join : entity.getJoins()) {
-                    owners.tables.putIfAbsent(join.getTable(), name);
+                    owners.tables.putIfAbsent(join.getTable(), new String[]{name, null});
                 }
                 if (entity.getIdentifierProperty() != null) {
                     owners.attribute(name, entity.getIdentifierProperty(), "");
@@ -219,7 +219,7 @@ final class HibernateEntityModel {
             String attribute = prefix + property.getName();
             if (value instanceof Collection collection) {
                 Table table = collection.getCollectionTable();
-                tables.putIfAbsent(table, entity);
+                tables.putIfAbsent(table, new String[]{entity, attribute});
                 for (Column column : table.getColumns()) {
                     column(table, column, entity, attribute);
                 }
@@ -239,13 +239,14 @@ final class HibernateEntityModel {
                     new String[]{entity, attribute});
         }
 
-        String entity(Table table) {
-            return tables.get(table);
+        /** The entity, and for a collection's table the attribute, that map the table. */
+        String[] owner(Table table) {
+            return tables.getOrDefault(table, new String[]{null, null});
         }
 
         String[] owner(Table table, Column column) {
             String[] owner = columns.getOrDefault(table, Map.of()).get(column.getName());
-            return owner != null ? owner : new String[]{entity(table), null};
+            return owner != null ? owner : new String[]{owner(table)[0], null};
         }
     }
 
@@ -270,8 +271,9 @@ final class HibernateEntityModel {
             String schema = table.getSchema() == null ? currentSchema : folded(table.getSchema(), false);
             String name = folded(table.getName(), table.isQuoted());
             if (information == null) {
-                mismatches.add(new Mismatch(Problem.MISSING_TABLE, owners.entity(table), null, schema, name, null,
-                        null, null, words(() -> super.validateTable(table, null, metadata, options, dialect))));
+                String[] owner = owners.owner(table);
+                mismatches.add(new Mismatch(Problem.MISSING_TABLE, owner[0], owner[1], schema, name, null, null,
+                        null, words(() -> super.validateTable(table, null, metadata, options, dialect))));
                 return;
             }
             for (Column column : table.getColumns()) {

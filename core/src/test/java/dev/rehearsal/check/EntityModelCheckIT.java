@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rehearsal.Rehearsal;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.check.entities.Customer;
+import dev.rehearsal.check.entities.Invoice;
 import dev.rehearsal.check.entities.LoyaltyAccount;
 import dev.rehearsal.check.entities.Order;
 import dev.rehearsal.outcome.Outcome;
@@ -91,6 +92,35 @@ class EntityModelCheckIT {
                     assertThat(finding.migration()).isNull();
                     assertThat(finding.message()).contains("entity " + Order.class.getName() + " maps table "
                             + "public.orders, which the migrated database does not have");
+                });
+    }
+
+    @Test
+    void namesTheAttributeOfAReferenceAnEmbeddableACollectionAndAnInheritedAttribute() {
+        String target = databases.create("entities-attributes", SHOP[0], "CREATE TABLE invoices (id bigint PRIMARY KEY, "
+                + "created_at timestamp(6) with time zone, customer_id bigint REFERENCES customers, street text, "
+                + "city text)", "CREATE TABLE invoice_tags (invoice_id bigint REFERENCES invoices, tag text)");
+        ScriptEngine engine = new ScriptEngine().migration("1", "ALTER TABLE invoices RENAME COLUMN created_at TO "
+                + "issued_at", "ALTER TABLE invoices RENAME COLUMN customer_id TO client_id",
+                "ALTER TABLE invoices DROP COLUMN city", "ALTER TABLE invoice_tags RENAME TO invoice_labels");
+
+        Outcome matching = rehearsal(target, new ScriptEngine().migration("0", "SELECT 1"))
+                .validateEntities(Invoice.class, Customer.class).load().rehearse();
+        Outcome outcome = rehearsal(target, engine).validateEntities(Invoice.class, Customer.class).load().rehearse();
+
+        assertThat(mismatches(matching)).isEmpty();
+        assertThat(mismatches(outcome)).extracting(finding -> finding.evidence().get("entity") + "."
+                        + finding.evidence().get("attribute") + " " + finding.evidence().get("column"))
+                .containsExactlyInAnyOrder(Invoice.class.getName() + ".createdAt created_at",
+                        Invoice.class.getName() + ".customer customer_id",
+                        Invoice.class.getName() + ".address.city city",
+                        Invoice.class.getName() + ".tags null");
+        assertThat(mismatches(outcome)).filteredOn(finding -> finding.evidence().get("column") == null)
+                .singleElement().satisfies(finding -> {
+                    assertThat(finding.evidence()).containsEntry("table", "public.invoice_tags");
+                    assertThat(finding.message()).contains("(attribute tags) maps table public.invoice_tags");
+                    assertThat(finding.migration()).isEqualTo("1");
+                    assertThat(finding.statement()).contains("RENAME TO invoice_labels");
                 });
     }
 
