@@ -29,8 +29,10 @@ import org.springframework.util.ClassUtils;
 final class RehearsedEntities implements RehearsalCustomizer {
     static final String PHYSICAL_NAMING = "hibernate.physical_naming_strategy";
     static final String IMPLICIT_NAMING = "hibernate.implicit_naming_strategy";
-    /** Boot's default physical naming strategy, on Boot 3 and 4: {@code firstName} is column {@code first_name}. */
+    /** Boot 3's default physical naming strategy: {@code firstName} is column {@code first_name}. */
     static final String BOOT_PHYSICAL_NAMING = "org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy";
+    /** Boot 4's, the same rule under Hibernate 7's name for it (Hibernate 6 has no such class). */
+    static final String BOOT_4_PHYSICAL_NAMING = "org.hibernate.boot.model.naming.PhysicalNamingStrategySnakeCaseImpl";
     /** Boot's default implicit naming strategy: Boot 4's package, then Boot 3's. */
     static final List<String> BOOT_IMPLICIT_NAMING = List.of(
             "org.springframework.boot.hibernate.SpringImplicitNamingStrategy",
@@ -82,7 +84,7 @@ final class RehearsedEntities implements RehearsalCustomizer {
                 Bindable.mapOf(String.class, String.class)).orElseGet(Map::of));
         naming(settings, PHYSICAL_NAMING, "org.hibernate.boot.model.naming.PhysicalNamingStrategy",
                 binder.bind("spring.jpa.hibernate.naming.physical-strategy", String.class).orElse(null),
-                BOOT_PHYSICAL_NAMING);
+                ClassUtils.isPresent(BOOT_4_PHYSICAL_NAMING, loader) ? BOOT_4_PHYSICAL_NAMING : BOOT_PHYSICAL_NAMING);
         String implicitDefault = BOOT_IMPLICIT_NAMING.stream().filter(name -> ClassUtils.isPresent(name, loader))
                 .findFirst().orElse(null);
         naming(settings, IMPLICIT_NAMING, "org.hibernate.boot.model.naming.ImplicitNamingStrategy",
