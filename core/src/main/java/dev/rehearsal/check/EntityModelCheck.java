@@ -205,6 +205,16 @@ public final class EntityModelCheck implements Check {
                 + "queries it" + (mismatch.words() == null ? "" : " — Hibernate: " + mismatch.words());
         Optional<Table> before = context.before() == null ? Optional.empty()
                 : context.before().table(mismatch.schema(), mismatch.table());
+        if (context.before() != null && wasSoBefore(context, mismatch, before)) {
+            // not the migrations' doing: say so, or a team adding the check to a running application looks for
+            // the migration that broke it
+            evidence.put("beforeTheMigrations", true);
+            message += ". It was so before the migrations too: the entities do not match the database the application "
+                    + "runs on now";
+            remedy = "map the entity to the database as it is, or add the migration that makes what it maps; to "
+                    + "report it without blocking, " + Policy.SEVERITIES.spelled(FindingKinds.ENTITY_MISMATCH
+                    + "=warning");
+        }
         if (before.isEmpty()) {
             return new Finding(FindingKinds.ENTITY_MISMATCH, Severity.BLOCKING, null, null, message, evidence,
                     remedy);
@@ -212,6 +222,20 @@ public final class EntityModelCheck implements Check {
         String[] names = mismatch.column() == null ? new String[]{mismatch.table()} : new String[]{mismatch.column()};
         return Attribution.changed(context, before.get().oid(), FindingKinds.ENTITY_MISMATCH, Severity.BLOCKING,
                 message, evidence, remedy, names);
+    }
+
+    /** True when the database had the mismatch before the migrations too: they did not change what is mapped. */
+    private static boolean wasSoBefore(CheckContext context, Mismatch mismatch, Optional<Table> before) {
+        Optional<Table> after = context.after() == null ? Optional.empty()
+                : context.after().table(mismatch.schema(), mismatch.table());
+        return switch (mismatch.problem()) {
+            case MISSING_TABLE -> before.isEmpty();
+            case MISSING_COLUMN -> before.flatMap(table -> table.column(mismatch.column())).isEmpty();
+            case WRONG_TYPE -> before.flatMap(table -> table.column(mismatch.column())).map(Table.Column::type)
+                    .equals(after.flatMap(table -> table.column(mismatch.column())).map(Table.Column::type));
+            case MISSING_SEQUENCE -> context.before().sequences().stream().noneMatch(sequence ->
+                    sequence.schema().equals(mismatch.schema()) && sequence.name().equals(mismatch.table()));
+        };
     }
 
     private static void put(Map<String, Object> evidence, String key, String value) {

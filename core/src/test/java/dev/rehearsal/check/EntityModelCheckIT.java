@@ -59,6 +59,7 @@ class EntityModelCheckIT {
                     .containsEntry("attribute", "firstName").containsEntry("table", "public.customers")
                     .containsEntry("column", "first_name");
             assertThat(finding.remedy()).contains("keep the old column");
+            assertThat(finding.evidence()).doesNotContainKey("beforeTheMigrations");
         });
         assertThat(postgres.branchesOf(target)).isEmpty();
     }
@@ -91,7 +92,10 @@ class EntityModelCheckIT {
                     // no migration made or changed the table: the entity is the one to fix, or a migration is missing
                     assertThat(finding.migration()).isNull();
                     assertThat(finding.message()).contains("entity " + Order.class.getName() + " maps table "
-                            + "public.orders, which the migrated database does not have");
+                            + "public.orders, which the migrated database does not have", "It was so before the "
+                            + "migrations too");
+                    assertThat(finding.evidence()).containsEntry("beforeTheMigrations", true);
+                    assertThat(finding.remedy()).contains("entity-mismatch=warning");
                 });
     }
 
