@@ -66,11 +66,25 @@ final class RehearsedEntities implements RehearsalCustomizer {
             return;
         }
         Map<String, Object> settings = hibernateSettings();
-        String ddlAuto = Binder.get(environment).bind("spring.jpa.hibernate.ddl-auto", String.class)
-                .orElse(String.valueOf(settings.getOrDefault("hibernate.hbm2ddl.auto", "none")));
-        if (!HIBERNATE_MAKES_THE_SCHEMA.contains(ddlAuto.trim().toLowerCase(Locale.ROOT))) {
+        if (!hibernateMakesTheSchema(settings)) {
             rehearsal.check(EntityModelCheck.of(types.getManagedClassNames(), loader, settings));
         }
+    }
+
+    /**
+     * True when Hibernate makes or changes tables at start-up, as Boot configures it: {@code ddl-auto}, else
+     * {@code spring.jpa.generate-ddl=true} (Boot's {@code update}), or JPA's schema generation in
+     * {@code spring.jpa.properties}.
+     */
+    private boolean hibernateMakesTheSchema(Map<String, Object> settings) {
+        Binder binder = Binder.get(environment);
+        String generateDdl = binder.bind("spring.jpa.generate-ddl", Boolean.class).orElse(false) ? "update" : "none";
+        String ddlAuto = binder.bind("spring.jpa.hibernate.ddl-auto", String.class)
+                .orElse(String.valueOf(settings.getOrDefault("hibernate.hbm2ddl.auto", generateDdl)));
+        String generation = String.valueOf(settings.getOrDefault(
+                "jakarta.persistence.schema-generation.database.action", "none"));
+        return HIBERNATE_MAKES_THE_SCHEMA.contains(ddlAuto.trim().toLowerCase(Locale.ROOT))
+                || !generation.trim().equalsIgnoreCase("none");
     }
 
     /**

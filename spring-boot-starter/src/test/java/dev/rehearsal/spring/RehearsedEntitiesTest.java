@@ -1,7 +1,12 @@
 package dev.rehearsal.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rehearsal.Rehearsal;
+import dev.rehearsal.api.ConfigurationException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -33,6 +38,19 @@ class RehearsedEntitiesTest {
     }
 
     @Test
+    void leavesTheEntitiesToHibernateWhereItMakesTheSchemaItself() {
+        for (String makes : List.of("spring.jpa.hibernate.ddl-auto=update", "spring.jpa.generate-ddl=true",
+                "spring.jpa.properties.hibernate.hbm2ddl.auto=create-drop",
+                "spring.jpa.properties.jakarta.persistence.schema-generation.database.action=create")) {
+            String[] property = makes.split("=");
+            assertThatCode(() -> customize(Map.of(property[0], property[1]))).as(makes).doesNotThrowAnyException();
+        }
+        // otherwise the entity is checked, and this one is no class of the application's
+        assertThatThrownBy(() -> customize(Map.of("spring.jpa.hibernate.ddl-auto", "validate")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("com.example.Gone");
+    }
+
+    @Test
     void declaresNoCheckOfTheEntitiesWithoutHibernate() {
         // this class path has Spring's JPA support but no Hibernate
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RehearsalAutoConfiguration.class))
@@ -41,10 +59,20 @@ class RehearsedEntitiesTest {
     }
 
     private static Map<String, Object> settings(Map<String, Object> properties) {
+        return entities(properties).hibernateSettings();
+    }
+
+    /** The customizer of an application whose JPA manages one class, com.example.Gone, which it does not have. */
+    private static void customize(Map<String, Object> properties) {
+        entities(properties).customize(Rehearsal.configure());
+    }
+
+    private static RehearsedEntities entities(Map<String, Object> properties) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("test", properties));
         DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+        beans.registerSingleton("persistenceManagedTypes", PersistenceManagedTypes.of("com.example.Gone"));
         return new RehearsedEntities(beans.getBeanProvider(PersistenceManagedTypes.class), beans, environment,
-                RehearsedEntitiesTest.class.getClassLoader()).hibernateSettings();
+                RehearsedEntitiesTest.class.getClassLoader());
     }
 }
