@@ -87,7 +87,10 @@ public final class EntityModelCheck implements Check {
             throw new ConfigurationException(ENTITIES.spelled() + " is given a null class: give the application's "
                     + "entity classes");
         }
-        return new EntityModelCheck(classes, Map.of(), entities[0].getClassLoader());
+        // the loader of the application's classes, which sees its Hibernate; a JDK class (given by mistake) has none
+        ClassLoader loader = classes.stream().map(Class::getClassLoader).filter(Objects::nonNull).findFirst()
+                .orElse(EntityModelCheck.class.getClassLoader());
+        return new EntityModelCheck(classes, Map.of(), loader);
     }
 
     /**

@@ -153,6 +153,8 @@ class EntityModelCheckIT {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("validateEntities(...)").hasMessageContaining("java.lang.String is not a JPA "
                         + "entity");
+        assertThatThrownBy(() -> builder.validateEntities(String.class)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("java.lang.String is not a JPA entity");
         assertThatThrownBy(() -> EntityModelCheck.of(List.of("com.example.Gone"), getClass().getClassLoader()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("no class com.example.Gone");
         assertThat(postgres.branchesOf(target)).isEmpty();
