@@ -11,6 +11,7 @@ import dev.rehearsal.branch.BranchProvider;
 import dev.rehearsal.branch.copy.TemplateBranchProvider;
 import dev.rehearsal.catalog.CatalogSnapshot.DataFacts;
 import dev.rehearsal.check.Check;
+import dev.rehearsal.check.EntityModelCheck;
 import dev.rehearsal.check.Policy;
 import dev.rehearsal.check.ProductionSizes;
 import dev.rehearsal.check.RunningQueries;
@@ -202,6 +203,18 @@ public final class Rehearsal {
         public Builder checks(Collection<? extends Check> checks) {
             checks.forEach(this::check);
             return this;
+        }
+
+        /**
+         * Checks the application's JPA entities against the migrated branch, as the application's next version
+         * starts on it during a rolling deploy: a table or column they map that the migrations renamed or dropped, or
+         * whose type Hibernate does not accept, blocks ({@link EntityModelCheck}). Needs the application's Hibernate
+         * (6.6 or 7.x) on the class path; the mapping is built here, so that a class that is no entity fails now.
+         * For Hibernate settings (naming strategies, a default schema) add
+         * {@code check(EntityModelCheck.of(...).withProperties(...))} instead.
+         */
+        public Builder validateEntities(Class<?>... entities) {
+            return check(EntityModelCheck.of(entities));
         }
 
         /**

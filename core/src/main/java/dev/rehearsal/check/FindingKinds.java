@@ -49,6 +49,12 @@ public final class FindingKinds {
      * estimated cost at least doubled.
      */
     public static final String PLAN_REGRESSION = "plan-regression";
+    /**
+     * The application's JPA entities do not match the migrated database (a table or column they map is missing, or
+     * of a type Hibernate does not accept): the new version of the application fails on it. See
+     * {@link EntityModelCheck}.
+     */
+    public static final String ENTITY_MISMATCH = "entity-mismatch";
     /** An index left invalid (e.g. a failed CREATE INDEX CONCURRENTLY). */
     public static final String INVALID_INDEX = "invalid-index";
     /** A constraint added NOT VALID and never validated. */

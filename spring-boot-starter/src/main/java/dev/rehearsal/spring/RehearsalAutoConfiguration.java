@@ -1,6 +1,7 @@
 package dev.rehearsal.spring;
 
 import dev.rehearsal.api.ConfigurationException;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
@@ -108,6 +110,24 @@ public class RehearsalAutoConfiguration {
                                                      ResourceLoader resources) {
             requireAdapter(LIQUIBASE_ADAPTER, resources);
             return new RehearsedLiquibase(rehearsal);
+        }
+    }
+
+    /**
+     * The application's JPA entities checked against the migrated branch, where Hibernate and Spring's JPA support
+     * are (Boot's JPA auto-configuration defines the {@code PersistenceManagedTypes} the check reads). Off with
+     * {@code rehearsal.entities.enabled=false}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.hibernate.boot.MetadataSources",
+            "org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes"})
+    @ConditionalOnProperty(prefix = "rehearsal.entities", name = "enabled", matchIfMissing = true)
+    static class EntitiesConfiguration {
+        @Bean
+        RehearsalCustomizer rehearsedEntities(
+                ObjectProvider<org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes> managedTypes,
+                ListableBeanFactory beans, Environment environment, ResourceLoader resources) {
+            return new RehearsedEntities(managedTypes, beans, environment, resources.getClassLoader());
         }
     }
 

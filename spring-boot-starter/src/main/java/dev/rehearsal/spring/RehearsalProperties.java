@@ -73,6 +73,9 @@ public class RehearsalProperties {
     /** Where the reports of each run are written. */
     private final Report report = new Report();
 
+    /** The check of the application's JPA entities against the migrated branch. */
+    private final Entities entities = new Entities();
+
     /**
      * The severity of a kind of finding: blocking, warning, info or ignore, e.g.
      * rehearsal.severities.rows-deleted=blocking.
@@ -233,6 +236,10 @@ public class RehearsalProperties {
         return report;
     }
 
+    public Entities getEntities() {
+        return entities;
+    }
+
     public Map<String, SeverityLevel> getSeverities() {
         return severities;
     }
@@ -388,6 +395,29 @@ public class RehearsalProperties {
 
         public void setOptions(Map<String, String> options) {
             this.options = options;
+        }
+    }
+
+    /**
+     * {@code rehearsal.entities.*}: the application's JPA entities, as Spring Boot's JPA finds them, checked against
+     * the migrated branch by Hibernate's schema validation, with the naming strategies and
+     * {@code spring.jpa.properties.*} Boot gives Hibernate: a table or column they map that the migrations renamed or
+     * dropped, or of a type Hibernate does not accept, blocks (entity-mismatch), as the application's new version
+     * would fail on it.
+     */
+    public static class Entities {
+        /**
+         * Whether the application's JPA entities are checked against the migrated branch, where Hibernate and Spring
+         * Boot's JPA are on the class path.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 

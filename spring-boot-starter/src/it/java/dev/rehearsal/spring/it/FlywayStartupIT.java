@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rehearsal.testing.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,11 +86,7 @@ class FlywayStartupIT {
 
     /** A database with the base migrations applied by plain Flyway and 1,000 customers with a legacy code. */
     private Startup withBase(String stem) {
-        TestPostgres postgres = TestPostgres.shared();
-        String database = postgres.createDatabase(stem);
-        Flyway.configure().dataSource(postgres.jdbcUrl(database), "postgres", null)
-                .locations("classpath:db/flyway/base").load().migrate();
-        return new Startup(database, reports).with("spring.liquibase.enabled=false");
+        return Startup.onFlywayBase(stem, reports);
     }
 
     private static JsonNode get(ConfigurableApplicationContext application, String path) throws Exception {

@@ -1,7 +1,9 @@
 package dev.rehearsal.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.rehearsal.spring.jpashop.JpaShopApplication;
 import dev.rehearsal.testing.TestPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,24 @@ class LiquibaseStartupIT {
                     .isEqualTo(untouched);
         }
         assertThat(startup.report().path("verdict").asText()).isEqualTo("PASSED");
+        startup.assertNoBranchLeft();
+    }
+
+    @Test
+    void stopsStartUpWhenAChangeSetRenamesAColumnAnEntityMaps(CapturedOutput output) {
+        Startup startup = withCustomers("liquibase_entities").application(JpaShopApplication.class).with(
+                "spring.liquibase.change-log=classpath:/db/changelog/rename.yaml");
+        String untouched = startup.describe();
+        int before = output.length();
+
+        assertThat(catchThrowable(startup::start)).as("start-up must fail").isNotNull();
+
+        assertThat(output.toString().substring(before)).contains("APPLICATION FAILED TO START", "BLOCKED",
+                "[entity-mismatch]", "attribute name");
+        assertThat(startup.report().path("verdict").asText()).isEqualTo("BLOCKED");
+        assertThat(startup.report().path("findings").findValuesAsText("migration"))
+                .anyMatch(migration -> migration.contains("rename-customer-name"));
+        assertThat(startup.describe()).isEqualTo(untouched);
         startup.assertNoBranchLeft();
     }
 

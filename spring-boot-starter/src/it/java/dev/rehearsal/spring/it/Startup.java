@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -25,6 +26,7 @@ final class Startup {
     private final Path report;
     /** Boot's properties by name: a scenario's value replaces the default's. */
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private Class<?> application = ShopApplication.class;
 
     Startup(String database, Path directory) {
         // each module runs on the Boot it says it does, with Boot's own managed versions
@@ -44,9 +46,27 @@ final class Startup {
         return this;
     }
 
+    /**
+     * A database with the base migrations applied by plain Flyway (1,000 customers with a legacy code), to start on
+     * with Flyway: Boot's Liquibase is off.
+     */
+    static Startup onFlywayBase(String stem, Path directory) {
+        TestPostgres postgres = TestPostgres.shared();
+        String database = postgres.createDatabase(stem);
+        Flyway.configure().dataSource(postgres.jdbcUrl(database), "postgres", null)
+                .locations("classpath:db/flyway/base").load().migrate();
+        return new Startup(database, directory).with("spring.liquibase.enabled=false");
+    }
+
+    /** The application to start instead of {@link ShopApplication}. */
+    Startup application(Class<?> type) {
+        this.application = type;
+        return this;
+    }
+
     /** Starts the application with the properties as command-line arguments, as {@code java -jar} would. */
     ConfigurableApplicationContext start() {
-        return SpringApplication.run(ShopApplication.class, properties.entrySet().stream()
+        return SpringApplication.run(application, properties.entrySet().stream()
                 .map(property -> "--" + property.getKey() + "=" + property.getValue()).toArray(String[]::new));
     }
 
