@@ -2,8 +2,8 @@ package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.CatalogSnapshot;
 import dev.rehearsal.catalog.SchemaChange;
-import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.catalog.Table;
+import dev.rehearsal.catalog.Table.Column;
 import dev.rehearsal.check.RunningQueries.Workload;
 import dev.rehearsal.engine.Migration;
 import dev.rehearsal.trace.ContentFingerprint;

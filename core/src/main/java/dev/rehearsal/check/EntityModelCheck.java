@@ -169,17 +169,17 @@ public final class EntityModelCheck implements Check {
     }
 
     private static Finding finding(CheckContext context, Mismatch mismatch) {
+        String table = mismatch.schema() + "." + mismatch.table();
         Map<String, Object> evidence = new LinkedHashMap<>();
         put(evidence, "entity", mismatch.entity());
         put(evidence, "attribute", mismatch.attribute());
-        evidence.put("table", mismatch.schema() + "." + mismatch.table());
+        evidence.put("table", table);
         put(evidence, "column", mismatch.column());
         put(evidence, "expectedType", mismatch.expected());
         put(evidence, "foundType", mismatch.found());
         String mapper = mismatch.entity() == null ? "the entities"
                 : "entity " + mismatch.entity() + (mismatch.attribute() == null ? ""
                 : " (attribute " + mismatch.attribute() + ")");
-        String table = mismatch.schema() + "." + mismatch.table();
         String message;
         String remedy;
         switch (mismatch.problem()) {

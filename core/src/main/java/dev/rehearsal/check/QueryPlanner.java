@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -36,14 +37,15 @@ final class QueryPlanner implements AutoCloseable {
     private static final Set<String> OPERATIONAL = Set.of("08", "53", "57", "58", "XX", "40", "55", "25");
 
     private final Connection connection;
-    private final boolean genericPlan;
-    /** The protocol the connection used before, given back on close; null when it was not changed. */
+    /**
+     * The protocol the connection used before, given back on close; null when it was not changed, because queries are
+     * planned through {@code PREPARE} (before PostgreSQL 16, or on a connection that is not pgjdbc's).
+     */
     private final PreferQueryMode protocol;
     private String searchPath;
 
-    private QueryPlanner(Connection connection, boolean genericPlan, PreferQueryMode protocol) {
+    private QueryPlanner(Connection connection, PreferQueryMode protocol) {
         this.connection = connection;
-        this.genericPlan = genericPlan;
         this.protocol = protocol;
     }
 
@@ -73,7 +75,7 @@ final class QueryPlanner implements AutoCloseable {
                 protocol = executor.getPreferQueryMode();
                 executor.setPreferQueryMode(PreferQueryMode.SIMPLE);
             }
-            return new QueryPlanner(connection, genericPlan, protocol);
+            return new QueryPlanner(connection, protocol);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -90,7 +92,7 @@ final class QueryPlanner implements AutoCloseable {
         useSearchPath(query.searchPath());
         try (Statement statement = connection.createStatement()) {
             statement.setEscapeProcessing(false);
-            if (genericPlan) {
+            if (protocol != null) {
                 return explain(statement, "EXPLAIN (VERBOSE, FORMAT JSON, GENERIC_PLAN) " + query.sql());
             }
             statement.execute("PREPARE " + PREPARED + " AS " + query.sql());
@@ -123,8 +125,7 @@ final class QueryPlanner implements AutoCloseable {
             statement.setString(1, PREPARED);
             try (ResultSet rows = statement.executeQuery()) {
                 int parameters = rows.next() ? rows.getInt(1) : 0;
-                return parameters == 0 ? "" : "(" + String.join(", ", java.util.Collections.nCopies(parameters,
-                        "NULL")) + ")";
+                return parameters == 0 ? "" : "(" + String.join(", ", Collections.nCopies(parameters, "NULL")) + ")";
             }
         }
     }

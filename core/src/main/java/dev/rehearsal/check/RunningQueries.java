@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rehearsal.api.ConfigurationException;
 import dev.rehearsal.api.Setting;
-import dev.rehearsal.internal.PostgresParser.SyntaxError;
 import dev.rehearsal.internal.PostgresParser;
+import dev.rehearsal.internal.Sql;
+import dev.rehearsal.internal.PostgresParser.SyntaxError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,10 +82,18 @@ public final class RunningQueries {
      *                   {@code $user} resolved), or null for the branch's default
      */
     public record Query(String sql, String shown, long calls, String source, String role, String searchPath) {
+        /** The most run first. */
+        static final Comparator<Query> MOST_RUN_FIRST = Comparator.comparingLong(Query::calls).reversed();
+
         public Query {
             Objects.requireNonNull(sql, "sql");
             Objects.requireNonNull(shown, "shown");
             Objects.requireNonNull(source, "source");
+        }
+
+        /** This query, run as often again as {@code other} (the same query, read twice). */
+        Query plus(Query other) {
+            return new Query(sql, shown, calls + other.calls, source, role, searchPath);
         }
     }
 
@@ -173,8 +182,8 @@ public final class RunningQueries {
         }
 
         /**
-         * Plans {@code queries} on {@code branch}, before the migrations. Those that touch no table of the
-         * application (only the catalog, or nothing) and those that do not plan are left out.
+         * Plans {@code queries} on {@code branch}, before the migrations, the most run first. Those that touch no
+         * table of the application (only the catalog, or nothing) and those that do not plan are left out.
          *
          * @throws SQLException when the branch cannot be reached
          */
@@ -182,7 +191,8 @@ public final class RunningQueries {
             List<Planned> planned = new ArrayList<>();
             int unplanned = 0;
             try (QueryPlanner planner = QueryPlanner.open(branch)) {
-                for (Query query : queries) {
+                // from several sources (files, the statistics): planned, and kept, the most run first
+                for (Query query : queries.stream().sorted(Query.MOST_RUN_FIRST).toList()) {
                     QueryPlanner.Result result = planner.plan(query);
                     if (!result.planned()) {
                         unplanned++;
@@ -261,7 +271,7 @@ public final class RunningQueries {
         String source = "pg_stat_statements of " + database;
         Map<String, String> paths = new HashMap<>();
         try (PreparedStatement statement = target.prepareStatement("SELECT s.query, sum(s.calls)::bigint AS calls, "
-                + "pg_get_userbyid(s.userid) AS role FROM " + quote(schema) + ".pg_stat_statements s "
+                + "pg_get_userbyid(s.userid) AS role FROM " + Sql.quote(schema) + ".pg_stat_statements s "
                 + "WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                 + "GROUP BY s.query, s.userid ORDER BY calls DESC, s.query LIMIT 5000");
              ResultSet rows = statement.executeQuery()) {
@@ -278,8 +288,7 @@ public final class RunningQueries {
                 }
                 String path = paths.computeIfAbsent(role == null ? "" : role, r -> searchPath(target, r));
                 byText.merge(shown + "\u0000" + path, new Query(text, shown, rows.getLong(2), source, role,
-                        path), (a, b) -> new Query(a.sql(), a.shown(), a.calls() + b.calls(), source,
-                        a.role(), a.searchPath()));
+                        path), Query::plus);
             }
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -293,8 +302,7 @@ public final class RunningQueries {
             }
             throw e;
         }
-        return new Read(byText.values().stream().sorted(Comparator.comparingLong(Query::calls).reversed())
-                .toList(), null, hidden);
+        return new Read(byText.values().stream().sorted(Query.MOST_RUN_FIRST).toList(), null, hidden);
     }
 
     private static Read skipped(String why) {
@@ -325,8 +333,8 @@ public final class RunningQueries {
                     return null;
                 }
                 String path = rows.getString(1).substring("search_path=".length());
-                return path.replace("\"$user\"", quote(role)).replaceAll("(?<![\\w\"])\\$user\\b",
-                        Matcher.quoteReplacement(quote(role)));
+                return path.replace("\"$user\"", Sql.quote(role)).replaceAll("(?<![\\w\"])\\$user\\b",
+                        Matcher.quoteReplacement(Sql.quote(role)));
             }
         } catch (SQLException e) {
             return null;
@@ -367,16 +375,14 @@ public final class RunningQueries {
         texts.forEach((text, calls) -> {
             String shown = shownIfQuery(text);
             if (shown != null) {
-                byShown.merge(shown, new Query(text.strip(), shown, calls, source, null, null),
-                        (a, b) -> new Query(a.sql(), a.shown(), a.calls() + b.calls(), source, null, null));
+                byShown.merge(shown, new Query(text.strip(), shown, calls, source, null, null), Query::plus);
             }
         });
         if (byShown.isEmpty()) {
             throw new ConfigurationException(named(file) + ": the file holds no query (SELECT, INSERT, UPDATE, "
                     + "DELETE or MERGE): give the queries the running application runs");
         }
-        return byShown.values().stream().sorted(Comparator.comparingLong(Query::calls).reversed())
-                .limit(LIMIT).toList();
+        return byShown.values().stream().sorted(Query.MOST_RUN_FIRST).limit(LIMIT).toList();
     }
 
     private static Map<String, Long> jsonQueries(Path file, String text) {
@@ -470,9 +476,5 @@ public final class RunningQueries {
 
     private static String named(Path file) {
         return Setting.QUERIES_FILE.spelled(file.toString());
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

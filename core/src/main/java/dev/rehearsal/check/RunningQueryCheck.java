@@ -2,21 +2,18 @@ package dev.rehearsal.check;
 
 import dev.rehearsal.catalog.Table;
 import dev.rehearsal.check.Finding.Severity;
+import dev.rehearsal.check.RunningQueries.Plan;
 import dev.rehearsal.check.RunningQueries.Plan.IndexUse;
 import dev.rehearsal.check.RunningQueries.Plan.Relation;
-import dev.rehearsal.check.RunningQueries.Plan;
 import dev.rehearsal.check.RunningQueries.Query;
 import dev.rehearsal.check.RunningQueries.Workload;
 import dev.rehearsal.trace.StatementTrace;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,15 +42,15 @@ final class RunningQueryCheck implements Check {
         if (workload.isEmpty()) {
             return findings;
         }
-        Set<Query> hot = new LinkedHashSet<>(workload.queries().stream().map(Workload.Planned::query)
-                .sorted(Comparator.comparingLong(Query::calls).reversed()).limit(HOT).toList());
         try (QueryPlanner planner = QueryPlanner.open(context.branch())) {
-            for (Workload.Planned planned : workload.queries()) {
+            List<Workload.Planned> queries = workload.queries(); // the most run first
+            for (int i = 0; i < queries.size(); i++) {
+                Workload.Planned planned = queries.get(i);
                 QueryPlanner.Result after = planner.plan(planned.query());
                 if (!after.planned()) {
                     findings.add(after.operational() ? unchecked(planned.query(), after)
                             : broken(context, planned, after));
-                } else if (hot.contains(planned.query())) {
+                } else if (i < HOT) {
                     regression(context, planned, after.plan()).ifPresent(findings::add);
                 }
             }
@@ -141,8 +138,8 @@ final class RunningQueryCheck implements Check {
             if (table.isEmpty()) {
                 continue;
             }
-            Optional<StatementTrace> changed = Attribution.changing(context, table.get().oid(), named)
-                    .or(() -> Attribution.changing(context, table.get().oid()));
+            // without a statement naming them, the last that changed the table
+            Optional<StatementTrace> changed = Attribution.changing(context, table.get().oid(), named);
             if (changed.isPresent() && (latest.isEmpty()
                     || changed.get().sequence() > latest.get().sequence())) {
                 latest = changed;
